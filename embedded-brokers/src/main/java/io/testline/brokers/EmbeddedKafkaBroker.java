@@ -1,0 +1,255 @@
+package io.testline.brokers;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka (KRaft, combined broker and controller) running in this JVM.
+ *
+ * <p>The broker listens on {@code 127.0.0.1} only: PLAINTEXT on {@link #port()} for clients, a CONTROLLER listener
+ * on another port for its own quorum. Both ports are chosen once, when the broker is built, and kept across
+ * {@link #stop()}/{@link #start()}. The data directory is formatted on the first start only, so a caller-supplied
+ * directory keeps its topics and records across restarts of the broker and of the process.
+ *
+ * <p>The defaults suit one node on a small machine (replication factor 1 for internal topics, few partitions and
+ * threads, a 4 MiB cleaner buffer instead of 128 MiB, no automatic topic creation); {@link Builder#brokerConfig}
+ * overrides any of them.
+ *
+ * <p>This is the only class of the module that uses Kafka's internal server APIs.
+ */
+public final class EmbeddedKafkaBroker implements KafkaBroker {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private final int port;
+    private final int controllerPort;
+    private final Map<String, String> brokerConfig;
+
+    private KafkaRaftServer server;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(Builder builder) {
+        this.ownsDataDir = builder.dataDir == null;
+        this.dataDir = ownsDataDir ? TempDirs.create("testline-kafka-") : builder.dataDir.toAbsolutePath();
+        this.port = builder.port == 0 ? Ports.freePort() : builder.port;
+        this.controllerPort = Ports.freePort();
+        this.brokerConfig = defaults(dataDir, port, controllerPort);
+        this.brokerConfig.putAll(builder.brokerConfig);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port of the PLAINTEXT listener, fixed for the life of this object. */
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return Ports.LOOPBACK + ":" + port;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " is closed");
+        }
+        if (server != null) {
+            return;
+        }
+        long started = System.nanoTime();
+        Properties props = new Properties();
+        props.putAll(brokerConfig);
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        formatIfNew(config);
+        KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            raftServer.startup();
+        } catch (RuntimeException e) {
+            shutdown(raftServer);
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " did not start", e);
+        }
+        server = raftServer;
+        log.info("Kafka broker started on {} (data {}) in {} ms", bootstrapServers(), dataDir,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        shutdown(server);
+        server = null;
+        log.info("Kafka broker on {} stopped in {} ms", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+        if (ownsDataDir) {
+            TempDirs.deleteQuietly(dataDir);
+        }
+    }
+
+    @Override
+    public void createTopic(String name, int partitions, Map<String, String> topicConfigs) {
+        if (!isRunning()) {
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " is not running");
+        }
+        KafkaTopics.create(bootstrapServers(), name, partitions, topicConfigs);
+    }
+
+    @Override
+    public String newTopic(String prefix, int partitions) {
+        String name = KafkaTopics.uniqueName(prefix);
+        createTopic(name, partitions, Map.of());
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafkaBroker[" + bootstrapServers() + ", data " + dataDir + "]";
+    }
+
+    private static Map<String, String> defaults(Path dataDir, int port, int controllerPort) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", String.valueOf(NODE_ID));
+        // Static voters rather than a dynamic (KIP-853) quorum: the voter's address then lives in the config, not in
+        // the metadata log, so a caller-supplied data directory still works when the controller port changes.
+        config.put("controller.quorum.voters", NODE_ID + "@" + Ports.LOOPBACK + ":" + controllerPort);
+        config.put("listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ","
+                + CONTROLLER_LISTENER + "://" + Ports.LOOPBACK + ":" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
+        config.put("controller.listener.names", CONTROLLER_LISTENER);
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        config.put("log.dirs", dataDir.toString());
+        config.put("metadata.log.dir", dataDir.toString());
+
+        // one node: every internal topic with replication factor 1, or it is never created
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "5");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "5");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("share.coordinator.state.topic.num.partitions", "5");
+        config.put("default.replication.factor", "1");
+        config.put("min.insync.replicas", "1");
+        config.put("num.partitions", "1");
+        // topics are created explicitly, as in production; a typo must fail rather than create a topic
+        config.put("auto.create.topics.enable", "false");
+        // tests start consumers one after the other; waiting 3 s for more group members only slows them
+        config.put("group.initial.rebalance.delay.ms", "0");
+
+        // small footprint: the default cleaner buffer alone takes 128 MiB of heap
+        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+        config.put("log.cleaner.threads", "1");
+        config.put("num.network.threads", "2");
+        config.put("num.io.threads", "2");
+        config.put("background.threads", "2");
+        config.put("num.recovery.threads.per.data.dir", "1");
+        config.put("num.replica.fetchers", "1");
+        return config;
+    }
+
+    private void formatIfNew(KafkaConfig config) {
+        if (Files.exists(dataDir.resolve("meta.properties"))) {
+            return;
+        }
+        TempDirs.createDirectories(dataDir);
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setHasDynamicQuorum(false)
+                .setDirectories(List.of(dataDir.toString()));
+        try {
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not format Kafka data directory " + dataDir, e);
+        }
+        log.info("formatted Kafka data directory {} (cluster {})", dataDir, formatter.clusterId());
+    }
+
+    private static void shutdown(KafkaRaftServer raftServer) {
+        raftServer.shutdown();
+        raftServer.awaitShutdown();
+    }
+    /** Builds an {@link EmbeddedKafkaBroker}; the broker is not started until {@link #start()}. */
+    public static final class Builder {
+        private Path dataDir;
+        private int port;
+        private final Map<String, String> brokerConfig = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Where the broker keeps its log and metadata; {@code null} (the default) means a temporary directory that
+         * {@link #close()} deletes. A supplied directory is formatted if empty and never deleted.
+         */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** The client port; 0 (the default) picks a free one, kept across restarts. */
+        public Builder port(int port) {
+            this.port = Ports.checkPort(port, "port");
+            return this;
+        }
+
+        /** Sets or overrides one broker property, e.g. {@code log.retention.ms}. */
+        public Builder brokerConfig(String key, String value) {
+            brokerConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public EmbeddedKafkaBroker build() {
+            return new EmbeddedKafkaBroker(this);
+        }
+    }
+}
