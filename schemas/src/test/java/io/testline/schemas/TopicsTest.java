@@ -46,4 +46,15 @@ class TopicsTest {
       assertThat(Topics.kafkaTopicOf(type)).startsWith("testline.");
     }
   }
+
+  @Test
+  void prefixed_topic_names_keep_the_contract_names_after_the_prefix() {
+    TopicNames names = new TopicNames("it-42.");
+
+    assertThat(names.events()).isEqualTo("it-42.testline.events");
+    assertThat(names.forType(MessageType.RUN_LOG)).isEqualTo("it-42.testline.logs");
+    assertThat(TopicNames.DEFAULT.deadLetter()).isEqualTo(Topics.KAFKA_DEADLETTER);
+    assertThat(names.all()).hasSize(6).allMatch(name -> name.startsWith("it-42.testline."));
+    assertThatThrownBy(() -> new TopicNames("bad/prefix")).hasMessageStartingWith("prefix");
+  }
 }
