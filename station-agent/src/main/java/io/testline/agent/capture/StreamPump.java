@@ -1,0 +1,52 @@
+package io.testline.agent.capture;
+
+import io.testline.schemas.LogStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one output stream of a child until end of file: copies the exact bytes to the stream's own file (flushed at
+ * every read, so an agent killed with SIGKILL leaves everything it read on disk) and hands each line to a sink.
+ */
+final class StreamPump implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(StreamPump.class);
+
+  private final LogStream stream;
+  private final InputStream in;
+  private final OutputStream raw;
+  private final LineSplitter splitter;
+  private final Clock clock;
+
+  StreamPump(LogStream stream, InputStream in, OutputStream raw, LineSink sink, int maxFragmentBytes, Clock clock) {
+    this.stream = stream;
+    this.in = in;
+    this.raw = raw;
+    this.splitter = new LineSplitter(stream, maxFragmentBytes, sink::accept);
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    byte[] buffer = new byte[64 * 1024];
+    try (in; raw) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        if (n == 0) {
+          continue;
+        }
+        raw.write(buffer, 0, n);
+        raw.flush();
+        splitter.feed(buffer, 0, n, clock.instant());
+      }
+    } catch (IOException e) {
+      // the pipe closes under the reader when the tree is killed; what was read is kept
+      log.debug("{} capture ended: {}", stream, e.getMessage());
+    } finally {
+      splitter.finish(clock.instant());
+    }
+  }
+}

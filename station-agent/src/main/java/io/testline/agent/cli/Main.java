@@ -1,0 +1,61 @@
+package io.testline.agent.cli;
+
+import io.testline.agent.AgentVersion;
+import io.testline.agent.run.ExitCodes;
+import io.testline.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code testline-agent}: the station agent's command line. */
+@Command(name = "testline-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Runs or watches test programs on a station, journals every event on disk and publishes it over "
+        + "MQTT without losing any.",
+    subcommands = {RunCommand.class, WatchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:PASS (with --wait-verdict: and the shopfloor accepted it)", "1:FAIL", "2:ERROR", "3:TIMEOUT",
+        "4:ABORTED", "5:CRASHED", "10:the shopfloor rejected the result", "11:the shopfloor submission gave up",
+        "12:no shopfloor verdict in time", "64:usage error", "70:internal error",
+        "75:refused: journal full or disk full", "78:invalid configuration"})
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code, without exiting (for tests and embedding). */
+  public static int execute(String... args) {
+    return execute(null, null, args);
+  }
+
+  /** As {@link #execute(String...)}, writing the operator's messages to {@code out} and {@code err} (null: stdio). */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
+    cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? ExitCodes.CONFIG : ExitCodes.INTERNAL);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException) {
+        commandLine.getErr().println("testline-agent: invalid configuration: " + e.getMessage());
+        return ExitCodes.CONFIG;
+      }
+      commandLine.getErr().println("testline-agent: " + e);
+      e.printStackTrace(commandLine.getErr());
+      return ExitCodes.INTERNAL;
+    });
+    return cli.execute(args);
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"testline-agent " + AgentVersion.get()};
+    }
+  }
+}

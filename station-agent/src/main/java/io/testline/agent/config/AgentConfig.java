@@ -1,0 +1,215 @@
+package io.testline.agent.config;
+
+import io.testline.config.ConfigException;
+import io.testline.config.ConfigSource;
+import io.testline.schemas.Schemas;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The agent's whole configuration, immutable, read once at start from one YAML file with environment overrides
+ * ({@code TESTLINE_} + the key in upper snake case, e.g. {@code TESTLINE_MQTT_URL}). {@link #load} validates single
+ * keys first, then rules across keys; every error names the key.
+ */
+public record AgentConfig(
+    String stationId,
+    String site,
+    String line,
+    Map<String, String> labels,
+    Path dataDir,
+    Mqtt mqtt,
+    Journal journal,
+    Run run,
+    Watch watch,
+    Duration heartbeatInterval) {
+
+  /** The prefix of every environment override. */
+  public static final String ENV_PREFIX = "TESTLINE_";
+  public static final Path DEFAULT_DATA_DIR = Path.of("testline-data");
+  public static final URI DEFAULT_MQTT_URL = URI.create("tcp://localhost:1883");
+  public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(7);
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_MAX_INFLIGHT = 100;
+  public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(500);
+  public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
+  public static final long DEFAULT_JOURNAL_MAX_BYTES = 1L << 30;
+  public static final int DEFAULT_ALARM_PERCENT = 80;
+  public static final long DEFAULT_MIN_FREE_DISK = 256L << 20;
+  public static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofHours(1);
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_VERDICT_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_LOG_FLUSH_INTERVAL = Duration.ofMillis(250);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_WATCH_POLL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_WATCH_SETTLE = Duration.ofSeconds(2);
+
+  /** Broker connection. */
+  public record Mqtt(URI url, String clientId, String username, String password, Duration sessionExpiry,
+      Duration keepAlive, Duration connectTimeout, int maxInflight, Duration reconnectInitialDelay,
+      Duration reconnectMaxDelay, Path trustStore, String trustStorePassword, Path keyStore,
+      String keyStorePassword) {
+
+    public Mqtt {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(clientId, "clientId");
+    }
+
+    public boolean tls() {
+      return url.getScheme().equalsIgnoreCase("ssl") || url.getScheme().equalsIgnoreCase("wss");
+    }
+  }
+
+  /**
+   * The on-disk journal.
+   *
+   * @param maxBytes     bytes of unacknowledged events above which new runs are refused
+   * @param alarmPercent share of {@code maxBytes} at which the alarm is raised
+   * @param minFreeDisk  free bytes on the journal's disk below which new runs are refused
+   */
+  public record Journal(Path path, long maxBytes, int alarmPercent, long minFreeDisk) {}
+
+  /**
+   * Running a test program.
+   *
+   * @param failExitCodes exit codes that mean FAIL (not ERROR) for programs that report no steps
+   */
+  public record Run(Duration timeout, Duration killGrace, Duration flushTimeout, Duration verdictTimeout,
+      Duration logFlushInterval, List<Integer> failExitCodes, String programName, String programVersion,
+      String testMethod, String operation) {}
+
+  /**
+   * Watching a result folder.
+   *
+   * @param settle  a file is complete once its size and modification time stayed the same this long
+   * @param mapping how to read CSV and key=value files: a result field to the file's column or key
+   */
+  public record Watch(Duration poll, Duration settle, String processedSuffix, Map<String, String> mapping) {}
+
+  /** Reads and validates a config: single keys first, then the rules across keys. */
+  public static AgentConfig load(ConfigSource source) {
+    String stationId = source.requiredString("station.id");
+    if (!Schemas.isValidStationId(stationId)) {
+      throw new ConfigException("station.id: \"" + stationId + "\" is not a valid station id (letters, digits, "
+          + "'.', '_', '-'; at most 64; it becomes an MQTT topic level)");
+    }
+    String site = source.string("station.site", null);
+    String line = source.string("station.line", null);
+    Map<String, String> labels = source.map("station.labels");
+    Path dataDir = source.path("agent.dataDir", DEFAULT_DATA_DIR);
+
+    URI url = source.uri("mqtt.url", DEFAULT_MQTT_URL, Set.of("tcp", "ssl", "ws", "wss"));
+    Mqtt mqtt = new Mqtt(
+        url,
+        source.string("mqtt.clientId", "testline-agent-" + stationId),
+        source.string("mqtt.username", null),
+        source.string("mqtt.password", null),
+        source.duration("mqtt.sessionExpiry", DEFAULT_SESSION_EXPIRY, Duration.ZERO, Duration.ofSeconds(0xFFFFFFFFL)),
+        source.duration("mqtt.keepAlive", DEFAULT_KEEP_ALIVE, Duration.ofSeconds(1), Duration.ofSeconds(65535)),
+        source.duration("mqtt.connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(5)),
+        source.integer("mqtt.maxInflight", DEFAULT_MAX_INFLIGHT, 1, 65535),
+        source.duration("mqtt.reconnect.initialDelay", DEFAULT_RECONNECT_INITIAL, Duration.ofMillis(10),
+            Duration.ofMinutes(5)),
+        source.duration("mqtt.reconnect.maxDelay", DEFAULT_RECONNECT_MAX, Duration.ofMillis(10), Duration.ofHours(1)),
+        source.path("mqtt.tls.trustStore", null),
+        source.string("mqtt.tls.trustStorePassword", null),
+        source.path("mqtt.tls.keyStore", null),
+        source.string("mqtt.tls.keyStorePassword", null));
+
+    Journal journal = new Journal(
+        source.path("journal.path", dataDir.resolve("journal.db")),
+        source.bytes("journal.maxBytes", DEFAULT_JOURNAL_MAX_BYTES, 64L << 10, Long.MAX_VALUE),
+        source.integer("journal.alarmPercent", DEFAULT_ALARM_PERCENT, 1, 100),
+        source.bytes("journal.minFreeDisk", DEFAULT_MIN_FREE_DISK, 0, Long.MAX_VALUE));
+
+    Run run = new Run(
+        source.duration("run.timeout", DEFAULT_RUN_TIMEOUT, Duration.ofMillis(100), Duration.ofDays(7)),
+        source.duration("run.killGrace", DEFAULT_KILL_GRACE, Duration.ZERO, Duration.ofMinutes(5)),
+        source.duration("run.flushTimeout", DEFAULT_FLUSH_TIMEOUT, Duration.ZERO, Duration.ofHours(1)),
+        source.duration("run.verdictTimeout", DEFAULT_VERDICT_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
+        source.duration("run.logFlushInterval", DEFAULT_LOG_FLUSH_INTERVAL, Duration.ofMillis(10),
+            Duration.ofSeconds(60)),
+        exitCodes(source, "run.failExitCodes"),
+        source.string("run.program.name", null),
+        source.string("run.program.version", null),
+        source.string("run.testMethod", null),
+        source.string("run.operation", null));
+
+    Watch watch = new Watch(
+        source.duration("watch.poll", DEFAULT_WATCH_POLL, Duration.ofMillis(10), Duration.ofMinutes(10)),
+        source.duration("watch.settle", DEFAULT_WATCH_SETTLE, Duration.ZERO, Duration.ofHours(1)),
+        source.string("watch.processedSuffix", ".done"),
+        source.map("watch.mapping"));
+
+    Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
+        Duration.ofHours(1));
+
+    source.requireNoUnknownKeys();
+
+    if (mqtt.reconnectMaxDelay().compareTo(mqtt.reconnectInitialDelay()) < 0) {
+      throw new ConfigException("mqtt.reconnect.maxDelay: " + mqtt.reconnectMaxDelay()
+          + " is shorter than mqtt.reconnect.initialDelay " + mqtt.reconnectInitialDelay());
+    }
+    if ((mqtt.username() == null) != (mqtt.password() == null)) {
+      throw new ConfigException((mqtt.username() == null ? "mqtt.username" : "mqtt.password")
+          + ": is required when " + (mqtt.username() == null ? "mqtt.password" : "mqtt.username") + " is set");
+    }
+    if (!mqtt.tls() && (mqtt.trustStore() != null || mqtt.keyStore() != null)) {
+      throw new ConfigException("mqtt.tls.trustStore: TLS settings need an ssl:// or wss:// mqtt.url, was " + url);
+    }
+    if (watch.processedSuffix().isBlank()) {
+      throw new ConfigException("watch.processedSuffix: must not be empty");
+    }
+    return new AgentConfig(stationId, site, line, labels, dataDir, mqtt, journal, run, watch, heartbeat);
+  }
+
+  /** Where each run's directory is created. */
+  public Path runsDir() {
+    return dataDir.resolve("runs");
+  }
+
+  /** A digest of the effective settings (credentials left out), so a birth shows which config a station runs. */
+  public String hash() {
+    Map<String, String> effective = new TreeMap<>();
+    effective.put("station", stationId + "|" + site + "|" + line + "|" + new TreeMap<>(labels));
+    effective.put("mqtt", mqtt.url() + "|" + mqtt.clientId() + "|" + mqtt.username() + "|" + mqtt.sessionExpiry()
+        + "|" + mqtt.keepAlive() + "|" + mqtt.maxInflight() + "|" + mqtt.trustStore() + "|" + mqtt.keyStore());
+    effective.put("journal", journal.toString());
+    effective.put("run", run.toString());
+    effective.put("watch", watch.poll() + "|" + watch.settle() + "|" + watch.processedSuffix() + "|"
+        + new TreeMap<>(watch.mapping()));
+    effective.put("heartbeat", heartbeatInterval.toString());
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(effective.toString().getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static List<Integer> exitCodes(ConfigSource source, String key) {
+    return source.list(key, List.of()).stream().map(text -> {
+      try {
+        int code = Integer.parseInt(text.trim());
+        if (code < 1 || code > 255) {
+          throw new ConfigException(key + ": \"" + text + "\" is not an exit code from 1 to 255");
+        }
+        return code;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key + ": \"" + text + "\" is not an exit code from 1 to 255");
+      }
+    }).toList();
+  }
+}

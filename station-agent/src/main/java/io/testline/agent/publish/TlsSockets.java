@@ -1,0 +1,50 @@
+package io.testline.agent.publish;
+
+import io.testline.agent.config.AgentConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.SocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The TLS socket factory of the MQTT connection: the JVM's default trust unless {@code mqtt.tls.trustStore} names
+ * one, and a client certificate when {@code mqtt.tls.keyStore} is set. Stores are PKCS12 or JKS.
+ */
+final class TlsSockets {
+  private TlsSockets() {}
+
+  static SocketFactory factory(AgentConfig.Mqtt settings) {
+    try {
+      TrustManagerFactory tmf = null;
+      if (settings.trustStore() != null) {
+        tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(load(settings.trustStore(), settings.trustStorePassword()));
+      }
+      KeyManagerFactory kmf = null;
+      if (settings.keyStore() != null) {
+        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        String password = settings.keyStorePassword();
+        kmf.init(load(settings.keyStore(), password), password == null ? new char[0] : password.toCharArray());
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("mqtt.tls: cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static KeyStore load(Path file, String password) throws GeneralSecurityException, IOException {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    try (InputStream in = Files.newInputStream(file)) {
+      store.load(in, password == null ? null : password.toCharArray());
+    }
+    return store;
+  }
+}

@@ -1,0 +1,21 @@
+package io.testline.agent.results;
+
+import io.testline.schemas.Step;
+
+/** One line of the results channel, understood. */
+public sealed interface ResultRecord {
+  /** The line number in the results file, from 1. */
+  long lineNumber();
+
+  /** A step finished. */
+  record StepRecord(long lineNumber, Step step) implements ResultRecord {}
+
+  /**
+   * The program's own verdict on the run, overriding what the agent would infer from steps and exit code (but never a
+   * crash, timeout or abort the agent saw).
+   */
+  record RunRecord(long lineNumber, String outcome, String errorCode, String errorMessage) implements ResultRecord {}
+
+  /** A line that is not a valid record; kept raw and reported in the run's agent log. */
+  record Invalid(long lineNumber, String raw, String reason) implements ResultRecord {}
+}

@@ -1,0 +1,230 @@
+package io.testline.agent.run;
+
+import io.testline.agent.capture.ChildProcess;
+import io.testline.agent.capture.Termination;
+import io.testline.agent.config.AgentConfig;
+import io.testline.agent.journal.Admission;
+import io.testline.agent.journal.Journal;
+import io.testline.agent.journal.RunProgress;
+import io.testline.agent.results.ResultParser;
+import io.testline.agent.results.ResultRecord;
+import io.testline.agent.results.ResultsChannel;
+import io.testline.agent.results.ResultsTailer;
+import io.testline.schemas.Ids;
+import io.testline.schemas.LogSummary;
+import io.testline.schemas.Program;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
+import io.testline.schemas.Step;
+import io.testline.schemas.UnitUnderTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one test program and journals everything about it: run.started, each step as its line arrives on the results
+ * channel, the output as run.log chunks, and a self-contained run.finished built from everything captured. Refuses to
+ * start when the journal cannot take the run. Publishing is not its concern: it only writes the journal.
+ */
+public final class RunExecutor {
+  private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+  /** How long the output pipes may stay open after the program exited (a background child holding them). */
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(3);
+  private static final Duration WAIT_SLICE = Duration.ofMillis(50);
+
+  private final AgentConfig config;
+  private final Journal journal;
+  private final Clock clock;
+
+  public RunExecutor(AgentConfig config, Journal journal, Clock clock) {
+    this.config = config;
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  /** Runs {@code request} to its end; throws {@link RunRefusedException} when it may not start. */
+  public RunReport execute(RunRequest request, AbortSignal abort) throws IOException, InterruptedException {
+    Admission admission = journal.admission();
+    if (!admission.admitted()) {
+      log.error("run refused: {}", admission.reason());
+      throw new RunRefusedException(admission.reason());
+    }
+    UUID runId = Ids.newId();
+    RunDirectory dir = RunDirectory.create(config.runsDir(), runId);
+    RunStarted started = describe(runId, request);
+    Instant startedAt = clock.instant();
+    dir.writeStarted(started, startedAt, config.stationId());
+    journal.registerRun(started, dir.dir());
+    journal.append(started, startedAt);
+    log.info("run {} started: {} {}", runId, started.serialNumber(), request.command());
+
+    List<Step> steps = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<ResultRecord.RunRecord> programVerdict = new AtomicReference<>();
+    LogChunker chunker = new LogChunker(runId, started.serialNumber(), 0, 0, 0);
+    Duration timeout = request.timeout() != null ? request.timeout() : config.run().timeout();
+    Termination termination = null;
+    String startError = null;
+    Duration timedOut = null;
+    String abortReason = null;
+    try (RunOutput output = new RunOutput(journal, chunker, dir.merged(), config.run().logFlushInterval(), clock)) {
+      ResultsTailer tailer = new ResultsTailer(dir.results(), new ResultParser(dir.dir()),
+          record -> onResult(record, started, steps, programVerdict, output), Duration.ofMillis(50), clock);
+      Files.createFile(dir.results());
+      tailer.start();
+      ChildProcess child = null;
+      try {
+        child = ChildProcess.start(request.command(), request.workDir(), environment(started, dir), dir.stdout(),
+            dir.stderr(), output, config.run().killGrace(), clock);
+        journal.recordChild(runId, child.handle());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!child.waitFor(WAIT_SLICE)) {
+          if (abort.reason() != null) {
+            abortReason = abort.reason();
+            output.agentNote("aborted: " + abortReason + "; stopping the process tree");
+            log.warn("run {} aborted: {}; stopping the process tree", runId, abortReason);
+            child.killTree();
+            break;
+          }
+          if (System.nanoTime() - deadline > 0) {
+            timedOut = timeout;
+            output.agentNote("timeout: no exit within " + timeout + "; killing the process tree");
+            log.warn("run {} timed out after {}; killing the process tree", runId, timeout);
+            List<Long> killed = child.killTree();
+            output.agentNote("killed processes " + killed);
+            break;
+          }
+        }
+        child.waitFor(Duration.ofSeconds(30));
+        termination = child.termination();
+        if (!child.awaitOutput(OUTPUT_DRAIN)) {
+          output.agentNote("the program exited but a process it started still holds its output open; "
+              + "capture stopped after " + OUTPUT_DRAIN);
+        }
+      } catch (IOException e) {
+        startError = "cannot start " + request.command().get(0) + ": " + e.getMessage();
+        output.agentNote(startError);
+        log.error("run {}: {}", runId, startError, e);
+      } finally {
+        if (child != null) {
+          child.close();
+        }
+        tailer.finish();
+      }
+      if (termination != null) {
+        output.agentNote("program ended: " + termination.describe());
+      }
+      output.close();
+      if (output.writeFailure() != null) {
+        log.error("run {}: some log chunks could not be journaled; the full output is in {}", runId, dir.dir());
+      }
+      OutcomeRules.Decision decision = OutcomeRules.decide(new OutcomeRules.Observed(startError, termination,
+          timedOut, abortReason, List.copyOf(steps), programVerdict.get(), config.run().failExitCodes()));
+      LogSummary summary = new LogSummary(output.mergedLines(), chunker.bytes(), chunker.chunks(),
+          output.sha256Hex());
+      Instant endedAt = clock.instant();
+      RunFinished finished = RunFinishedFactory.build(started, startedAt, endedAt, decision, termination,
+          List.copyOf(steps), summary);
+      journal.appendFinal(runId, finished, endedAt);
+      dir.writeFinished(finished, config.stationId());
+      log.info("run {} finished: {} {}", runId, finished.outcome(), finished.errorMessage() == null ? ""
+          : finished.errorMessage());
+      return new RunReport(finished, dir.dir());
+    }
+  }
+
+  private void onResult(ResultRecord record, RunStarted started, List<Step> steps,
+      AtomicReference<ResultRecord.RunRecord> programVerdict, RunOutput output) {
+    if (record instanceof ResultRecord.StepRecord s) {
+      Step step = s.step().index() != null ? s.step() : withIndex(s.step(), steps.size());
+      steps.add(step);
+      journal.append(new RunStep(started.runId(), started.serialNumber(), step), step.endedAt() != null
+          ? step.endedAt() : clock.instant(), RunProgress.steps(started.runId(), steps.size()));
+    } else if (record instanceof ResultRecord.RunRecord r) {
+      programVerdict.set(r);
+    } else if (record instanceof ResultRecord.Invalid i) {
+      output.agentNote(ResultsChannel.FILE_NAME + " line " + i.lineNumber() + " ignored: " + i.reason() + ": "
+          + abbreviate(i.raw()));
+    }
+  }
+
+  static Step withIndex(Step s, int index) {
+    return new Step(s.name(), s.path(), index, s.startedAt(), s.endedAt(), s.outcome(), s.measurements(),
+        s.errorCode(), s.errorMessage(), s.attachments());
+  }
+
+  private RunStarted describe(UUID runId, RunRequest r) {
+    List<UnitUnderTest> units = new ArrayList<>();
+    for (int i = 0; i < r.serialNumbers().size(); i++) {
+      units.add(r.serialNumbers().size() == 1 ? UnitUnderTest.of(r.serialNumbers().get(0))
+          : new UnitUnderTest(r.serialNumbers().get(i), i + 1, null));
+    }
+    String programName = first(r.programName(), config.run().programName(),
+        Path.of(r.command().get(r.command().size() > 1 && isInterpreter(r.command().get(0)) ? 1 : 0))
+            .getFileName().toString());
+    Program program = new Program(programName, first(r.programVersion(), config.run().programVersion(), null),
+        programHash(r));
+    return new RunStarted(runId, r.serialNumbers().get(0), units, r.partNumber(), r.partRevision(), program,
+        r.operator(), r.workOrder(), r.attempt(), first(r.testMethod(), config.run().testMethod(), null),
+        first(r.operation(), config.run().operation(), null));
+  }
+
+  private Map<String, String> environment(RunStarted started, RunDirectory dir) {
+    return Map.of(
+        ResultsChannel.ENV_RESULTS_FILE, dir.results().toAbsolutePath().toString(),
+        ResultsChannel.ENV_RUN_DIR, dir.dir().toAbsolutePath().toString(),
+        ResultsChannel.ENV_RUN_ID, started.runId().toString(),
+        ResultsChannel.ENV_SERIAL_NUMBER, started.serialNumber(),
+        ResultsChannel.ENV_STATION_ID, config.stationId());
+  }
+
+  /** SHA-256 of the first argument that is a file (the script, or the binary), tying the result to the code. */
+  private static String programHash(RunRequest r) {
+    for (String arg : r.command()) {
+      Path p = r.workDir().resolve(arg);
+      if (Files.isRegularFile(p)) {
+        try (InputStream in = Files.newInputStream(p)) {
+          MessageDigest digest = RunOutput.sha256();
+          byte[] buffer = new byte[64 * 1024];
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            digest.update(buffer, 0, n);
+          }
+          return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+          log.warn("cannot hash program file {}: {}", p, e.getMessage(), e);
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isInterpreter(String command) {
+    String name = Path.of(command).getFileName().toString();
+    return name.startsWith("python") || name.equals("sh") || name.equals("bash") || name.startsWith("perl")
+        || name.equals("node") || name.equals("java") || name.equals("pwsh") || name.equals("powershell");
+  }
+
+  private static String first(String a, String b, String c) {
+    return a != null ? a : b != null ? b : c;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,175 @@
+package io.testline.agent.run;
+
+import io.testline.agent.capture.CapturedLine;
+import io.testline.agent.capture.LineSink;
+import io.testline.agent.journal.Journal;
+import io.testline.schemas.LogLine;
+import io.testline.schemas.LogStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a run's captured lines go: the merged log (both streams and the agent's notes, in the order the agent read
+ * them, each line stamped), its running SHA-256, and the chunker whose chunks a writer thread journals every
+ * {@code flushInterval} or as soon as one is full. Closing it journals the last chunks.
+ */
+final class RunOutput implements LineSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RunOutput.class);
+
+  private final Journal journal;
+  private final LogChunker chunker;
+  private final OutputStream merged;
+  private final MessageDigest digest;
+  private final Duration flushInterval;
+  private final Clock clock;
+  private final Thread writer;
+  private final Object wake = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private long mergedLines;
+  private volatile Throwable writeFailure;
+
+  RunOutput(Journal journal, LogChunker chunker, Path mergedLog, Duration flushInterval, Clock clock)
+      throws IOException {
+    this.journal = journal;
+    this.chunker = chunker;
+    this.merged = new BufferedOutputStream(Files.newOutputStream(mergedLog, StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND), 64 * 1024);
+    this.digest = sha256();
+    this.flushInterval = flushInterval;
+    this.clock = clock;
+    this.writer = new Thread(this::writeLoop, "run-log-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  @Override
+  public void accept(CapturedLine line) {
+    LogLine entry = LogLines.toLogLine(line);
+    record(line.stream(), entry, line.bytes().length + (line.partial() ? 0 : 1));
+  }
+
+  /** A note of the agent's about the run, e.g. why it killed the program; goes to the AGENT stream. */
+  void agentNote(String text) {
+    record(LogStream.AGENT, LogLine.of(clock.instant(), text), 0);
+  }
+
+  private void record(LogStream stream, LogLine entry, long rawBytes) {
+    String tag = switch (stream) {
+      case STDOUT -> "OUT";
+      case STDERR -> "ERR";
+      case AGENT -> "AGT";
+    };
+    byte[] text = (entry.at() + " " + tag + (Boolean.TRUE.equals(entry.partial()) ? "~ " : "  ") + entry.text() + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+    boolean full;
+    synchronized (this) {
+      try {
+        merged.write(text);
+        merged.flush();
+      } catch (IOException e) {
+        log.error("cannot write merged log: {}", e.getMessage(), e);
+      }
+      digest.update(text);
+      mergedLines++;
+      chunker.add(stream, entry, rawBytes);
+      full = chunker.hasReady();
+    }
+    if (full) {
+      synchronized (wake) {
+        wake.notifyAll();
+      }
+    }
+  }
+
+  synchronized long mergedLines() {
+    return mergedLines;
+  }
+
+  /** Hex SHA-256 of the merged log as written so far. */
+  synchronized String sha256Hex() {
+    try {
+      return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+    }
+  }
+
+  LogChunker chunker() {
+    return chunker;
+  }
+
+  /** The first failure to journal a chunk, if any. */
+  Throwable writeFailure() {
+    return writeFailure;
+  }
+
+  private void writeLoop() {
+    while (!closed.get()) {
+      synchronized (wake) {
+        try {
+          if (!chunker.hasReady()) {
+            wake.wait(flushInterval.toMillis());
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      journalChunks(true);
+    }
+  }
+
+  private void journalChunks(boolean all) {
+    for (LogChunker.Chunk chunk : chunker.cut(all)) {
+      try {
+        journal.append(chunk.log(), chunk.log().lines().get(0).at(), chunk.progress());
+      } catch (RuntimeException e) {
+        if (writeFailure == null) {
+          writeFailure = e;
+        }
+        log.error("cannot journal log chunk {} of run {}: {}", chunk.log().chunk(), chunk.log().runId(),
+            e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+    try {
+      // not interrupted: an interrupt would abort a journal write in progress
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      journalChunks(true);
+      merged.close();
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

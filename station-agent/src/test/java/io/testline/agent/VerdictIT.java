@@ -1,0 +1,68 @@
+package io.testline.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.testline.agent.run.ExitCodes;
+import io.testline.agent.support.EventCollector;
+import io.testline.agent.support.TestStation;
+import io.testline.brokers.MqttBroker;
+import io.testline.brokers.junit.RealBrokers;
+import io.testline.schemas.Event;
+import io.testline.schemas.EventJson;
+import io.testline.schemas.Ids;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.ShopfloorVerdict;
+import io.testline.schemas.Topics;
+import io.testline.schemas.Verdict;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --wait-verdict: the exit code says whether the shopfloor accepted the result. */
+@ExtendWith(RealBrokers.class)
+class VerdictIT {
+
+  @Test
+  void waiting_run_exits_with_the_shopfloor_rejection_and_its_code(MqttBroker broker, @TempDir Path tmp)
+      throws Exception {
+    TestStation.Result result = runAgainstShopfloor(broker, tmp, Verdict.REJECTED, "ROUTE_ERR");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.VERDICT_REJECTED);
+    assertThat(result.err()).contains("SHOPFLOOR REJECTED").contains("ROUTE_ERR");
+  }
+
+  @Test
+  void waiting_run_exits_with_the_test_outcome_when_the_shopfloor_accepts(MqttBroker broker, @TempDir Path tmp)
+      throws Exception {
+    TestStation.Result result = runAgainstShopfloor(broker, tmp, Verdict.ACCEPTED, null);
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.PASS);
+    assertThat(result.out()).contains("shopfloor ACCEPTED");
+  }
+
+  /** Plays the shopfloor-bridge: answers each run.finished on the station's verdict downlink. */
+  private static TestStation.Result runAgainstShopfloor(MqttBroker broker, Path tmp, Verdict verdict, String code)
+      throws Exception {
+    TestStation station = new TestStation(tmp, broker, null);
+    try (EventCollector shopfloor = new EventCollector(broker, station.stationId)) {
+      shopfloor.onMessage((collector, received) -> {
+        if (received.event().data() instanceof RunFinished f) {
+          ShopfloorVerdict v = new ShopfloorVerdict(f.runId(), f.serialNumber(), verdict, code,
+              code == null ? null : "unit is not at this route step", 1, 120L, "MES-1");
+          byte[] bytes = EventJson.toBytes(Event.of(station.stationId, Ids.newId(), 0, Instant.now(), v));
+          // publishing from the callback thread would deadlock Paho: hand it over
+          new Thread(() -> {
+            try {
+              collector.publish(Topics.mqttTopic(station.stationId, Topics.Kind.VERDICT), bytes);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }).start();
+        }
+      });
+      return station.run("SN-VERDICT", "--wait-verdict", "--", "sh", "-c", "echo tested");
+    }
+  }
+}

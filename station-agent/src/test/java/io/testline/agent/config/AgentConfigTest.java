@@ -1,0 +1,37 @@
+package io.testline.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.testline.config.ConfigException;
+import io.testline.config.ConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  @Test
+  void shipped_example_config_is_valid_and_environment_overrides_it() {
+    AgentConfig c = AgentConfig.load(ConfigSource.load(Path.of("dist/agent.yaml"),
+        Map.of("TESTLINE_JOURNAL_MAX_BYTES", "2GiB"), AgentConfig.ENV_PREFIX));
+    assertThat(c.stationId()).isEqualTo("ICT-L2-01");
+    assertThat(c.journal().maxBytes()).isEqualTo(2L << 30);
+    assertThat(c.run().failExitCodes()).containsExactly(1);
+    assertThat(c.mqtt().tls()).isTrue();
+    assertThat(c.watch().mapping()).containsEntry("serialNumber", "SN");
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void errors_name_the_key() {
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "bad/id"))))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("station.id:");
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1", "mqtt.url", "tcp//x"))))
+        .hasMessageStartingWith("mqtt.url:");
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1", "mqtt.username", "u"))))
+        .hasMessageStartingWith("mqtt.password:");
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1", "jornal.maxBytes", "1"))))
+        .hasMessageContaining("unknown key jornal.maxBytes");
+  }
+}
