@@ -47,6 +47,8 @@ public final class Topics {
   public static final String HEADER_DLQ_SOURCE_TOPIC = "testline.dlq.source.topic";
   public static final String HEADER_DLQ_SOURCE_PARTITION = "testline.dlq.source.partition";
   public static final String HEADER_DLQ_SOURCE_OFFSET = "testline.dlq.source.offset";
+  /** The original payload's length, present only when a payload too large for the topic had to be cut. */
+  public static final String HEADER_DLQ_PAYLOAD_BYTES = "testline.dlq.payload.bytes";
 
   private Topics() {}
 

@@ -1,0 +1,93 @@
+package io.testline.bridge.gaps;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Sequence-gap detection over every station's agent sessions, like Sparkplug's {@code seq}: seqs start at 0 in each
+ * session and rise by one per event. A seq still missing after the grace period is a gap; so is a hole left in a
+ * session once a newer session of the station has started and the grace period passed. A seq seen twice is a
+ * duplicate (a redelivery), counted, never a gap. Pure and single-threaded: the caller passes the time.
+ *
+ * <p>Order does not matter within the grace period, which is what a shared subscription needs: the instances of
+ * the bridge forward one session's events in any interleaving.
+ */
+public final class GapTracker {
+  private final Duration grace;
+  private final Map<String, Map<UUID, SessionSeqs>> stations = new HashMap<>();
+  private final Map<String, UUID> newestSession = new HashMap<>();
+  private final Map<String, Instant> newestSessionSince = new HashMap<>();
+  private long duplicates;
+
+  public GapTracker(Duration grace) {
+    if (grace.isNegative() || grace.isZero()) {
+      throw new IllegalArgumentException("grace: must be > 0, was " + grace);
+    }
+    this.grace = grace;
+  }
+
+  /** Records one event; returns false when it is a duplicate. */
+  public boolean see(String stationId, UUID agentSession, long seq, Instant now) {
+    Map<UUID, SessionSeqs> sessions = stations.computeIfAbsent(stationId, s -> new HashMap<>());
+    SessionSeqs seqs = sessions.computeIfAbsent(agentSession, s -> new SessionSeqs(now));
+    UUID newest = newestSession.get(stationId);
+    if (newest == null || isNewer(agentSession, newest)) {
+      newestSession.put(stationId, agentSession);
+      newestSessionSince.put(stationId, now);
+    }
+    boolean fresh = seqs.see(seq, now);
+    if (!fresh) {
+      duplicates++;
+    }
+    return fresh;
+  }
+
+  /** The gaps due at {@code now}; each is reported once. Also forgets finished, superseded sessions. */
+  public List<Gap> due(Instant now) {
+    Instant deadline = now.minus(grace);
+    List<Gap> gaps = new ArrayList<>();
+    for (Map.Entry<String, Map<UUID, SessionSeqs>> station : stations.entrySet()) {
+      UUID newest = newestSession.get(station.getKey());
+      boolean newestSettled = newestSessionSince.get(station.getKey()).isBefore(deadline);
+      for (Iterator<Map.Entry<UUID, SessionSeqs>> it = station.getValue().entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<UUID, SessionSeqs> session = it.next();
+        SessionSeqs seqs = session.getValue();
+        boolean superseded = !session.getKey().equals(newest) && newestSettled;
+        while (seqs.hasHole() && (seqs.holeOlderThan(deadline) || superseded)) {
+          long[] range = seqs.closeLowestHole(now);
+          gaps.add(new Gap(station.getKey(), session.getKey(), range[0], range[1], now,
+              superseded ? Gap.SESSION_ENDED : Gap.TIMEOUT));
+        }
+        // A superseded session with no hole that has been quiet for the grace period is done.
+        if (superseded && !seqs.hasHole() && seqs.lastSeen().isBefore(deadline)) {
+          it.remove();
+        }
+      }
+    }
+    return gaps;
+  }
+
+  /** Events seen more than once so far. */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Sessions tracked, for a gauge. */
+  public int sessions() {
+    return stations.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /** UUIDv7 sessions sort by their start time in the most significant bits; other UUIDs by their value. */
+  static boolean isNewer(UUID candidate, UUID current) {
+    if (candidate.version() == 7 && current.version() == 7) {
+      return Long.compareUnsigned(candidate.getMostSignificantBits(), current.getMostSignificantBits()) > 0;
+    }
+    return candidate.compareTo(current) > 0;
+  }
+}

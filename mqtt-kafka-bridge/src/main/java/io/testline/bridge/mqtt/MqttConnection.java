@@ -1,0 +1,134 @@
+package io.testline.bridge.mqtt;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.testline.bridge.config.BridgeConfig;
+import io.testline.bridge.forward.InboundMessage;
+import io.testline.retry.RetryPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge's MQTT 5 connection (HiveMQ MQTT client): a persistent session ({@code cleanStart=false}) with a
+ * shared subscription over the uplink, QoS 1 and manual acknowledgement, plus QoS 1 publishing for the downlink.
+ *
+ * <p>The publish callback is registered globally <em>before</em> connecting: a resumed session delivers its queued
+ * messages right after CONNACK, before any SUBSCRIBE, and the client acknowledges a message that no flow takes.
+ * The callback runs on the client's event loop and only hands the message over. The client sends PUBACKs in the
+ * order the messages arrived, whatever the order of {@code acknowledge()} calls, as MQTT requires.
+ */
+public final class MqttConnection implements MqttPublisher, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+  private static final RetryPolicy CONNECT_RETRY = RetryPolicy.forever(Duration.ofMillis(200), Duration.ofSeconds(5));
+
+  private final BridgeConfig.Mqtt config;
+  private final Mqtt5AsyncClient client;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Builds the client; {@code sink} receives every message of the subscription and must not block. */
+  public MqttConnection(BridgeConfig.Mqtt config, Consumer<InboundMessage> sink) {
+    this.config = config;
+    Mqtt5ClientBuilder builder = Mqtt5Client.builder()
+        .identifier(config.clientId())
+        .serverHost(config.url().getHost())
+        .serverPort(config.url().getPort() > 0 ? config.url().getPort()
+            : "ssl".equalsIgnoreCase(config.url().getScheme()) ? 8883 : 1883)
+        .automaticReconnect().initialDelay(100, TimeUnit.MILLISECONDS).maxDelay(5, TimeUnit.SECONDS).applyAutomaticReconnect()
+        .addConnectedListener(context -> log.info("MQTT connected to {} as {}", config.url(), config.clientId()))
+        .addDisconnectedListener(context -> {
+          if (!closed.get()) {
+            log.warn("MQTT disconnected from {}: {}; reconnecting", config.url(), context.getCause().toString());
+          }
+        });
+    if ("ssl".equalsIgnoreCase(config.url().getScheme())) {
+      builder = builder.sslWithDefaultConfig();
+    }
+    if (config.username() != null) {
+      builder = builder.simpleAuth().username(config.username())
+          .password(config.password().getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+    }
+    client = builder.buildAsync();
+    client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(toInbound(publish)), true);
+  }
+
+  private static InboundMessage toInbound(Mqtt5Publish publish) {
+    return new InboundMessage(publish.getTopic().toString(), publish.getPayloadAsBytes(), Instant.now(),
+        System.nanoTime(), publish::acknowledge);
+  }
+
+  /** Connects (retrying until the broker answers or the connection is closed) and subscribes. */
+  public void connect() throws InterruptedException {
+    for (int attempt = 1; !closed.get(); attempt++) {
+      try {
+        var connAck = client.connectWith()
+            .cleanStart(false)
+            .sessionExpiryInterval(config.sessionExpiry().toSeconds())
+            .restrictions().receiveMaximum(config.receiveMaximum()).applyRestrictions()
+            .send().get(30, TimeUnit.SECONDS);
+        log.info("MQTT session {} (session present: {}), subscribing to {}", config.clientId(),
+            connAck.isSessionPresent(), config.sharedFilter());
+        client.subscribeWith().topicFilter(config.sharedFilter()).qos(MqttQos.AT_LEAST_ONCE)
+            .send().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        Duration delay = CONNECT_RETRY.delayAfter(attempt, ThreadLocalRandom.current());
+        log.warn("MQTT connect to {} failed (attempt {}), retrying in {}: {}", config.url(), attempt, delay,
+            e.toString());
+        if (client.getState().isConnectedOrReconnect()) {
+          // the client's own reconnect is running; wait for it instead of racing it
+          client.disconnect();
+        }
+        TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+      }
+    }
+  }
+
+  public boolean isConnected() {
+    return client.getState().isConnected();
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(String topic, byte[] payload) {
+    return client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+        .thenApply(MqttConnection::requireSuccess);
+  }
+
+  private static Void requireSuccess(Mqtt5PublishResult result) {
+    if (result.getError().isPresent()) {
+      throw new IllegalStateException("publish failed: " + result.getError().get(), result.getError().get());
+    }
+    if (result instanceof Mqtt5PublishResult.Mqtt5Qos1Result qos1 && qos1.getPubAck().getReasonCode().isError()) {
+      throw new IllegalStateException("broker refused the publish: " + qos1.getPubAck().getReasonCode());
+    }
+    return null;
+  }
+
+  /** Disconnects, keeping the session: unacknowledged messages come again on the next connect. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        client.disconnect().get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("MQTT disconnect from {} did not complete cleanly: {}", config.url(), e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

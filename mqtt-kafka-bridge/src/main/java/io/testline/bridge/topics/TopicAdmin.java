@@ -1,0 +1,65 @@
+package io.testline.bridge.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates topics from {@link TopicSpec}s. Idempotent: a topic that exists is reported and left as it is (changing
+ * a live topic's partitions or retention is an operator's decision, not a start-up side effect).
+ */
+public final class TopicAdmin implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+  /** What happened to one topic. */
+  public enum Outcome { CREATED, EXISTS }
+
+  /** The outcome per topic name. */
+  public record Result(String topic, Outcome outcome) {}
+
+  private final Admin admin;
+
+  public TopicAdmin(Map<String, Object> adminProps) {
+    this.admin = Admin.create(adminProps);
+  }
+
+  public List<Result> create(List<TopicSpec> specs) throws InterruptedException, TimeoutException {
+    List<NewTopic> topics = specs.stream()
+        .map(s -> new NewTopic(s.name(), Optional.of(s.partitions()), Optional.of(s.replicationFactor()))
+            .configs(s.configs()))
+        .toList();
+    Map<String, KafkaFuture<Void>> futures = admin.createTopics(topics).values();
+    List<Result> results = new ArrayList<>();
+    for (TopicSpec spec : specs) {
+      try {
+        futures.get(spec.name()).get(60, TimeUnit.SECONDS);
+        log.info("topic {} created: {} partitions, replication {}, {}", spec.name(), spec.partitions(),
+            spec.replicationFactor(), spec.configs());
+        results.add(new Result(spec.name(), Outcome.CREATED));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          log.info("topic {} exists; left unchanged", spec.name());
+          results.add(new Result(spec.name(), Outcome.EXISTS));
+        } else {
+          throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause(), e.getCause());
+        }
+      }
+    }
+    return results;
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}

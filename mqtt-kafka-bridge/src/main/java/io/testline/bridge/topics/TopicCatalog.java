@@ -1,0 +1,42 @@
+package io.testline.bridge.topics;
+
+import io.testline.bridge.config.BridgeConfig;
+import io.testline.schemas.TopicNames;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The topics testline's bridge writes and reads, with their settings. Kafka is the system of record (PostgreSQL can
+ * be rebuilt from it), so events, logs and verdicts keep their records for as long as configured (forever by
+ * default); station state is compacted by station; every topic takes the largest message plus headers.
+ */
+public final class TopicCatalog {
+  private TopicCatalog() {}
+
+  public static List<TopicSpec> of(BridgeConfig config) {
+    BridgeConfig.TopicSettings s = config.topics();
+    TopicNames names = new TopicNames(config.kafka().topicPrefix());
+    return List.of(
+        spec(names.events(), s, deleteAfter(s.eventsRetention())),
+        spec(names.logs(), s, deleteAfter(s.logsRetention())),
+        spec(names.stationState(), s, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        spec(names.verdicts(), s, deleteAfter(s.verdictsRetention())),
+        spec(names.seqGaps(), s, deleteAfter(s.seqGapsRetention())),
+        spec(names.deadLetter(), s, deleteAfter(s.deadLetterRetention())));
+  }
+
+  private static Map<String, String> deleteAfter(Duration retention) {
+    return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.isNegative() ? -1 : retention.toMillis()));
+  }
+
+  private static TopicSpec spec(String name, BridgeConfig.TopicSettings s, Map<String, String> specific) {
+    Map<String, String> configs = new HashMap<>(specific);
+    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(s.maxMessageBytes()));
+    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsyncReplicas()));
+    return new TopicSpec(name, s.partitions(), s.replicationFactor(), configs);
+  }
+}

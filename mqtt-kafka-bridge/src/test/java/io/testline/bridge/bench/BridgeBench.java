@@ -1,0 +1,239 @@
+package io.testline.bridge.bench;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.testline.bridge.Bridge;
+import io.testline.bridge.support.BridgeFixture;
+import io.testline.bridge.support.TestPublisher;
+import io.testline.brokers.Brokers;
+import io.testline.brokers.KafkaBroker;
+import io.testline.brokers.MqttBroker;
+import io.testline.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Measures, in one run on the same brokers (mosquitto child process, in-JVM Kafka, everything on this machine):
+ * (a) raw MQTT QoS 1 publish to subscribe with the HiveMQ client and manual acks, (b) raw Kafka produce with acks=all,
+ * (c) the bridge end to end, MQTT publish to Kafka consumer, checking zero loss, with p50/p99 latency, and (d) an
+ * Apache Camel route {@code paho-mqtt5 (manualAcksEnabled) -> kafka} doing the same job. Prints a table with c/a and
+ * c/d. Run: {@code mvn -pl mqtt-kafka-bridge test-compile exec:java} is not wired; use the class path, e.g.
+ * {@code java -cp "$(cat cp.txt):target/classes:target/test-classes" io.testline.bridge.bench.BridgeBench [n]}.
+ */
+public final class BridgeBench {
+  private static final int PAYLOAD_TARGET = 1024;
+
+  private BridgeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int camelN = args.length > 1 ? Integer.parseInt(args[1]) : Math.min(n, 30_000);
+    Brokers brokers = Brokers.fromEnvironment();
+    try (MqttBroker mqtt = brokers.mqtt(); KafkaBroker kafka = brokers.kafka()) {
+      System.out.println("MQTT broker: " + mqtt.description());
+      List<String[]> rows = new ArrayList<>();
+      Result a = rawMqtt(mqtt, n);
+      rows.add(a.row("(a) raw MQTT QoS1 pub->sub (HiveMQ client, manual ack)"));
+      Result b = rawKafka(kafka, n);
+      rows.add(b.row("(b) raw Kafka produce, acks=all, idempotent"));
+      Result c = bridge(kafka, mqtt, n);
+      rows.add(c.row("(c) bridge e2e: MQTT pub -> bridge -> Kafka consumer"));
+      Result d = camel(kafka, mqtt, camelN);
+      rows.add(d.row("(d) Camel paho-mqtt5(manualAcks) -> kafka e2e"));
+      System.out.printf("%n%-58s %9s %10s %9s %9s %8s%n", "measurement", "messages", "msg/s", "p50 ms", "p99 ms",
+          "lost");
+      for (String[] row : rows) {
+        System.out.printf("%-58s %9s %10s %9s %9s %8s%n", (Object[]) row);
+      }
+      System.out.printf("%nc/a = %.2f   c/d = %.2f   (payload ~%d bytes, 2 cores, all co-located)%n",
+          c.rate / a.rate, c.rate / d.rate, PAYLOAD_TARGET);
+    }
+  }
+
+  record Result(int messages, double rate, double p50Ms, double p99Ms, long lost) {
+    String[] row(String name) {
+      return new String[] {name, Integer.toString(messages), String.format("%,.0f", rate),
+          Double.isNaN(p50Ms) ? "-" : String.format("%.1f", p50Ms),
+          Double.isNaN(p99Ms) ? "-" : String.format("%.1f", p99Ms), Long.toString(lost)};
+    }
+  }
+
+  /** A valid run.step of about 1 KB: the padding is the step's error message. */
+  static byte[] event(String station, UUID session, long seq, UUID eventId) {
+    String head = "{\"schema\":\"testline.run.step/1\",\"eventId\":\"" + eventId + "\",\"stationId\":\"" + station
+        + "\",\"agentSession\":\"" + session + "\",\"seq\":" + seq + ",\"occurredAt\":\"" + Instant.now()
+        + "\",\"data\":{\"runId\":\"" + session + "\",\"serialNumber\":\"SN-" + (seq % 1000)
+        + "\",\"step\":{\"name\":\"step\",\"outcome\":\"FAIL\",\"errorMessage\":\"";
+    String tail = "\"}}}";
+    int pad = Math.max(0, PAYLOAD_TARGET - head.length() - tail.length());
+    return (head + "x".repeat(pad) + tail).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Result rawMqtt(MqttBroker mqtt, int n) throws Exception {
+    CountDownLatch done = new CountDownLatch(n);
+    Mqtt5AsyncClient sub = Mqtt5Client.builder().identifier("bench-raw-sub").serverHost(mqtt.host())
+        .serverPort(mqtt.port()).buildAsync();
+    sub.publishes(MqttGlobalPublishFilter.ALL, p -> {
+      p.acknowledge();
+      done.countDown();
+    }, true);
+    sub.connectWith().cleanStart(true).send().get();
+    sub.subscribeWith().topicFilter("bench/raw/#").qos(MqttQos.AT_LEAST_ONCE).send().get();
+    byte[] payload = event("RAW", UUID.randomUUID(), 0, UUID.randomUUID());
+    try (TestPublisher pub = new TestPublisher(mqtt.host(), mqtt.port(), "bench-raw-pub", 1000)) {
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        pub.publish("bench/raw/" + (i % 20), payload);
+      }
+      boolean complete = done.await(5, TimeUnit.MINUTES);
+      double secs = (System.nanoTime() - start) / 1e9;
+      sub.disconnect().get();
+      return new Result(n, n / secs, Double.NaN, Double.NaN, complete ? 0 : done.getCount());
+    }
+  }
+
+  private static Result rawKafka(KafkaBroker kafka, int n) throws Exception {
+    String topic = kafka.newTopic("bench-raw", 3);
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    byte[] payload = event("RAW", UUID.randomUUID(), 0, UUID.randomUUID());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      producer.partitionsFor(topic);
+      CountDownLatch done = new CountDownLatch(n);
+      AtomicLong failed = new AtomicLong();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(topic, ("k" + (i % 500)).getBytes(StandardCharsets.UTF_8), payload),
+            (m, e) -> {
+              if (e != null) {
+                failed.incrementAndGet();
+              }
+              done.countDown();
+            });
+      }
+      done.await(5, TimeUnit.MINUTES);
+      double secs = (System.nanoTime() - start) / 1e9;
+      return new Result(n, n / secs, Double.NaN, Double.NaN, failed.get());
+    }
+  }
+
+  private static Result bridge(KafkaBroker kafka, MqttBroker mqtt, int n) throws Exception {
+    BridgeFixture fixture = new BridgeFixture(kafka, mqtt, "bench");
+    try (Bridge bridge = new Bridge(fixture.config("bench", Map.of("gaps.enabled", "false",
+        "downlink.enabled", "false", "mqtt.sessionExpiry", "1s")))) {
+      bridge.start();
+      return endToEnd(kafka, mqtt, fixture.topics().events(), n, "BR");
+    }
+  }
+
+  private static Result camel(KafkaBroker kafka, MqttBroker mqtt, int n) throws Exception {
+    String topic = kafka.newTopic("bench-camel", 3);
+    DefaultCamelContext camel = new DefaultCamelContext();
+    camel.addRoutes(new RouteBuilder() {
+      @Override
+      public void configure() {
+        from("paho-mqtt5:testline/v1/+/events?brokerUrl=" + mqtt.serverUri()
+            + "&clientId=bench-camel&qos=1&manualAcksEnabled=true&cleanStart=true")
+            .to("kafka:" + topic + "?brokers=" + kafka.bootstrapServers()
+                + "&requestRequiredAcks=all&enableIdempotence=true&lingerMs=5"
+                + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
+      }
+    });
+    camel.start();
+    try {
+      return endToEnd(kafka, mqtt, topic, n, "CA");
+    } finally {
+      camel.stop();
+    }
+  }
+
+  /** Publishes n events and reads them back from {@code topic}: rate from first publish to last read, latencies. */
+  private static Result endToEnd(KafkaBroker kafka, MqttBroker mqtt, String topic, int n, String stationPrefix)
+      throws Exception {
+    Map<String, Long> publishedAt = new ConcurrentHashMap<>();
+    long[] latencies = new long[n];
+    int received = 0;
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        TestPublisher pub = new TestPublisher(mqtt.host(), mqtt.port(), "bench-pub-" + stationPrefix, 1000)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic)) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      UUID session = UUID.randomUUID();
+      Thread publisher = new Thread(() -> {
+        try {
+          for (int i = 0; i < n; i++) {
+            String station = stationPrefix + "-" + (i % 20);
+            UUID id = UUID.randomUUID();
+            byte[] payload = event(station, session, i / 20, id);
+            publishedAt.put(id.toString(), System.nanoTime());
+            pub.publish(Topics.mqttTopic(station, Topics.Kind.EVENTS), payload);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bench-publisher");
+      long start = System.nanoTime();
+      publisher.start();
+      long deadline = start + TimeUnit.MINUTES.toNanos(5);
+      long last = start;
+      while (received < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          long now = System.nanoTime();
+          String value = new String(r.value(), StandardCharsets.UTF_8);
+          int at = value.indexOf("\"eventId\":\"") + 11;
+          Long sentAt = publishedAt.remove(value.substring(at, at + 36));
+          if (sentAt != null && received < n) {
+            latencies[received++] = now - sentAt;
+            last = now;
+          }
+        }
+      }
+      publisher.join();
+      double secs = (last - start) / 1e9;
+      long[] seen = Arrays.copyOf(latencies, received);
+      Arrays.sort(seen);
+      double p50 = seen.length == 0 ? Double.NaN : seen[(int) (seen.length * 0.50)] / 1e6;
+      double p99 = seen.length == 0 ? Double.NaN : seen[Math.min(seen.length - 1, (int) (seen.length * 0.99))] / 1e6;
+      return new Result(n, received / secs, p50, p99, n - received);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.testline.bridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.testline.config.ConfigException;
+import io.testline.config.ConfigSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BridgeConfigTest {
+
+  private static Map<String, Object> minimal() {
+    Map<String, Object> values = new HashMap<>();
+    values.put("kafka.bootstrapServers", "kafka:9092");
+    return values;
+  }
+
+  @Test
+  void uses_named_defaults_when_only_kafka_is_given() {
+    BridgeConfig config = BridgeConfig.from(ConfigSource.of(minimal()));
+    assertThat(config.mqtt().url()).isEqualTo(BridgeConfig.DEFAULT_MQTT_URL);
+    assertThat(config.mqtt().sharedFilter()).isEqualTo("$share/testline-bridge/testline/v1/+/+");
+    assertThat(config.mqtt().receiveMaximum()).isEqualTo(BridgeConfig.DEFAULT_RECEIVE_MAXIMUM);
+    assertThat(config.kafka().topicPrefix()).isEmpty();
+    assertThat(config.instanceId()).isNotBlank();
+    assertThat(config.gaps().grace()).isEqualTo(BridgeConfig.DEFAULT_GAP_GRACE);
+  }
+
+  @Test
+  void requires_kafka_bootstrap_servers_naming_the_key_and_variable() {
+    assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(Map.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.bootstrapServers");
+  }
+
+  @Test
+  void rejects_a_bad_value_naming_the_key() {
+    Map<String, Object> values = minimal();
+    values.put("mqtt.receiveMaximum", "0");
+    assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(values)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.receiveMaximum");
+    values.put("mqtt.receiveMaximum", "10");
+    values.put("mqtt.url", "http://x:1");
+    assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(values))).hasMessageContaining("mqtt.url");
+  }
+
+  @Test
+  void rejects_rules_across_keys() {
+    Map<String, Object> values = minimal();
+    values.put("topics.replicationFactor", "1");
+    assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(values)))
+        .hasMessageContaining("topics.minInsyncReplicas");
+    Map<String, Object> auth = minimal();
+    auth.put("mqtt.username", "bridge");
+    assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(auth))).hasMessageContaining("mqtt.password");
+  }
+
+  @Test
+  void rejects_unknown_keys_in_the_file(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bridge.yaml");
+    Files.writeString(file, "kafka:\n  bootstrapServers: k:9092\nmqtt:\n  recieveMaximum: 5\n");
+    assertThatThrownBy(() -> BridgeConfig.load(file, Map.of())).hasMessageContaining("mqtt.recieveMaximum");
+  }
+
+  @Test
+  void environment_overrides_the_file(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bridge.yaml");
+    Files.writeString(file, "kafka:\n  bootstrapServers: k:9092\ngaps:\n  grace: 10s\n");
+    BridgeConfig config = BridgeConfig.load(file, Map.of("TESTLINE_BRIDGE_GAPS_GRACE", "5m",
+        "TESTLINE_BRIDGE_MQTT_SHARE_GROUP", "line-2"));
+    assertThat(config.gaps().grace()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.mqtt().shareGroup()).isEqualTo("line-2");
+  }
+}

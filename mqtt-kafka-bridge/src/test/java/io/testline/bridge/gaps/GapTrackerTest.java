@@ -1,0 +1,92 @@
+package io.testline.bridge.gaps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.testline.schemas.Ids;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class GapTrackerTest {
+  private static final Duration GRACE = Duration.ofSeconds(30);
+  private final Instant t0 = Instant.parse("2026-11-22T06:00:00Z");
+  private final GapTracker tracker = new GapTracker(GRACE);
+  private final UUID session = Ids.newId();
+
+  @Test
+  void reports_no_gap_for_a_contiguous_session_received_out_of_order() {
+    for (long seq : new long[] {2, 0, 1, 4, 3}) {
+      tracker.see("ST-1", session, seq, t0);
+    }
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void reports_a_missing_seq_only_after_the_grace_period() {
+    tracker.see("ST-1", session, 0, t0);
+    tracker.see("ST-1", session, 3, t0);
+    assertThat(tracker.due(t0.plusSeconds(10))).isEmpty();
+    List<Gap> gaps = tracker.due(t0.plus(GRACE).plusSeconds(1));
+    assertThat(gaps).singleElement().satisfies(gap -> {
+      assertThat(gap.fromSeq()).isEqualTo(1);
+      assertThat(gap.toSeq()).isEqualTo(2);
+      assertThat(gap.cause()).isEqualTo(Gap.TIMEOUT);
+    });
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(100))).isEmpty();
+  }
+
+  @Test
+  void late_arrival_within_the_grace_period_closes_the_hole() {
+    tracker.see("ST-1", session, 0, t0);
+    tracker.see("ST-1", session, 2, t0);
+    tracker.see("ST-1", session, 1, t0.plusSeconds(5));
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void counts_redeliveries_as_duplicates_not_gaps() {
+    tracker.see("ST-1", session, 0, t0);
+    tracker.see("ST-1", session, 1, t0);
+    assertThat(tracker.see("ST-1", session, 1, t0)).isFalse();
+    assertThat(tracker.see("ST-1", session, 0, t0)).isFalse();
+    assertThat(tracker.duplicates()).isEqualTo(2);
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void reports_several_holes_of_one_session_separately() {
+    for (long seq : new long[] {0, 2, 5}) {
+      tracker.see("ST-1", session, seq, t0);
+    }
+    Instant later = t0.plus(GRACE).plusSeconds(1);
+    List<Gap> first = tracker.due(later);
+    assertThat(first).extracting(Gap::fromSeq, Gap::toSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L));
+    List<Gap> second = tracker.due(later.plus(GRACE).plusSeconds(1));
+    assertThat(second).extracting(Gap::fromSeq, Gap::toSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 4L));
+  }
+
+  @Test
+  void closes_an_old_session_with_holes_once_a_newer_session_has_started() {
+    tracker.see("ST-1", session, 0, t0);
+    tracker.see("ST-1", session, 2, t0);
+    UUID newer = Ids.newId();
+    tracker.see("ST-1", newer, 0, t0.plusSeconds(1));
+    List<Gap> gaps = tracker.due(t0.plus(GRACE).plusSeconds(2));
+    assertThat(gaps).singleElement().satisfies(gap -> {
+      assertThat(gap.agentSession()).isEqualTo(session);
+      assertThat(gap.fromSeq()).isEqualTo(1);
+    });
+    assertThat(tracker.due(t0.plus(GRACE).plus(GRACE).plusSeconds(5))).isEmpty();
+    assertThat(tracker.sessions()).isEqualTo(1);
+  }
+
+  @Test
+  void keeps_stations_apart() {
+    tracker.see("ST-1", session, 0, t0);
+    tracker.see("ST-2", session, 1, t0);
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).singleElement()
+        .satisfies(gap -> assertThat(gap.stationId()).isEqualTo("ST-2"));
+  }
+}
