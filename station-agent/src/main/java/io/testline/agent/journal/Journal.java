@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -400,10 +401,37 @@ public final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * The newest run a live agent process of this station is running, whichever process that is (a {@code run} beside
+   * {@code serve} journals into the same file); empty when none.
+   */
+  public Optional<RunInProgress> runInProgress() {
+    synchronized (readConnection) {
+      try (PreparedStatement ps = readConnection.prepareStatement(
+          "SELECT run_id, started, owner_pid, owner_start_ms, last_step FROM runs WHERE state = 'ACTIVE'"
+              + " ORDER BY created_ms DESC");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (processAlive(rs.getLong(3), rs.getLong(4))) {
+            String serial = EventJson.mapper().readTree(rs.getBytes(2)).path("serialNumber").asText(null);
+            return Optional.of(new RunInProgress(UUID.fromString(rs.getString(1)), serial, rs.getString(5)));
+          }
+        }
+        return Optional.empty();
+      } catch (SQLException | IOException e) {
+        throw new JournalException("cannot read journal " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** Whether the process that owns {@code run} is still alive (same pid and same start time). */
   public static boolean ownerAlive(RunRecord run) {
-    return ProcessHandle.of(run.ownerPid()).filter(ProcessHandle::isAlive)
-        .map(p -> startMillis(p) == run.ownerStartMs()).orElse(false);
+    return processAlive(run.ownerPid(), run.ownerStartMs());
+  }
+
+  /** The pid is alive and is still the same process (a reused pid has another start time). */
+  private static boolean processAlive(long pid, long startMs) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> startMillis(p) == startMs).orElse(false);
   }
 
   /** The start time of a process as the OS reports it, 0 when unknown. */
@@ -530,12 +558,14 @@ public final class Journal implements AutoCloseable {
   private static void updateProgress(Connection connection, RunProgress p) throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(
         "UPDATE runs SET stdout_lines = coalesce(?, stdout_lines), stderr_lines = coalesce(?, stderr_lines),"
-            + " next_chunk = coalesce(?, next_chunk), steps_emitted = coalesce(?, steps_emitted) WHERE run_id = ?")) {
+            + " next_chunk = coalesce(?, next_chunk), steps_emitted = coalesce(?, steps_emitted),"
+            + " last_step = coalesce(?, last_step) WHERE run_id = ?")) {
       ps.setObject(1, p.stdoutLines());
       ps.setObject(2, p.stderrLines());
       ps.setObject(3, p.nextChunk());
       ps.setObject(4, p.stepsEmitted());
-      ps.setString(5, p.runId().toString());
+      ps.setString(5, p.lastStep());
+      ps.setString(6, p.runId().toString());
       ps.executeUpdate();
     }
   }
@@ -627,10 +657,24 @@ public final class Journal implements AutoCloseable {
       st.execute("CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, dir TEXT NOT NULL, started BLOB NOT NULL,"
           + " state TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_start_ms INTEGER NOT NULL, child_pid INTEGER,"
           + " child_start_ms INTEGER, stdout_lines INTEGER NOT NULL, stderr_lines INTEGER NOT NULL,"
-          + " next_chunk INTEGER NOT NULL, steps_emitted INTEGER NOT NULL, created_ms INTEGER NOT NULL)");
+          + " next_chunk INTEGER NOT NULL, steps_emitted INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+          + " last_step TEXT)");
       st.execute("CREATE INDEX IF NOT EXISTS runs_state ON runs(state)");
+      addColumnIfMissing(st, "runs", "last_step", "TEXT");
       st.execute("CREATE TABLE IF NOT EXISTS watched_files (file_key TEXT PRIMARY KEY, processed_ms INTEGER NOT NULL)");
     }
+  }
+
+  /** Journals written by an older agent lack columns added since; SQLite adds a nullable column in place. */
+  private static void addColumnIfMissing(Statement st, String table, String column, String type) throws SQLException {
+    try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (rs.getString("name").equalsIgnoreCase(column)) {
+          return;
+        }
+      }
+    }
+    st.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
   }
 
   private static void closeQuietly(Connection c) {

@@ -3,6 +3,7 @@ package io.testline.agent.publish;
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.JournalStats;
+import io.testline.agent.journal.RunInProgress;
 import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
@@ -14,12 +15,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   private static final Logger log = LoggerFactory.getLogger(StationPresence.class);
 
-  /** What the heartbeat says about the run in progress; nulls when none. */
-  public record ActiveRun(UUID runId, String serialNumber, String step) {}
-
   private final AgentConfig config;
   private final Journal journal;
   private final String agentVersion;
@@ -46,7 +42,6 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   private final Instant startedAt;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile Supplier<ActiveRun> activeRun = () -> null;
   private volatile MqttLink.Will pendingWill;
   private volatile boolean connected;
 
@@ -66,10 +61,6 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   public void start() {
     long interval = config.heartbeatInterval().toMillis();
     timer.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
-  }
-
-  public void activeRun(Supplier<ActiveRun> supplier) {
-    this.activeRun = supplier;
   }
 
   /** The Will for the next connect attempt (called on the connect thread). */
@@ -111,11 +102,12 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   /** The heartbeat's content now. */
   public StationHeartbeat heartbeatNow() {
     JournalStats s = journal.stats();
-    ActiveRun run = activeRun.get();
+    // read from the journal, not from this process: with serve running, the run belongs to another process
+    RunInProgress run = journal.runInProgress().orElse(null);
     long now = clock.millis();
     return new StationHeartbeat(s.depth(), s.bytes(), s.capacityBytes(), s.alarm(), s.oldestUnsentAgeMs(now),
         s.diskFreeBytes(), now - startedAt.toEpochMilli(), run == null ? null : run.runId(),
-        run == null ? null : run.serialNumber(), run == null ? null : run.step());
+        run == null ? null : run.serialNumber(), run == null ? null : run.lastStep());
   }
 
   @Override

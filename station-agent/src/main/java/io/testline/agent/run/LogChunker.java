@@ -121,7 +121,7 @@ public final class LogChunker {
     RunProgress progress = new RunProgress(runId,
         stream == LogStream.STDOUT ? through : null,
         stream == LogStream.STDERR ? through : null,
-        nextChunk, null);
+        nextChunk, null, null);
     ready.add(new Chunk(new RunLog(runId, serialNumber, stream, chunk, b.firstLine, b.lines, b.bytes), progress));
   }
 

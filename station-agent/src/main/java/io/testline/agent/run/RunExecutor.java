@@ -153,7 +153,7 @@ public final class RunExecutor {
       Step step = s.step().index() != null ? s.step() : withIndex(s.step(), steps.size());
       steps.add(step);
       journal.append(new RunStep(started.runId(), started.serialNumber(), step), step.endedAt() != null
-          ? step.endedAt() : clock.instant(), RunProgress.steps(started.runId(), steps.size()));
+          ? step.endedAt() : clock.instant(), RunProgress.afterStep(started.runId(), steps.size(), step));
     } else if (record instanceof ResultRecord.RunRecord r) {
       programVerdict.set(r);
     } else if (record instanceof ResultRecord.Invalid i) {

@@ -90,7 +90,7 @@ public final class RunRecovery {
     for (int i = (int) run.stepsEmitted(); i < steps.size(); i++) {
       Step step = steps.get(i);
       journal.append(new RunStep(run.runId(), started.serialNumber(), step),
-          step.endedAt() != null ? step.endedAt() : clock.instant(), RunProgress.steps(run.runId(), i + 1));
+          step.endedAt() != null ? step.endedAt() : clock.instant(), RunProgress.afterStep(run.runId(), i + 1, step));
     }
 
     LogChunker chunker = new LogChunker(run.runId(), started.serialNumber(), run.nextChunk(), run.stdoutLines(),
