@@ -2,7 +2,8 @@ package io.testline.agent.cli;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.testline.agent.AgentVersion;
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.FreeSpaceProbe;
@@ -35,7 +36,7 @@ public final class AgentRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
 
   private final AgentConfig config;
-  private final MeterRegistry metrics;
+  private final PrometheusMeterRegistry metrics;
   private final Journal journal;
   private final PublisherLock lock;
   private final MqttLink link;
@@ -45,8 +46,9 @@ public final class AgentRuntime implements AutoCloseable {
   private final List<RunFinished> recovered;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private AgentRuntime(AgentConfig config, MeterRegistry metrics, Journal journal, PublisherLock lock, MqttLink link,
-      Forwarder forwarder, StationPresence presence, VerdictWaiter verdicts, List<RunFinished> recovered) {
+  private AgentRuntime(AgentConfig config, PrometheusMeterRegistry metrics, Journal journal, PublisherLock lock,
+      MqttLink link, Forwarder forwarder, StationPresence presence, VerdictWaiter verdicts,
+      List<RunFinished> recovered) {
     this.config = config;
     this.metrics = metrics;
     this.journal = journal;
@@ -60,7 +62,8 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Opens the journal, closes interrupted runs and, if this process may publish, connects. */
   public static AgentRuntime start(AgentConfig config, FreeSpaceProbe freeSpace, Clock clock) throws IOException {
-    MeterRegistry metrics = new SimpleMeterRegistry();
+    // a Prometheus registry from the start, so serve can expose the same meters at /metrics (metrics.port)
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Journal journal = Journal.builder(config.journal().path(), config.stationId(), Ids.newId())
         .maxBytes(config.journal().maxBytes())
         .alarmPercent(config.journal().alarmPercent())
@@ -101,7 +104,7 @@ public final class AgentRuntime implements AutoCloseable {
     return journal;
   }
 
-  public MeterRegistry metrics() {
+  public PrometheusMeterRegistry metrics() {
     return metrics;
   }
 

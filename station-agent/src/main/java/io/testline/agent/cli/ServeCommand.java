@@ -1,8 +1,15 @@
 package io.testline.agent.cli;
 
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.FreeSpaceProbe;
+import io.testline.agent.metrics.MetricsEndpoint;
 import io.testline.agent.run.ExitCodes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code testline-agent serve}: the long-running station service. Keeps the station online (birth, heartbeats, Will),
  * closes runs a dead agent left open, and drains the journal, including what {@code run} processes journal while it
- * holds the publisher lock. Stops on SIGTERM or Ctrl-C.
+ * holds the publisher lock. Serves Prometheus metrics at {@code /metrics} when {@code metrics.port} is set. Stops on
+ * SIGTERM or Ctrl-C.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Keeps the station online and sends the journal until stopped (the systemd / Windows service).")
@@ -38,12 +46,27 @@ final class ServeCommand implements Callable<Integer> {
         hook.finished(ExitCodes.INTERNAL);
         return ExitCodes.INTERNAL;
       }
-      spec.commandLine().getOut().println("testline-agent serving station " + cfg.stationId());
-      spec.commandLine().getOut().flush();
-      stop.await();
+      try (MetricsEndpoint endpoint = startMetrics(cfg, runtime)) {
+        spec.commandLine().getOut().println("testline-agent serving station " + cfg.stationId()
+            + (endpoint == null ? "" : ", metrics at http://<host>:" + endpoint.port() + "/metrics"));
+        spec.commandLine().getOut().flush();
+        stop.await();
+      }
       runtime.close();
       hook.finished(0);
       return 0;
     }
+  }
+
+  /** The Prometheus endpoint on {@code metrics.port} with the JVM's own meters beside the agent's; null when off. */
+  private static MetricsEndpoint startMetrics(AgentConfig cfg, AgentRuntime runtime) throws IOException {
+    if (cfg.metricsPort() == 0) {
+      return null;
+    }
+    new JvmMemoryMetrics().bindTo(runtime.metrics());
+    new JvmThreadMetrics().bindTo(runtime.metrics());
+    new ProcessorMetrics().bindTo(runtime.metrics());
+    new UptimeMetrics().bindTo(runtime.metrics());
+    return MetricsEndpoint.start(new InetSocketAddress(cfg.metricsPort()), runtime.metrics());
   }
 }

@@ -31,7 +31,8 @@ public record AgentConfig(
     Journal journal,
     Run run,
     Watch watch,
-    Duration heartbeatInterval) {
+    Duration heartbeatInterval,
+    int metricsPort) {
 
   /** The prefix of every environment override. */
   public static final String ENV_PREFIX = "TESTLINE_";
@@ -50,10 +51,12 @@ public record AgentConfig(
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_VERDICT_TIMEOUT = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_LOG_FLUSH_INTERVAL = Duration.ofMillis(250);
+  public static final Duration DEFAULT_LOG_FLUSH_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_WATCH_POLL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_WATCH_SETTLE = Duration.ofSeconds(2);
+  /** {@code metrics.port}: 0 serves no metrics endpoint. */
+  public static final int DEFAULT_METRICS_PORT = 0;
 
   /** Broker connection. */
   public record Mqtt(URI url, String clientId, String username, String password, Duration sessionExpiry,
@@ -155,6 +158,8 @@ public record AgentConfig(
     Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
         Duration.ofHours(1));
 
+    int metricsPort = source.integer("metrics.port", DEFAULT_METRICS_PORT, 0, 65535);
+
     source.requireNoUnknownKeys();
 
     if (mqtt.reconnectMaxDelay().compareTo(mqtt.reconnectInitialDelay()) < 0) {
@@ -171,7 +176,8 @@ public record AgentConfig(
     if (watch.processedSuffix().isBlank()) {
       throw new ConfigException("watch.processedSuffix: must not be empty");
     }
-    return new AgentConfig(stationId, site, line, labels, dataDir, mqtt, journal, run, watch, heartbeat);
+    return new AgentConfig(stationId, site, line, labels, dataDir, mqtt, journal, run, watch, heartbeat,
+        metricsPort);
   }
 
   /** Where each run's directory is created. */
@@ -190,6 +196,7 @@ public record AgentConfig(
     effective.put("watch", watch.poll() + "|" + watch.settle() + "|" + watch.processedSuffix() + "|"
         + new TreeMap<>(watch.mapping()));
     effective.put("heartbeat", heartbeatInterval.toString());
+    effective.put("metrics", Integer.toString(metricsPort));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(effective.toString().getBytes(StandardCharsets.UTF_8));
