@@ -1,10 +1,13 @@
 package io.testline.agent.watch;
 
 import io.testline.agent.config.AgentConfig;
+import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.Journal;
+import io.testline.agent.journal.JournalException;
 import io.testline.schemas.Payload;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -28,12 +31,14 @@ import org.slf4j.LoggerFactory;
  * modification time stayed the same for {@code watch.settle}. Each file is journaled as one run (run.started, its
  * steps, run.finished) together with its content key (name and SHA-256) in one transaction, then renamed with
  * {@code watch.processedSuffix}; an agent that dies between the two finds the key at restart and only renames. So each
- * file is published exactly once across restarts. A file that cannot be read is renamed with {@code .rejected} and
- * the reason logged.
+ * file is published exactly once across restarts. A file that cannot be read is renamed with {@code .rejected}, the
+ * reason written beside it ({@code <name>.rejected.reason.txt}) and logged; the watcher goes on with the others. While
+ * the journal refuses new runs (full, or the disk below its floor) files are left in the folder, not lost.
  */
 public final class FolderWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FolderWatcher.class);
   static final String REJECTED_SUFFIX = ".rejected";
+  static final String REASON_SUFFIX = ".reason.txt";
 
   private record Seen(long size, long modified, long sinceMs) {}
 
@@ -45,6 +50,7 @@ public final class FolderWatcher implements AutoCloseable {
   private final Map<Path, Seen> seen = new HashMap<>();
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean refusedBefore;
 
   public FolderWatcher(Path folder, AgentConfig config, Journal journal, Clock clock) {
     this.folder = folder;
@@ -70,16 +76,36 @@ public final class FolderWatcher implements AutoCloseable {
     }, 0, poll, TimeUnit.MILLISECONDS);
   }
 
-  /** Publishes every complete file in the folder now; returns how many. */
+  /**
+   * Publishes every complete file in the folder now; returns how many. A file that cannot be published now (it
+   * vanished, the journal failed) is left for the next scan and does not hold up the others.
+   */
   public synchronized int scanOnce() throws IOException {
+    Admission admission = journal.admission();
+    if (!admission.admitted()) {
+      // the files stay where they are, so nothing is lost; they are published once the journal has room
+      if (!refusedBefore) {
+        log.warn("watch paused: {}", admission.reason());
+      }
+      refusedBefore = true;
+      return 0;
+    }
+    refusedBefore = false;
     int done = 0;
     List<Path> files;
     try (Stream<Path> list = Files.list(folder)) {
       files = list.filter(Files::isRegularFile).filter(this::candidate).sorted().toList();
     }
     for (Path file : files) {
-      if (complete(file)) {
-        done += process(file) ? 1 : 0;
+      try {
+        if (complete(file)) {
+          done += process(file) ? 1 : 0;
+        }
+      } catch (NoSuchFileException e) {
+        log.debug("result file {} vanished before it was read", file);
+        seen.remove(file);
+      } catch (IOException | JournalException e) {
+        log.error("result file {} not published yet, retrying at the next scan: {}", file, e.getMessage(), e);
       }
     }
     seen.keySet().retainAll(files);
@@ -89,19 +115,24 @@ public final class FolderWatcher implements AutoCloseable {
   private boolean candidate(Path file) {
     String name = file.getFileName().toString();
     return !name.startsWith(".") && !name.endsWith(config.watch().processedSuffix()) && !name.endsWith(REJECTED_SUFFIX)
-        && !name.endsWith(".tmp") && !name.endsWith(".part");
+        && !name.endsWith(REASON_SUFFIX) && !name.endsWith(".tmp") && !name.endsWith(".part");
   }
 
+  /**
+   * Complete once size and modification time stayed the same for {@code watch.settle}; a file last modified longer
+   * ago than that (it arrived while the agent was down) is complete at first sight.
+   */
   private boolean complete(Path file) throws IOException {
     long size = Files.size(file);
     long modified = Files.getLastModifiedTime(file).toMillis();
     long now = clock.millis();
+    long settle = config.watch().settle().toMillis();
     Seen before = seen.get(file);
     if (before == null || before.size() != size || before.modified() != modified) {
       seen.put(file, new Seen(size, modified, now));
-      return config.watch().settle().isZero();
+      return now - modified >= settle;
     }
-    return now - before.sinceMs() >= config.watch().settle().toMillis();
+    return now - before.sinceMs() >= settle;
   }
 
   private boolean process(Path file) throws IOException {
@@ -112,10 +143,8 @@ public final class FolderWatcher implements AutoCloseable {
       try {
         events = reader.read(file.getFileName().toString(), content, Instant.ofEpochMilli(
             Files.getLastModifiedTime(file).toMillis()));
-      } catch (IllegalArgumentException e) {
-        log.error("result file {} rejected: {}", file, e.getMessage(), e);
-        Files.move(file, file.resolveSibling(file.getFileName() + REJECTED_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
-        seen.remove(file);
+      } catch (RuntimeException e) {
+        reject(file, e);
         return false;
       }
       journal.appendWatched(key, events, clock.instant());
@@ -123,10 +152,32 @@ public final class FolderWatcher implements AutoCloseable {
     } else {
       log.info("result file {} was journaled before; marking it processed", file);
     }
-    Files.move(file, file.resolveSibling(file.getFileName() + config.watch().processedSuffix()),
+    Files.move(file, vacant(file.resolveSibling(file.getFileName() + config.watch().processedSuffix())),
         StandardCopyOption.ATOMIC_MOVE);
     seen.remove(file);
     return true;
+  }
+
+  /** Sets an unreadable file aside as {@code <name>.rejected}, with the reason beside it in {@code .reason.txt}. */
+  private void reject(Path file, RuntimeException why) throws IOException {
+    String reason = why.getMessage() == null ? why.getClass().getName() : why.getMessage();
+    Path rejected = vacant(file.resolveSibling(file.getFileName() + REJECTED_SUFFIX));
+    log.error("result file {} rejected: {}; moved to {}", file, reason, rejected.getFileName(), why);
+    Files.move(file, rejected, StandardCopyOption.ATOMIC_MOVE);
+    Files.writeString(rejected.resolveSibling(rejected.getFileName() + REASON_SUFFIX), "rejected by testline-agent "
+        + "watch at " + clock.instant() + ": " + reason + System.lineSeparator());
+    seen.remove(file);
+  }
+
+  /** {@code target}, or a name beside it with a counter when a file of that name is there (a reused file name). */
+  private static Path vacant(Path target) {
+    Path candidate = target;
+    for (int i = 1; Files.exists(candidate); i++) {
+      String name = target.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      candidate = target.resolveSibling(name.substring(0, dot) + "." + i + name.substring(dot));
+    }
+    return candidate;
   }
 
   private static String sha256(byte[] content) {

@@ -81,7 +81,13 @@ final class ResultFileReader {
     List<Step> steps = new ArrayList<>();
     ResultParser parser = new ResultParser(Path.of("."));
     JsonNode stepNodes = root.path("steps");
+    if (!stepNodes.isMissingNode() && !stepNodes.isNull() && !stepNodes.isArray()) {
+      throw new IllegalArgumentException("steps: expected a JSON array");
+    }
     for (int i = 0; i < stepNodes.size(); i++) {
+      if (!stepNodes.get(i).isObject()) {
+        throw new IllegalArgumentException("steps[" + i + "]: expected a JSON object");
+      }
       ObjectNode node = ((ObjectNode) stepNodes.get(i).deepCopy()).put("type", "step");
       ResultRecord r = parser.parse(i + 1, node.toString(), modified);
       if (r instanceof ResultRecord.Invalid invalid) {
@@ -133,7 +139,7 @@ final class ResultFileReader {
     }
     RunOutcome outcome = outcome(f.get("outcome"));
     UUID runId = Ids.newId();
-    int attempt = f.containsKey("attempt") ? Integer.parseInt(f.get("attempt")) : 1;
+    int attempt = attempt(f.get("attempt"));
     Program program = new Program(f.getOrDefault("programName", "watched"), f.get("programVersion"), null);
     RunStarted started = new RunStarted(runId, serial, List.of(UnitUnderTest.of(serial)), f.get("partNumber"),
         f.get("partRevision"), program, f.get("operator"), f.get("workOrder"), attempt, f.get("testMethod"),
@@ -170,6 +176,21 @@ final class ResultFileReader {
       case "CRASHED" -> RunOutcome.CRASHED;
       default -> throw new IllegalArgumentException("outcome: \"" + text + "\" is not a known result");
     };
+  }
+
+  private static int attempt(String text) {
+    if (text == null) {
+      return 1;
+    }
+    try {
+      int attempt = Integer.parseInt(text.trim());
+      if (attempt >= 1) {
+        return attempt;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the field's name
+    }
+    throw new IllegalArgumentException("attempt: \"" + text + "\" is not a whole number >= 1");
   }
 
   private static Instant instant(Map<String, String> f, String field, Instant fallback) {
