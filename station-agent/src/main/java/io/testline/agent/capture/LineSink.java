@@ -4,4 +4,8 @@ package io.testline.agent.capture;
 @FunctionalInterface
 public interface LineSink {
   void accept(CapturedLine line);
+
+  /** The lines of one read from the stream have been delivered; a sink that buffers writes may flush them now. */
+  default void endOfRead() {
+  }
 }

@@ -35,9 +35,14 @@ public final class LineSplitter {
     int end = offset + length;
     for (int i = offset; i < end; i++) {
       if (buffer[i] == '\n') {
-        pending.write(buffer, start, i - start);
-        cutFragments(at);
-        emitLine(at);
+        if (pending.size() == 0 && i - start <= maxFragmentBytes) {
+          // the whole line is in this buffer: hand it over without staging it in pending
+          emit(buffer, start, i, at);
+        } else {
+          pending.write(buffer, start, i - start);
+          cutFragments(at);
+          emitLine(at);
+        }
         start = i + 1;
       }
     }
@@ -61,11 +66,13 @@ public final class LineSplitter {
   private void emitLine(Instant at) {
     byte[] bytes = pending.toByteArray();
     pending.reset();
-    int length = bytes.length;
-    if (length > 0 && bytes[length - 1] == '\r') {
-      length--;
-    }
-    byte[] line = length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+    emit(bytes, 0, bytes.length, at);
+  }
+
+  /** Emits {@code bytes[from, to)} as a complete line, without a {@code \r} before the line break. */
+  private void emit(byte[] bytes, int from, int to, Instant at) {
+    int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+    byte[] line = from == 0 && end == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, from, end);
     out.accept(new CapturedLine(stream, at, line, false));
   }
 

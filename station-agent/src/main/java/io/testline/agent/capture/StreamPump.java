@@ -18,6 +18,7 @@ final class StreamPump implements Runnable {
   private final LogStream stream;
   private final InputStream in;
   private final OutputStream raw;
+  private final LineSink sink;
   private final LineSplitter splitter;
   private final Clock clock;
 
@@ -25,6 +26,7 @@ final class StreamPump implements Runnable {
     this.stream = stream;
     this.in = in;
     this.raw = raw;
+    this.sink = sink;
     this.splitter = new LineSplitter(stream, maxFragmentBytes, sink::accept);
     this.clock = clock;
   }
@@ -41,12 +43,14 @@ final class StreamPump implements Runnable {
         raw.write(buffer, 0, n);
         raw.flush();
         splitter.feed(buffer, 0, n, clock.instant());
+        sink.endOfRead();
       }
     } catch (IOException e) {
       // the pipe closes under the reader when the tree is killed; what was read is kept
       log.debug("{} capture ended: {}", stream, e.getMessage());
     } finally {
       splitter.finish(clock.instant());
+      sink.endOfRead();
     }
   }
 }

@@ -14,6 +14,11 @@ final class LogLines {
 
   static LogLine toLogLine(CapturedLine line) {
     byte[] bytes = line.bytes();
+    if (isAscii(bytes)) {
+      // most test output is ASCII: no decoder needed (a new one a line would be the capture's biggest cost)
+      return new LogLine(line.at(), new String(bytes, StandardCharsets.US_ASCII), null,
+          line.partial() ? Boolean.TRUE : null);
+    }
     String text;
     String base64 = null;
     try {
@@ -26,5 +31,14 @@ final class LogLines {
       base64 = Base64.getEncoder().encodeToString(bytes);
     }
     return new LogLine(line.at(), text, base64, line.partial() ? Boolean.TRUE : null);
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RunOutput implements LineSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunOutput.class);
+  private static final byte[] OUT = " OUT  ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OUT_PARTIAL = " OUT~ ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ERR = " ERR  ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ERR_PARTIAL = " ERR~ ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AGT = " AGT  ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AGT_PARTIAL = " AGT~ ".getBytes(StandardCharsets.US_ASCII);
 
   private final Journal journal;
   private final LogChunker chunker;
@@ -39,6 +46,8 @@ final class RunOutput implements LineSink, AutoCloseable {
   private final Object wake = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private long mergedLines;
+  private Instant lastStampAt;
+  private byte[] lastStamp;
   private volatile Throwable writeFailure;
 
   RunOutput(Journal journal, LogChunker chunker, Path mergedLog, Duration flushInterval, Clock clock)
@@ -58,31 +67,47 @@ final class RunOutput implements LineSink, AutoCloseable {
   @Override
   public void accept(CapturedLine line) {
     LogLine entry = LogLines.toLogLine(line);
-    record(line.stream(), entry, line.bytes().length + (line.partial() ? 0 : 1));
+    // valid UTF-8 (no base64 copy) encodes back to exactly the captured bytes: no need to encode the text again
+    byte[] text = entry.base64() == null ? line.bytes() : entry.text().getBytes(StandardCharsets.UTF_8);
+    record(line.stream(), entry, text, line.bytes().length + (line.partial() ? 0 : 1));
+  }
+
+  /** The lines of one read were delivered: make them visible in the merged log (one write instead of one a line). */
+  @Override
+  public void endOfRead() {
+    synchronized (this) {
+      flushMerged();
+    }
   }
 
   /** A note of the agent's about the run, e.g. why it killed the program; goes to the AGENT stream. */
   void agentNote(String text) {
-    record(LogStream.AGENT, LogLine.of(clock.instant(), text), 0);
+    record(LogStream.AGENT, LogLine.of(clock.instant(), text), text.getBytes(StandardCharsets.UTF_8), 0);
+    endOfRead();
   }
 
-  private void record(LogStream stream, LogLine entry, long rawBytes) {
-    String tag = switch (stream) {
-      case STDOUT -> "OUT";
-      case STDERR -> "ERR";
-      case AGENT -> "AGT";
+  /** Appends {@code <instant> TAG[~] text} to the merged log and its digest, and the entry to the chunker. */
+  private void record(LogStream stream, LogLine entry, byte[] text, long rawBytes) {
+    byte[] tag = switch (stream) {
+      case STDOUT -> Boolean.TRUE.equals(entry.partial()) ? OUT_PARTIAL : OUT;
+      case STDERR -> Boolean.TRUE.equals(entry.partial()) ? ERR_PARTIAL : ERR;
+      case AGENT -> Boolean.TRUE.equals(entry.partial()) ? AGT_PARTIAL : AGT;
     };
-    byte[] text = (entry.at() + " " + tag + (Boolean.TRUE.equals(entry.partial()) ? "~ " : "  ") + entry.text() + "\n")
-        .getBytes(StandardCharsets.UTF_8);
     boolean full;
     synchronized (this) {
+      byte[] at = stamp(entry.at());
       try {
+        merged.write(at);
+        merged.write(tag);
         merged.write(text);
-        merged.flush();
+        merged.write('\n');
       } catch (IOException e) {
         log.error("cannot write merged log: {}", e.getMessage(), e);
       }
+      digest.update(at);
+      digest.update(tag);
       digest.update(text);
+      digest.update((byte) '\n');
       mergedLines++;
       chunker.add(stream, entry, rawBytes);
       full = chunker.hasReady();
@@ -91,6 +116,23 @@ final class RunOutput implements LineSink, AutoCloseable {
       synchronized (wake) {
         wake.notifyAll();
       }
+    }
+  }
+
+  /** The instant's ISO-8601 text; the lines of one read share one instant, so it is formatted once for all. */
+  private byte[] stamp(Instant at) {
+    if (!at.equals(lastStampAt)) {
+      lastStampAt = at;
+      lastStamp = at.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+    return lastStamp;
+  }
+
+  private void flushMerged() {
+    try {
+      merged.flush();
+    } catch (IOException e) {
+      log.error("cannot write merged log: {}", e.getMessage(), e);
     }
   }
 

@@ -32,15 +32,18 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * Prints the agent's numbers (not a test): journal events/s with fsync, one writer and eight (group commit); then the
  * agent as a separate JVM wrapping a child that prints 5,000 lines/s for 10 s, against its own mosquitto: agent CPU
  * and peak RSS, and output-to-subscriber latency (the child stamps each line; an upper bound of output to PUBACK).
- * Run: {@code java -cp <test classpath> io.testline.agent.bench.AgentBench}.
+ * Run: {@code java -cp <test classpath> io.testline.agent.bench.AgentBench}; {@code -Dbench.agentJvmOptions="-Xmx64m"}
+ * passes options to the agent's JVM, {@code -Dbench.wrapOnly=true} skips the journal numbers.
  */
 public final class AgentBench {
   private AgentBench() {}
 
   public static void main(String[] args) throws Exception {
     Path tmp = Files.createTempDirectory("agent-bench");
-    journalThroughput(tmp, 1);
-    journalThroughput(tmp, 8);
+    if (!Boolean.getBoolean("bench.wrapOnly")) {
+      journalThroughput(tmp, 1);
+      journalThroughput(tmp, 8);
+    }
     wrapChild(tmp);
   }
 
@@ -93,9 +96,16 @@ public final class AgentBench {
                 if d > 0:
                     time.sleep(d)
         """);
-    Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "io.testline.agent.cli.Main", "run", "--config", config.toString(),
-        "--serial", "SN-BENCH", "--", "python3", script.toString())
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString()));
+    String jvmOptions = System.getProperty("bench.agentJvmOptions", "").trim();
+    if (!jvmOptions.isEmpty()) {
+      command.addAll(List.of(jvmOptions.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.testline.agent.cli.Main", "run",
+        "--config", config.toString(), "--serial", "SN-BENCH", "--", "python3", script.toString()));
+    System.out.printf("agent JVM options: %s%n", jvmOptions.isEmpty() ? "(none)" : jvmOptions);
+    Process agent = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
     long pid = agent.pid();
     long ticksStart = -1;
@@ -118,9 +128,9 @@ public final class AgentBench {
     long tEnd = System.nanoTime();
     double cpuSeconds = (ticksEnd - Math.max(0, ticksStart)) / 100.0;
     double wall = (tEnd - tFirst) / 1e9;
-    System.out.printf("agent exit %d; whole run %.1f s; while streaming: agent CPU %.1f%% of one core over %.1f s;"
-        + " peak RSS %d MiB%n", agent.exitValue(), (tEnd - t0) / 1e9, 100 * cpuSeconds / wall, wall,
-        peakRssKb / 1024);
+    System.out.printf("agent exit %d; whole run %.1f s, agent CPU %.2f s in all; while streaming: agent CPU %.1f%% of"
+        + " one core over %.1f s; peak RSS %d MiB%n", agent.exitValue(), (tEnd - t0) / 1e9, ticksEnd / 100.0,
+        100 * cpuSeconds / wall, wall, peakRssKb / 1024);
     List<Long> sorted = new ArrayList<>(latenciesNs);
     Collections.sort(sorted);
     System.out.printf("child output -> subscriber: %d lines, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", sorted.size(),
