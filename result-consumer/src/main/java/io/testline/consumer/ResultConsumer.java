@@ -1,0 +1,168 @@
+package io.testline.consumer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.consumer.api.QueryApi;
+import io.testline.consumer.config.ConsumerConfig;
+import io.testline.consumer.ingest.BatchProcessor;
+import io.testline.consumer.ingest.ConsumerLoop;
+import io.testline.consumer.ingest.DeadLetterSink;
+import io.testline.consumer.ingest.IngestMetrics;
+import io.testline.consumer.ingest.KafkaDeadLetterSink;
+import io.testline.consumer.ingest.RecordDecoder;
+import io.testline.consumer.rebuild.Rebuild;
+import io.testline.consumer.store.EventWriter;
+import io.testline.consumer.store.StoreDataSource;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The result consumer service, wired from its config: the connection pool (schema migrated at start), the consumer
+ * loop with its batch processor and dead-letter sink, the query API and the metrics registry. Closing it stops
+ * them in reverse order; close is idempotent.
+ */
+public final class ResultConsumer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResultConsumer.class);
+  static final String COMPONENT = "result-consumer";
+
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConsumerLoop loop;
+  private final QueryApi api;
+  private final HikariDataSource dataSource;
+
+  private ResultConsumer(ConsumerConfig config, boolean withApi) {
+    try {
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      dataSource = StoreDataSource.create(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
+          config.dbConnectTimeout());
+      closeables.push(dataSource);
+      StoreDataSource.migrate(dataSource);
+      IngestMetrics metrics = new IngestMetrics(registry);
+      DeadLetterSink deadLetters = new KafkaDeadLetterSink(config.bootstrapServers(), config.topics().deadLetter(),
+          COMPONENT + "/" + config.groupId());
+      closeables.push(deadLetters);
+      BatchProcessor processor = new BatchProcessor(dataSource, new EventWriter(),
+          new RecordDecoder(config.topics()), deadLetters, metrics);
+      KafkaConsumer<byte[], byte[]> consumer = consumer(config, config.groupId());
+      KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
+      kafkaMetrics.bindTo(registry);
+      closeables.push(kafkaMetrics);
+      loop = new ConsumerLoop(consumer, topics(config), processor, config.retry(), config.pollTimeout(), metrics);
+      closeables.push(loop);
+      if (withApi && config.httpPort() >= 0) {
+        api = new QueryApi(dataSource, registry);
+        closeables.push(api);
+      } else {
+        api = null;
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Builds and starts the service: migrations, then the consumer loop, then the query API. */
+  public static ResultConsumer start(ConsumerConfig config) {
+    ResultConsumer service = new ResultConsumer(config, true);
+    try {
+      service.loop.start();
+      if (service.api != null) {
+        service.api.start(config.httpHost(), config.httpPort());
+      }
+      return service;
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Replays the topics from the beginning into the configured (empty) database and returns when the end offsets
+   * seen at the start are stored.
+   */
+  public static Rebuild.Result rebuild(ConsumerConfig config) throws InterruptedException {
+    try (HikariDataSource dataSource = StoreDataSource.create(config.dbUrl(), config.dbUser(), config.dbPassword(),
+             config.dbPoolSize(), config.dbConnectTimeout());
+         DeadLetterSink logOnly = new LoggingDeadLetterSink();
+         KafkaConsumer<byte[], byte[]> consumer = consumer(config, null)) {
+      StoreDataSource.migrate(dataSource);
+      IngestMetrics metrics = new IngestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      BatchProcessor processor = new BatchProcessor(dataSource, new EventWriter(),
+          new RecordDecoder(config.topics()), logOnly, metrics);
+      return new Rebuild(consumer, dataSource, processor, config.retry(), config.pollTimeout()).run(topics(config));
+    }
+  }
+
+  static List<String> topics(ConsumerConfig config) {
+    return List.of(config.topics().events(), config.topics().logs(), config.topics().stationState(),
+        config.topics().verdicts());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(ConsumerConfig config, String groupId) {
+    Map<String, Object> props = new java.util.HashMap<>();
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    if (groupId != null) {
+      props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      props.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, COMPONENT + "-" + UUID.randomUUID());
+    } else {
+      props.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, COMPONENT + "-rebuild");
+    }
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The query API's port, or -1 when it is disabled. */
+  public int httpPort() {
+    return api == null ? -1 : api.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Blocks until the consumer loop ends by itself (a fatal error) or the service is closed. */
+  public void awaitTermination() throws InterruptedException {
+    while (!loop.awaitTermination(Duration.ofSeconds(60))) {
+      log.debug("result consumer still running");
+    }
+  }
+
+  /** The fatal error that ended the consumer loop, if any. */
+  public Throwable failure() {
+    return loop.failure();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      while (!closeables.isEmpty()) {
+        AutoCloseable c = closeables.pop();
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.warn("closing {} failed", c.getClass().getSimpleName(), e);
+        }
+      }
+      registry.close();
+    }
+  }
+}

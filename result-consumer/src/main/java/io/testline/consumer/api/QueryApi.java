@@ -1,0 +1,194 @@
+package io.testline.consumer.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.errors.Errors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-only HTTP API over the result database (Javalin on Jetty), JSON unless noted:
+ * <pre>
+ * GET /api/runs?serial=&amp;station=&amp;outcome=&amp;program=&amp;from=&amp;to=&amp;limit=&amp;cursor=   runs, newest first
+ * GET /api/runs/{runId}                                    one run: steps, measurements, verdict, log size
+ * GET /api/runs/{runId}/log?stream=&amp;offset=&amp;limit=          its log as text/plain, merged or one stream
+ * GET /api/stations                                        stations with their last state and latest run
+ * GET /api/yield?from=&amp;to=&amp;station=&amp;program=&amp;top=            first-pass yield and top failing steps
+ * GET /health                                              200 when the database answers, else 503
+ * GET /metrics                                             Prometheus text format
+ * </pre>
+ * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 404 for an unknown run or path,
+ * 503 while the database is unreachable, 500 otherwise.
+ */
+public final class QueryApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+  private static final Set<String> OUTCOMES = Set.of("PASS", "FAIL", "ERROR", "TIMEOUT", "ABORTED", "CRASHED");
+  private static final Set<String> STREAMS = Set.of("MERGED", "STDOUT", "STDERR", "AGENT");
+  static final int MAX_RUNS = 1000;
+  static final int MAX_LOG_LINES = 100_000;
+
+  private final Javalin app;
+  private final DataSource dataSource;
+  private final RunQueries runs;
+  private final LogQueries logs;
+  private final StationQueries stations;
+  private final YieldQueries yields;
+  private final PrometheusMeterRegistry metrics;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics) {
+    ObjectMapper mapper = JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
+    Rows rows = new Rows(mapper);
+    this.dataSource = dataSource;
+    this.metrics = metrics;
+    this.runs = new RunQueries(dataSource, rows);
+    this.logs = new LogQueries(dataSource);
+    this.stations = new StationQueries(dataSource, rows);
+    this.yields = new YieldQueries(dataSource);
+    this.app = Javalin.create(config -> {
+      config.jsonMapper(new JavalinJackson(mapper, false));
+      config.startup.showJavalinBanner = false;
+      config.routes.get("/api/runs", this::listRuns);
+      config.routes.get("/api/runs/{runId}", this::getRun);
+      config.routes.get("/api/runs/{runId}/log", this::getLog);
+      config.routes.get("/api/stations", ctx -> ctx.json(Map.of("stations", stations.all())));
+      config.routes.get("/api/yield", this::getYield);
+      config.routes.get("/health", this::health);
+      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.scrape()));
+      config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.field()));
+      config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));
+      config.routes.exception(Exception.class, this::failure);
+      config.routes.error(404, "*", ctx -> {
+        // an unknown path; a 404 of ours (unknown run) already carries its JSON body
+        String type = ctx.res().getContentType();
+        if (type == null || !type.contains("json")) {
+          error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path(), null);
+        }
+      });
+    });
+  }
+
+  /** Starts serving on {@code host:port} (port 0 picks a free one). Idempotent. */
+  public QueryApi start(String host, int port) {
+    if (started.compareAndSet(false, true)) {
+      app.start(host, port);
+      log.info("query API listening on {}:{}", host, app.port());
+    }
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  private void listRuns(Context ctx) throws SQLException {
+    Instant from = Params.instant(ctx, "from", false);
+    Instant to = Params.instant(ctx, "to", false);
+    Params.requireOrdered(from, to);
+    String cursor = Params.text(ctx, "cursor");
+    Instant afterStartedAt = null;
+    UUID afterRunId = null;
+    if (cursor != null) {
+      Object[] c = RunQueries.parseCursor(cursor);
+      afterStartedAt = (Instant) c[0];
+      afterRunId = (UUID) c[1];
+    }
+    RunFilter filter = new RunFilter(Params.text(ctx, "serial"), Params.text(ctx, "station"),
+        Params.oneOf(ctx, "outcome", OUTCOMES), Params.text(ctx, "program"), from, to,
+        Params.integer(ctx, "limit", 100, 1, MAX_RUNS), afterStartedAt, afterRunId);
+    ctx.json(runs.list(filter));
+  }
+
+  private void getRun(Context ctx) throws SQLException {
+    UUID runId = Params.uuidPath(ctx, "runId");
+    ctx.json(runs.get(runId).orElseThrow(() -> new NotFoundException("run " + runId + " is not known")));
+  }
+
+  private void getLog(Context ctx) throws SQLException {
+    UUID runId = Params.uuidPath(ctx, "runId");
+    String stream = Params.oneOf(ctx, "stream", STREAMS);
+    long offset = Params.longValue(ctx, "offset", 0, 0, Long.MAX_VALUE);
+    int limit = Params.integer(ctx, "limit", 10_000, 1, MAX_LOG_LINES);
+    LogQueries.Page page = logs.page(runId, stream == null || stream.equals("MERGED") ? null : stream, offset, limit);
+    if (page == null) {
+      throw new NotFoundException("run " + runId + " is not known");
+    }
+    ctx.header("X-Total-Lines", String.valueOf(page.totalLines()));
+    if (page.nextOffset() != null) {
+      ctx.header("X-Next-Offset", String.valueOf(page.nextOffset()));
+    }
+    ctx.contentType("text/plain; charset=utf-8").result(page.text());
+  }
+
+  private void getYield(Context ctx) throws SQLException {
+    Instant from = Params.instant(ctx, "from", true);
+    Instant to = Params.instant(ctx, "to", true);
+    Params.requireOrdered(from, to);
+    String station = Params.text(ctx, "station");
+    String program = Params.text(ctx, "program");
+    int top = Params.integer(ctx, "top", 5, 1, 100);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("from", from);
+    out.put("to", to);
+    out.put("groups", yields.yields(from, to, station, program, top));
+    ctx.json(out);
+  }
+
+  private void health(Context ctx) {
+    boolean up;
+    try (Connection c = dataSource.getConnection()) {
+      up = c.isValid(2);
+    } catch (SQLException e) {
+      log.debug("health check: database unreachable", e);
+      up = false;
+    }
+    ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "database", up ? "UP" : "DOWN"));
+  }
+
+  private void failure(Exception e, Context ctx) {
+    if (Errors.isTransient(e) || e instanceof java.sql.SQLTransientException) {
+      log.warn("query {} failed, database unavailable: {}", ctx.path(), e.toString());
+      error(ctx, 503, "the result database is unavailable, try again later", null);
+    } else {
+      log.error("query {} failed", ctx.path(), e);
+      error(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null);
+    }
+  }
+
+  private static void error(Context ctx, int status, String message, String field) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    if (field != null) {
+      body.put("field", field);
+    }
+    ctx.status(status).json(body);
+  }
+
+  /** Stops the server. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && started.get()) {
+      app.stop();
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.testline.consumer.config;
+
+import io.testline.config.ConfigException;
+import io.testline.config.ConfigSource;
+import io.testline.retry.RetryPolicy;
+import io.testline.schemas.TopicNames;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The result consumer's whole configuration, read once at start and validated: every error names the key.
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}
+ * @param topics           the testline topic names under {@code kafka.topicPrefix}
+ * @param groupId          the consumer group; instances of one group share the partitions
+ * @param maxPollRecords   records per poll, and so per database transaction
+ * @param pollTimeout      how long one poll waits for records
+ * @param dbUrl            JDBC URL of the PostgreSQL database
+ * @param dbPoolSize       connections in the pool, shared by the writer and the query API
+ * @param dbConnectTimeout how long to wait for a connection before the attempt counts as failed
+ * @param httpPort         port of the query API; 0 picks a free one, -1 disables it
+ * @param retry            backoff between attempts while the database is unreachable (no deadline: never skip)
+ */
+public record ConsumerConfig(
+    String bootstrapServers,
+    TopicNames topics,
+    String groupId,
+    int maxPollRecords,
+    Duration pollTimeout,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    int dbPoolSize,
+    Duration dbConnectTimeout,
+    String httpHost,
+    int httpPort,
+    RetryPolicy retry) {
+
+  public static final String DEFAULT_GROUP_ID = "testline-result-consumer";
+  public static final int DEFAULT_MAX_POLL_RECORDS = 2000;
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+  public static final int DEFAULT_DB_POOL_SIZE = 4;
+  public static final Duration DEFAULT_DB_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+  public static final int DEFAULT_HTTP_PORT = 8083;
+  public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
+  public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
+  /** Environment variables override file keys under this prefix, e.g. {@code TESTLINE_DB_URL}. */
+  public static final String ENV_PREFIX = "TESTLINE_";
+
+  public ConsumerConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(pollTimeout, "pollTimeout");
+    Objects.requireNonNull(dbUrl, "dbUrl");
+    Objects.requireNonNull(dbConnectTimeout, "dbConnectTimeout");
+    Objects.requireNonNull(httpHost, "httpHost");
+    Objects.requireNonNull(retry, "retry");
+    if (maxPollRecords < 1) {
+      throw new IllegalArgumentException("maxPollRecords: must be >= 1, was " + maxPollRecords);
+    }
+    if (dbPoolSize < 2) {
+      throw new IllegalArgumentException("dbPoolSize: must be >= 2 (writer and query API), was " + dbPoolSize);
+    }
+    if (httpPort < -1 || httpPort > 65535) {
+      throw new IllegalArgumentException("httpPort: must be -1 (off), 0 (any) or a port, was " + httpPort);
+    }
+    if (retry.deadline() != null) {
+      throw new IllegalArgumentException("retry: must have no deadline, the consumer never skips a batch");
+    }
+  }
+
+  /** Reads and validates every key; an unknown key in the file is refused as a probable typo. */
+  public static ConsumerConfig load(ConfigSource source) {
+    String prefix = source.string("kafka.topicPrefix", "");
+    TopicNames topics;
+    try {
+      topics = new TopicNames(prefix);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("kafka.topicPrefix: \"" + prefix + "\" may hold only letters, digits, '.', '_' and '-'");
+    }
+    String dbUrl = source.requiredString("db.url");
+    if (!dbUrl.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException("db.url: \"" + dbUrl + "\" is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+    }
+    Duration initial = source.duration("retry.initialDelay", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1),
+        Duration.ofMinutes(1));
+    Duration max = source.duration("retry.maxDelay", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
+    if (max.compareTo(initial) < 0) {
+      throw new ConfigException("retry.maxDelay: \"" + max + "\" must not be shorter than retry.initialDelay " + initial);
+    }
+    ConsumerConfig config = new ConsumerConfig(
+        source.requiredString("kafka.bootstrapServers"),
+        topics,
+        source.string("kafka.groupId", DEFAULT_GROUP_ID),
+        source.integer("kafka.maxPollRecords", DEFAULT_MAX_POLL_RECORDS, 1, 100_000),
+        source.duration("kafka.pollTimeout", DEFAULT_POLL_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(1)),
+        dbUrl,
+        source.string("db.user", ""),
+        source.string("db.password", ""),
+        source.integer("db.poolSize", DEFAULT_DB_POOL_SIZE, 2, 100),
+        source.duration("db.connectTimeout", DEFAULT_DB_CONNECT_TIMEOUT, Duration.ofMillis(250), Duration.ofMinutes(5)),
+        source.string("http.host", DEFAULT_HTTP_HOST),
+        source.integer("http.port", DEFAULT_HTTP_PORT, -1, 65535),
+        RetryPolicy.forever(initial, max));
+    source.requireNoUnknownKeys();
+    return config;
+  }
+}

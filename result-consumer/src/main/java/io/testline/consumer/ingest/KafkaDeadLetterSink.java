@@ -1,0 +1,102 @@
+package io.testline.consumer.ingest;
+
+import io.testline.schemas.DeadLetterReason;
+import io.testline.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes rejected records to the dead-letter topic: the original key, value and headers, plus the
+ * {@code testline.dlq.*} provenance headers (reason PERMANENT_ERROR, detail, exception, source topic, partition and
+ * offset). Waits for Kafka's acknowledgement (acks=all, idempotent producer), so offsets are committed only after.
+ */
+public final class KafkaDeadLetterSink implements DeadLetterSink {
+  private static final Logger log = LoggerFactory.getLogger(KafkaDeadLetterSink.class);
+  /** Kafka header values are bytes; a detail this long says all there is to say. */
+  private static final int MAX_DETAIL_CHARS = 2000;
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final String topic;
+  private final String component;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public KafkaDeadLetterSink(String bootstrapServers, String topic, String component) {
+    this.topic = topic;
+    this.component = component;
+    this.producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.CLIENT_ID_CONFIG, component + "-dlq",
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+        new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  @Override
+  public void publish(List<Rejected> rejected) {
+    if (rejected.isEmpty()) {
+      return;
+    }
+    List<Future<RecordMetadata>> sends = new ArrayList<>(rejected.size());
+    for (Rejected r : rejected) {
+      ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, r.record().key(), r.record().value());
+      for (Header h : r.record().headers()) {
+        out.headers().add(h);
+      }
+      header(out, Topics.HEADER_DLQ_REASON, DeadLetterReason.PERMANENT_ERROR.name());
+      header(out, Topics.HEADER_DLQ_DETAIL, truncate(r.detail()));
+      header(out, Topics.HEADER_DLQ_COMPONENT, component);
+      if (r.cause() != null) {
+        header(out, Topics.HEADER_DLQ_EXCEPTION, r.cause().getClass().getName());
+      }
+      header(out, Topics.HEADER_DLQ_SOURCE_TOPIC, r.record().topic());
+      header(out, Topics.HEADER_DLQ_SOURCE_PARTITION, String.valueOf(r.record().partition()));
+      header(out, Topics.HEADER_DLQ_SOURCE_OFFSET, String.valueOf(r.record().offset()));
+      sends.add(producer.send(out));
+    }
+    for (Future<RecordMetadata> send : sends) {
+      try {
+        send.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while dead-lettering", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("could not dead-letter to " + topic + ": " + e.getCause().getMessage(),
+            e.getCause());
+      }
+    }
+    for (Rejected r : rejected) {
+      log.warn("dead-lettered record {}-{}@{}: {}", r.record().topic(), r.record().partition(), r.record().offset(),
+          r.detail());
+    }
+  }
+
+  private static void header(ProducerRecord<byte[], byte[]> out, String name, String value) {
+    out.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String truncate(String detail) {
+    return detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "...";
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      producer.close();
+    }
+  }
+}

@@ -1,0 +1,560 @@
+package io.testline.consumer.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.testline.schemas.Event;
+import io.testline.schemas.EventJson;
+import io.testline.schemas.Measurement;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunLog;
+import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
+import io.testline.schemas.ShopfloorVerdict;
+import io.testline.schemas.StationBirth;
+import io.testline.schemas.StationDeath;
+import io.testline.schemas.StationHeartbeat;
+import io.testline.schemas.Step;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Stores events in the result tables, idempotently, inside the caller's transaction.
+ *
+ * <p>Every event id is first recorded in {@code processed_events}; events already there are skipped, so a
+ * redelivered batch is a no-op. Beyond that, every row is an upsert on its natural key, and the statements are
+ * guarded so that arrival order does not matter: run.finished replaces a run's description, steps and
+ * measurements; a run.started or run.step arriving after it changes nothing; a station's state and a run's verdict
+ * only move forward in (occurredAt, seq, eventId) order; log chunks need no run row.
+ *
+ * <p>Stateless and thread-safe; the caller owns the connection and its transaction.
+ */
+public final class EventWriter {
+
+  private static final String MARK_PROCESSED = """
+      insert into processed_events (event_id, schema, station_id, kafka_topic, kafka_partition, kafka_offset)
+      select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[])
+      on conflict (event_id) do nothing
+      returning event_id""";
+
+  private static final String UPSERT_STARTED = """
+      insert into runs (run_id, serial_number, station_id, units, part_number, part_revision, program_name,
+                        program_version, program_hash, operator, work_order, attempt, test_method, operation,
+                        started_at)
+      values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      on conflict (run_id) do update set
+        serial_number = excluded.serial_number, station_id = excluded.station_id, units = excluded.units,
+        part_number = excluded.part_number, part_revision = excluded.part_revision,
+        program_name = excluded.program_name, program_version = excluded.program_version,
+        program_hash = excluded.program_hash, operator = excluded.operator, work_order = excluded.work_order,
+        attempt = excluded.attempt, test_method = excluded.test_method, operation = excluded.operation,
+        started_at = excluded.started_at
+      where not runs.finished""";
+
+  private static final String UPSERT_FINISHED = """
+      insert into runs (run_id, serial_number, station_id, units, part_number, part_revision, program_name,
+                        program_version, program_hash, operator, work_order, attempt, test_method, operation,
+                        started_at, finished, ended_at, duration_ms, outcome, exit_code, signal, core_dumped,
+                        error_code, error_message, failing_step, counts, log_summary)
+      values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)
+      on conflict (run_id) do update set
+        serial_number = excluded.serial_number, station_id = excluded.station_id, units = excluded.units,
+        part_number = excluded.part_number, part_revision = excluded.part_revision,
+        program_name = excluded.program_name, program_version = excluded.program_version,
+        program_hash = excluded.program_hash, operator = excluded.operator, work_order = excluded.work_order,
+        attempt = excluded.attempt, test_method = excluded.test_method, operation = excluded.operation,
+        started_at = excluded.started_at, finished = true, ended_at = excluded.ended_at,
+        duration_ms = excluded.duration_ms, outcome = excluded.outcome, exit_code = excluded.exit_code,
+        signal = excluded.signal, core_dumped = excluded.core_dumped, error_code = excluded.error_code,
+        error_message = excluded.error_message, failing_step = excluded.failing_step, counts = excluded.counts,
+        log_summary = excluded.log_summary""";
+
+  private static final String DELETE_STEPS_OF_RUNS = "delete from steps where run_id = any(?::uuid[])";
+  private static final String DELETE_MEASUREMENTS_OF_RUNS = "delete from measurements where run_id = any(?::uuid[])";
+
+  private static final String INSERT_STEP = """
+      insert into steps (run_id, step_index, name, path, started_at, ended_at, outcome, error_code, error_message,
+                         attachments)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""";
+
+  private static final String INSERT_MEASUREMENT = """
+      insert into measurements (run_id, step_index, ordinal, name, value, text_value, unit, low_limit, high_limit,
+                                comparator, nominal, outcome, marginal)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  /** A live step counts only while its run has not finished: run.finished is the authoritative record. */
+  private static final String UPSERT_LIVE_STEP = """
+      insert into steps (run_id, step_index, name, path, started_at, ended_at, outcome, error_code, error_message,
+                         attachments)
+      select ?::uuid, ?::int, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::text, ?::text, ?::text, ?::jsonb
+      where not exists (select 1 from runs r where r.run_id = ?::uuid and r.finished)
+      on conflict (run_id, step_index) do update set
+        name = excluded.name, path = excluded.path, started_at = excluded.started_at, ended_at = excluded.ended_at,
+        outcome = excluded.outcome, error_code = excluded.error_code, error_message = excluded.error_message,
+        attachments = excluded.attachments""";
+
+  private static final String DELETE_LIVE_MEASUREMENTS = """
+      delete from measurements m where m.run_id = ?::uuid and m.step_index = ?::int
+        and not exists (select 1 from runs r where r.run_id = ?::uuid and r.finished)""";
+
+  private static final String INSERT_LIVE_MEASUREMENT = """
+      insert into measurements (run_id, step_index, ordinal, name, value, text_value, unit, low_limit, high_limit,
+                                comparator, nominal, outcome, marginal)
+      select ?::uuid, ?::int, ?::int, ?::text, ?::float8, ?::text, ?::text, ?::float8, ?::float8, ?::text,
+             ?::float8, ?::text, ?::boolean
+      where not exists (select 1 from runs r where r.run_id = ?::uuid and r.finished)""";
+
+  private static final String INSERT_LOG_CHUNK = """
+      insert into log_chunks (run_id, chunk, serial_number, station_id, stream, first_line, line_count, bytes, lines)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+      on conflict (run_id, chunk) do nothing""";
+
+  private static final String UPSERT_VERDICT = """
+      insert into verdicts (run_id, serial_number, station_id, verdict, code, message, attempts, latency_ms,
+                            shopfloor_reference, occurred_at, event_id)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      on conflict (run_id) do update set
+        serial_number = excluded.serial_number, station_id = excluded.station_id, verdict = excluded.verdict,
+        code = excluded.code, message = excluded.message, attempts = excluded.attempts,
+        latency_ms = excluded.latency_ms, shopfloor_reference = excluded.shopfloor_reference,
+        occurred_at = excluded.occurred_at, event_id = excluded.event_id
+      where (excluded.occurred_at, excluded.event_id) > (verdicts.occurred_at, verdicts.event_id)""";
+
+  /**
+   * One statement for birth, death and heartbeat. Each column group moves forward only when the event is newer
+   * than the one that set it. Written as INSERT ... SELECT on purpose: the driver does not merge it into a
+   * multi-row statement, so several events of one station in a batch apply one after the other.
+   */
+  private static final String UPSERT_STATION = """
+      insert into stations as s (station_id, state, state_at, state_seq, state_event_id, agent_session,
+                            agent_version, config_hash, site, line, hostname, os, labels, birth_at,
+                            death_at, death_graceful, death_reason, heartbeat_at, heartbeat)
+      select ?::text, ?::text, ?::timestamptz, ?::bigint, ?::uuid, ?::uuid,
+             ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb, ?::timestamptz,
+             ?::timestamptz, ?::boolean, ?::text, ?::timestamptz, ?::jsonb
+      on conflict (station_id) do update set
+        state = case when (excluded.state_at, excluded.state_seq, excluded.state_event_id)
+                          > (s.state_at, s.state_seq, s.state_event_id) then excluded.state else s.state end,
+        agent_session = case when (excluded.state_at, excluded.state_seq, excluded.state_event_id)
+                          > (s.state_at, s.state_seq, s.state_event_id) then excluded.agent_session
+                          else s.agent_session end,
+        state_seq = case when (excluded.state_at, excluded.state_seq, excluded.state_event_id)
+                          > (s.state_at, s.state_seq, s.state_event_id) then excluded.state_seq else s.state_seq end,
+        state_event_id = case when (excluded.state_at, excluded.state_seq, excluded.state_event_id)
+                          > (s.state_at, s.state_seq, s.state_event_id) then excluded.state_event_id
+                          else s.state_event_id end,
+        state_at = greatest(excluded.state_at, s.state_at),
+        agent_version = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.agent_version else s.agent_version end,
+        config_hash = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.config_hash else s.config_hash end,
+        site = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.site else s.site end,
+        line = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.line else s.line end,
+        hostname = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.hostname else s.hostname end,
+        os = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.os else s.os end,
+        labels = case when excluded.birth_at >= s.birth_at or s.birth_at is null and excluded.birth_at is not null
+                          then excluded.labels else s.labels end,
+        birth_at = greatest(excluded.birth_at, s.birth_at),
+        death_graceful = case when excluded.death_at >= s.death_at or s.death_at is null and excluded.death_at is not null
+                          then excluded.death_graceful else s.death_graceful end,
+        death_reason = case when excluded.death_at >= s.death_at or s.death_at is null and excluded.death_at is not null
+                          then excluded.death_reason else s.death_reason end,
+        death_at = greatest(excluded.death_at, s.death_at),
+        heartbeat = case when excluded.heartbeat_at >= s.heartbeat_at
+                          or s.heartbeat_at is null and excluded.heartbeat_at is not null
+                          then excluded.heartbeat else s.heartbeat end,
+        heartbeat_at = greatest(excluded.heartbeat_at, s.heartbeat_at)""";
+
+  /**
+   * Stores {@code events} in the connection's current transaction; the caller commits.
+   *
+   * @throws SQLException as the driver reports it; the caller classifies it and rolls back
+   * @throws UnstorableEventException for an event that can never be stored
+   */
+  public WriteStats write(Connection connection, List<StoredEvent> events) throws SQLException {
+    WriteStats stats = new WriteStats();
+    if (events.isEmpty()) {
+      return stats;
+    }
+    List<Event<?>> fresh = markProcessed(connection, events);
+    stats.applied(fresh.size());
+    stats.duplicates(events.size() - fresh.size());
+    stats.rows("processed_events", fresh.size());
+    if (fresh.isEmpty()) {
+      return stats;
+    }
+    WritePlan plan = WritePlan.of(fresh);
+    writeStarted(connection, plan, stats);
+    writeFinished(connection, plan, stats);
+    writeLiveSteps(connection, plan, stats);
+    writeLogs(connection, plan, stats);
+    writeVerdicts(connection, plan, stats);
+    writeStations(connection, plan, stats);
+    return stats;
+  }
+
+  /** Records the batch's event ids and returns the events not seen before, first occurrence only, in order. */
+  private static List<Event<?>> markProcessed(Connection c, List<StoredEvent> events) throws SQLException {
+    int n = events.size();
+    UUID[] ids = new UUID[n];
+    String[] schemas = new String[n];
+    String[] stations = new String[n];
+    String[] topics = new String[n];
+    Integer[] partitions = new Integer[n];
+    Long[] offsets = new Long[n];
+    for (int i = 0; i < n; i++) {
+      StoredEvent e = events.get(i);
+      ids[i] = e.event().eventId();
+      schemas[i] = e.event().schema();
+      stations[i] = e.event().stationId();
+      topics[i] = e.topic();
+      partitions[i] = e.partition();
+      offsets[i] = e.offset();
+    }
+    Set<UUID> inserted = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(MARK_PROCESSED)) {
+      ps.setArray(1, c.createArrayOf("uuid", ids));
+      ps.setArray(2, c.createArrayOf("text", schemas));
+      ps.setArray(3, c.createArrayOf("text", stations));
+      ps.setArray(4, c.createArrayOf("text", topics));
+      ps.setArray(5, c.createArrayOf("int4", partitions));
+      ps.setArray(6, c.createArrayOf("int8", offsets));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inserted.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    List<Event<?>> fresh = new ArrayList<>(inserted.size());
+    for (StoredEvent e : events) {
+      if (inserted.remove(e.event().eventId())) {
+        fresh.add(e.event());
+      }
+    }
+    return fresh;
+  }
+
+  private static void writeStarted(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
+    if (plan.started.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_STARTED)) {
+      for (Event<RunStarted> e : plan.started.values()) {
+        RunStarted r = e.data();
+        int i = 1;
+        ps.setObject(i++, r.runId());
+        ps.setString(i++, r.serialNumber());
+        ps.setString(i++, e.stationId());
+        ps.setString(i++, json(r.units()));
+        ps.setString(i++, r.partNumber());
+        ps.setString(i++, r.partRevision());
+        ps.setString(i++, r.program().name());
+        ps.setString(i++, r.program().version());
+        ps.setString(i++, r.program().hash());
+        ps.setString(i++, r.operator());
+        ps.setString(i++, r.workOrder());
+        ps.setInt(i++, r.attempt());
+        ps.setString(i++, r.testMethod());
+        ps.setString(i++, r.operation());
+        setTime(ps, i, e.occurredAt());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    stats.rows("runs", plan.started.size());
+  }
+
+  private static void writeFinished(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
+    if (plan.finished.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_FINISHED)) {
+      for (Event<RunFinished> e : plan.finished.values()) {
+        RunFinished r = e.data();
+        int i = 1;
+        ps.setObject(i++, r.runId());
+        ps.setString(i++, r.serialNumber());
+        ps.setString(i++, e.stationId());
+        ps.setString(i++, json(r.units()));
+        ps.setString(i++, r.partNumber());
+        ps.setString(i++, r.partRevision());
+        ps.setString(i++, r.program().name());
+        ps.setString(i++, r.program().version());
+        ps.setString(i++, r.program().hash());
+        ps.setString(i++, r.operator());
+        ps.setString(i++, r.workOrder());
+        ps.setInt(i++, r.attempt());
+        ps.setString(i++, r.testMethod());
+        ps.setString(i++, r.operation());
+        setTime(ps, i++, r.startedAt());
+        setTime(ps, i++, r.endedAt());
+        ps.setLong(i++, r.durationMs());
+        ps.setString(i++, r.outcome().name());
+        setInt(ps, i++, r.exitCode());
+        ps.setString(i++, r.signal());
+        setBool(ps, i++, r.coreDumped());
+        ps.setString(i++, r.errorCode());
+        ps.setString(i++, r.errorMessage());
+        ps.setString(i++, r.failingStep());
+        ps.setString(i++, json(r.counts()));
+        ps.setString(i, r.log() == null ? null : json(r.log()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    stats.rows("runs", plan.finished.size());
+    UUID[] runIds = plan.finished.keySet().toArray(new UUID[0]);
+    for (String delete : List.of(DELETE_STEPS_OF_RUNS, DELETE_MEASUREMENTS_OF_RUNS)) {
+      try (PreparedStatement ps = c.prepareStatement(delete)) {
+        ps.setArray(1, c.createArrayOf("uuid", runIds));
+        ps.executeUpdate();
+      }
+    }
+    int steps = 0;
+    int measurements = 0;
+    try (PreparedStatement stepPs = c.prepareStatement(INSERT_STEP);
+         PreparedStatement mPs = c.prepareStatement(INSERT_MEASUREMENT)) {
+      for (Event<RunFinished> e : plan.finished.values()) {
+        List<Step> runSteps = e.data().steps();
+        for (int position = 0; position < runSteps.size(); position++) {
+          Step step = runSteps.get(position);
+          // the agent always numbers steps; a position in the authoritative list is the stable fallback
+          int index = step.index() != null ? step.index() : position;
+          bindStep(stepPs, 1, e.data().runId(), index, step);
+          stepPs.addBatch();
+          steps++;
+          List<Measurement> ms = step.measurements() == null ? List.of() : step.measurements();
+          for (int ordinal = 0; ordinal < ms.size(); ordinal++) {
+            bindMeasurement(mPs, 1, e.data().runId(), index, ordinal, ms.get(ordinal));
+            mPs.addBatch();
+            measurements++;
+          }
+        }
+      }
+      if (steps > 0) {
+        stepPs.executeBatch();
+      }
+      if (measurements > 0) {
+        mPs.executeBatch();
+      }
+    }
+    stats.rows("steps", steps);
+    stats.rows("measurements", measurements);
+  }
+
+  private static void writeLiveSteps(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
+    if (plan.steps.isEmpty()) {
+      return;
+    }
+    int measurements = 0;
+    try (PreparedStatement stepPs = c.prepareStatement(UPSERT_LIVE_STEP);
+         PreparedStatement delPs = c.prepareStatement(DELETE_LIVE_MEASUREMENTS);
+         PreparedStatement mPs = c.prepareStatement(INSERT_LIVE_MEASUREMENT)) {
+      for (Event<RunStep> e : plan.steps.values()) {
+        UUID runId = e.data().runId();
+        Step step = e.data().step();
+        int index = step.index();
+        int next = bindStep(stepPs, 1, runId, index, step);
+        stepPs.setObject(next, runId);
+        stepPs.addBatch();
+        delPs.setObject(1, runId);
+        delPs.setInt(2, index);
+        delPs.setObject(3, runId);
+        delPs.addBatch();
+        List<Measurement> ms = step.measurements() == null ? List.of() : step.measurements();
+        for (int ordinal = 0; ordinal < ms.size(); ordinal++) {
+          int after = bindMeasurement(mPs, 1, runId, index, ordinal, ms.get(ordinal));
+          mPs.setObject(after, runId);
+          mPs.addBatch();
+          measurements++;
+        }
+      }
+      stepPs.executeBatch();
+      delPs.executeBatch();
+      if (measurements > 0) {
+        mPs.executeBatch();
+      }
+    }
+    stats.rows("steps", plan.steps.size());
+    stats.rows("measurements", measurements);
+  }
+
+  private static void writeLogs(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
+    if (plan.logs.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_LOG_CHUNK)) {
+      for (Event<RunLog> e : plan.logs.values()) {
+        RunLog l = e.data();
+        int i = 1;
+        ps.setObject(i++, l.runId());
+        ps.setLong(i++, l.chunk());
+        ps.setString(i++, l.serialNumber());
+        ps.setString(i++, e.stationId());
+        ps.setString(i++, l.stream().name());
+        ps.setLong(i++, l.firstLine());
+        ps.setInt(i++, l.lines().size());
+        ps.setLong(i++, l.bytes());
+        ps.setString(i, json(l.lines()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    stats.rows("log_chunks", plan.logs.size());
+  }
+
+  private static void writeVerdicts(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
+    if (plan.verdicts.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_VERDICT)) {
+      for (Event<ShopfloorVerdict> e : plan.verdicts.values()) {
+        ShopfloorVerdict v = e.data();
+        int i = 1;
+        ps.setObject(i++, v.runId());
+        ps.setString(i++, v.serialNumber());
+        ps.setString(i++, e.stationId());
+        ps.setString(i++, v.verdict().name());
+        ps.setString(i++, v.code());
+        ps.setString(i++, v.message());
+        ps.setInt(i++, v.attempts());
+        setLong(ps, i++, v.latencyMs());
+        ps.setString(i++, v.shopfloorReference());
+        setTime(ps, i++, e.occurredAt());
+        ps.setObject(i, e.eventId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    stats.rows("verdicts", plan.verdicts.size());
+  }
+
+  private static void writeStations(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
+    if (plan.stationEvents.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_STATION)) {
+      for (Event<?> e : plan.stationEvents) {
+        StationBirth birth = e.data() instanceof StationBirth b ? b : null;
+        StationDeath death = e.data() instanceof StationDeath d ? d : null;
+        StationHeartbeat heartbeat = e.data() instanceof StationHeartbeat h ? h : null;
+        int i = 1;
+        ps.setString(i++, e.stationId());
+        ps.setString(i++, death != null ? "OFFLINE" : "ONLINE");
+        setTime(ps, i++, e.occurredAt());
+        ps.setLong(i++, e.seq());
+        ps.setObject(i++, e.eventId());
+        ps.setObject(i++, e.agentSession());
+        ps.setString(i++, birth == null ? null : birth.agentVersion());
+        ps.setString(i++, birth == null ? null : birth.configHash());
+        ps.setString(i++, birth == null ? null : birth.site());
+        ps.setString(i++, birth == null ? null : birth.line());
+        ps.setString(i++, birth == null ? null : birth.hostname());
+        ps.setString(i++, birth == null ? null : birth.os());
+        ps.setString(i++, birth == null || birth.labels() == null ? null : json(birth.labels()));
+        setTime(ps, i++, birth == null ? null : e.occurredAt());
+        setTime(ps, i++, death == null ? null : e.occurredAt());
+        setBool(ps, i++, death == null ? null : death.graceful());
+        ps.setString(i++, death == null ? null : death.reason());
+        setTime(ps, i++, heartbeat == null ? null : e.occurredAt());
+        ps.setString(i, heartbeat == null ? null : json(heartbeat));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    stats.rows("stations", plan.stationEvents.size());
+  }
+
+  private static int bindStep(PreparedStatement ps, int i, UUID runId, int index, Step step) throws SQLException {
+    ps.setObject(i++, runId);
+    ps.setInt(i++, index);
+    ps.setString(i++, step.name());
+    ps.setString(i++, step.path());
+    setTime(ps, i++, step.startedAt());
+    setTime(ps, i++, step.endedAt());
+    ps.setString(i++, step.outcome().name());
+    ps.setString(i++, step.errorCode());
+    ps.setString(i++, step.errorMessage());
+    ps.setString(i++, step.attachments() == null ? null : json(step.attachments()));
+    return i;
+  }
+
+  private static int bindMeasurement(PreparedStatement ps, int i, UUID runId, int index, int ordinal, Measurement m)
+      throws SQLException {
+    ps.setObject(i++, runId);
+    ps.setInt(i++, index);
+    ps.setInt(i++, ordinal);
+    ps.setString(i++, m.name());
+    setDouble(ps, i++, m.value());
+    ps.setString(i++, m.text());
+    ps.setString(i++, m.unit());
+    setDouble(ps, i++, m.lowLimit());
+    setDouble(ps, i++, m.highLimit());
+    ps.setString(i++, m.comparator() == null ? null : m.comparator().name());
+    setDouble(ps, i++, m.nominal());
+    ps.setString(i++, m.outcome().name());
+    setBool(ps, i++, m.marginal());
+    return i;
+  }
+
+  private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+    }
+  }
+
+  private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.INTEGER);
+    } else {
+      ps.setInt(i, v);
+    }
+  }
+
+  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+
+  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.DOUBLE);
+    } else {
+      ps.setDouble(i, v);
+    }
+  }
+
+  private static void setBool(PreparedStatement ps, int i, Boolean v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.BOOLEAN);
+    } else {
+      ps.setBoolean(i, v);
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return EventJson.mapper().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.testline.consumer.store;
+
+import io.testline.schemas.Event;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunLog;
+import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
+import io.testline.schemas.ShopfloorVerdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The events of one batch grouped by the statement that stores them, with at most one event per natural key in
+ * each group. Batched upserts are rewritten into one multi-row statement, and PostgreSQL refuses to update one row
+ * twice in a statement; the rules below pick the event the sequential order would have left in effect:
+ * <ul>
+ *   <li>run.started: the first (they describe the same run; a later one changes nothing once one is stored);</li>
+ *   <li>run.finished: the last (the authoritative record; it replaces the run's steps and measurements);</li>
+ *   <li>run.step: the last per (run, step index);</li>
+ *   <li>run.log: the first per (run, chunk), as the table keeps the first stored;</li>
+ *   <li>verdict: the newest by (occurredAt, eventId), as the table keeps the newest;</li>
+ *   <li>station events: all of them, in order; the station statement is not rewritten and moves forward only.</li>
+ * </ul>
+ * A run.started or run.step whose run.finished is in the same batch is dropped: the finished record supersedes it.
+ * Statements run in the order started, finished, steps, logs, verdicts, stations. That is safe because each is
+ * guarded: a started or step never overwrites a finished run, whatever order they come in.
+ */
+public final class WritePlan {
+  final List<Event<?>> stationEvents = new ArrayList<>();
+  final Map<UUID, Event<RunStarted>> started = new LinkedHashMap<>();
+  final Map<UUID, Event<RunFinished>> finished = new LinkedHashMap<>();
+  final Map<StepKey, Event<RunStep>> steps = new LinkedHashMap<>();
+  final Map<ChunkKey, Event<RunLog>> logs = new LinkedHashMap<>();
+  final Map<UUID, Event<ShopfloorVerdict>> verdicts = new LinkedHashMap<>();
+
+  record StepKey(UUID runId, int index) {}
+
+  record ChunkKey(UUID runId, long chunk) {}
+
+  private static final Comparator<Event<?>> NEWEST =
+      Comparator.<Event<?>, java.time.Instant>comparing(Event::occurredAt).thenComparing(Event::eventId);
+
+  private WritePlan() {}
+
+  /**
+   * Groups {@code events}, in their order of arrival.
+   *
+   * @throws UnstorableEventException for an event that can never be stored (e.g. a run.step without an index)
+   */
+  @SuppressWarnings("unchecked")
+  public static WritePlan of(List<Event<?>> events) {
+    WritePlan plan = new WritePlan();
+    for (Event<?> event : events) {
+      switch (event.type()) {
+        case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> plan.stationEvents.add(event);
+        case RUN_STARTED -> {
+          RunStarted s = (RunStarted) event.data();
+          plan.started.putIfAbsent(s.runId(), (Event<RunStarted>) event);
+        }
+        case RUN_FINISHED -> {
+          RunFinished f = (RunFinished) event.data();
+          plan.finished.remove(f.runId());
+          plan.finished.put(f.runId(), (Event<RunFinished>) event);
+        }
+        case RUN_STEP -> {
+          RunStep s = (RunStep) event.data();
+          if (s.step().index() == null) {
+            throw new UnstorableEventException(event.eventId(),
+                "run.step of run " + s.runId() + " has no step index, so it cannot be stored idempotently");
+          }
+          StepKey key = new StepKey(s.runId(), s.step().index());
+          plan.steps.remove(key);
+          plan.steps.put(key, (Event<RunStep>) event);
+        }
+        case RUN_LOG -> {
+          RunLog l = (RunLog) event.data();
+          plan.logs.putIfAbsent(new ChunkKey(l.runId(), l.chunk()), (Event<RunLog>) event);
+        }
+        case SHOPFLOOR_VERDICT -> {
+          ShopfloorVerdict v = (ShopfloorVerdict) event.data();
+          plan.verdicts.merge(v.runId(), (Event<ShopfloorVerdict>) event,
+              (a, b) -> NEWEST.compare(a, b) >= 0 ? a : b);
+        }
+      }
+    }
+    // run.finished replaces the run's description, steps and measurements, and the guarded started and step
+    // statements would leave them untouched after it: applying them first is wasted work (most of a catch-up)
+    plan.started.keySet().removeAll(plan.finished.keySet());
+    plan.steps.keySet().removeIf(key -> plan.finished.containsKey(key.runId()));
+    return plan;
+  }
+
+  public int size() {
+    return stationEvents.size() + started.size() + finished.size() + steps.size() + logs.size() + verdicts.size();
+  }
+}

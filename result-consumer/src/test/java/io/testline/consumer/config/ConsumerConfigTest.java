@@ -1,0 +1,76 @@
+package io.testline.consumer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.testline.config.ConfigException;
+import io.testline.config.ConfigSource;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsumerConfigTest {
+  private static Map<String, Object> minimal() {
+    Map<String, Object> v = new HashMap<>();
+    v.put("kafka.bootstrapServers", "localhost:9092");
+    v.put("db.url", "jdbc:postgresql://localhost:5432/results");
+    return v;
+  }
+
+  @Test
+  void applies_named_defaults() {
+    ConsumerConfig c = ConsumerConfig.load(ConfigSource.of(minimal()));
+
+    assertThat(c.groupId()).isEqualTo(ConsumerConfig.DEFAULT_GROUP_ID);
+    assertThat(c.topics().events()).isEqualTo("testline.events");
+    assertThat(c.maxPollRecords()).isEqualTo(ConsumerConfig.DEFAULT_MAX_POLL_RECORDS);
+    assertThat(c.httpPort()).isEqualTo(ConsumerConfig.DEFAULT_HTTP_PORT);
+    assertThat(c.retry().initialDelay()).isEqualTo(ConsumerConfig.DEFAULT_RETRY_INITIAL);
+    assertThat(c.retry().deadline()).isNull();
+  }
+
+  @Test
+  void errors_name_the_key_and_the_bad_value() {
+    Map<String, Object> v = minimal();
+    v.put("db.url", "mysql://x");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(v)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("db.url").hasMessageContaining("mysql://x");
+
+    Map<String, Object> w = minimal();
+    w.put("kafka.topicPrefix", "a/b");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(w)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.topicPrefix");
+
+    Map<String, Object> x = minimal();
+    x.put("http.port", "70000");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(x)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+
+    Map<String, Object> y = minimal();
+    y.put("retry.initialDelay", "10s");
+    y.put("retry.maxDelay", "1s");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(y)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("retry.maxDelay");
+  }
+
+  @Test
+  void refuses_unknown_keys_and_missing_required_ones() {
+    Map<String, Object> v = minimal();
+    v.put("kafka.grupId", "x");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(v)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.grupId");
+
+    Map<String, Object> w = minimal();
+    w.remove("db.url");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(w)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("db.url");
+  }
+
+  @Test
+  void reads_durations_with_units() {
+    Map<String, Object> v = minimal();
+    v.put("kafka.pollTimeout", "250ms");
+    assertThat(ConsumerConfig.load(ConfigSource.of(v)).pollTimeout()).isEqualTo(Duration.ofMillis(250));
+  }
+}

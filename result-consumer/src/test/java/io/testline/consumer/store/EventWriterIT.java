@@ -1,0 +1,116 @@
+package io.testline.consumer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.testline.brokers.Database;
+import io.testline.brokers.junit.RealBrokers;
+import io.testline.consumer.support.Env;
+import io.testline.consumer.support.RunFixture;
+import io.testline.consumer.support.RunFixture.Run;
+import io.testline.schemas.Event;
+import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
+import io.testline.schemas.StationDeath;
+import io.testline.schemas.Step;
+import io.testline.schemas.StepOutcome;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The writer's order-independence rules, on a real database, one transaction per delivered batch. */
+@ExtendWith(RealBrokers.class)
+class EventWriterIT {
+  private final EventWriter writer = new EventWriter();
+  private long offset;
+
+  @Test
+  void a_finished_run_is_not_overwritten_by_a_late_started_or_step_with_new_event_ids(Database db) throws Exception {
+    migrate(db);
+    Run run = RunFixture.runs(1, 0).get(0);
+    Event<?> started = run.events().get(0);
+    RunStep step = (RunStep) run.events().get(2).data();
+    Step changed = new Step("changed", step.step().path(), step.step().index(), null, null, StepOutcome.ERROR,
+        null, null, null, null);
+    Event<?> lateStep = Event.of(run.station(), started.agentSession(), 7, started.occurredAt(),
+        new RunStep(run.runId(), run.serial(), changed));
+    RunStarted s = (RunStarted) started.data();
+    Event<?> lateStarted = Event.of(run.station(), started.agentSession(), 8, started.occurredAt().minusSeconds(99),
+        new RunStarted(s.runId(), s.serialNumber(), s.units(), "OTHER", null, s.program(), null, null, 1, null, null));
+    Event<?> extraStep = Event.of(run.station(), started.agentSession(), 9, started.occurredAt(),
+        new RunStep(run.runId(), run.serial(), new Step("extra", null, 5, null, null, StepOutcome.PASS, null, null,
+            null, null)));
+
+    write(db, run.events());
+    java.util.Map<String, String> before = Env.dump(db);
+    write(db, List.of(lateStep, lateStarted));
+    write(db, List.of(extraStep));
+
+    assertThat(Env.count(db, "select count(*) from steps")).isEqualTo(2);
+    assertThat(Env.count(db, "select count(*) from steps where name = 'changed' or name = 'extra'")).isZero();
+    assertThat(Env.count(db, "select count(*) from runs where part_number = 'PCB-1' and finished")).isEqualTo(1);
+    assertThat(Env.count(db, "select count(*) from processed_events")).isEqualTo(7);
+    java.util.Map<String, String> after = Env.dump(db);
+    for (String table : List.of("runs", "steps", "measurements")) {
+      assertThat(after.get(table)).as(table).isEqualTo(before.get(table));
+    }
+  }
+
+  @Test
+  void a_run_finished_replaces_live_steps_and_a_log_chunk_needs_no_run(Database db) throws Exception {
+    migrate(db);
+    Run run = RunFixture.runs(1, 0).get(0);
+    write(db, run.logs());
+    assertThat(Env.count(db, "select count(*) from log_chunks")).isEqualTo(run.logs().size());
+    assertThat(Env.count(db, "select count(*) from runs")).isZero();
+
+    write(db, List.of(run.events().get(0), run.events().get(1), run.events().get(2)));
+    assertThat(Env.count(db, "select count(*) from runs where not finished")).isEqualTo(1);
+    assertThat(Env.count(db, "select count(*) from measurements")).isEqualTo(2);
+
+    write(db, List.of(run.events().get(3)));
+    write(db, run.events());
+    assertThat(Env.count(db, "select count(*) from runs where finished")).isEqualTo(1);
+    assertThat(Env.count(db, "select count(*) from steps")).isEqualTo(2);
+    assertThat(Env.count(db, "select count(*) from measurements")).isEqualTo(2);
+  }
+
+  @Test
+  void an_older_station_event_never_regresses_the_last_state(Database db) throws Exception {
+    migrate(db);
+    List<Event<?>> events = RunFixture.stationEvents().subList(0, 3);
+    Event<?> birth = events.get(0);
+    Event<?> oldDeath = Event.of(birth.stationId(), birth.agentSession(), 0, birth.occurredAt().minusSeconds(10),
+        new StationDeath(false, "old"));
+    Event<?> newDeath = Event.of(birth.stationId(), birth.agentSession(), 3, birth.occurredAt().plusSeconds(7200),
+        new StationDeath(true, "shutdown"));
+
+    write(db, events);
+    write(db, List.of(oldDeath));
+    assertThat(Env.count(db, "select count(*) from stations where state = 'ONLINE' and death_reason = 'old'"))
+        .isEqualTo(1);
+    write(db, List.of(newDeath));
+    write(db, List.of(events.get(2)));
+    assertThat(Env.count(db, "select count(*) from stations where state = 'OFFLINE' and death_reason = 'shutdown' "
+        + "and (heartbeat ->> 'journalDepth')::int = 2")).isEqualTo(1);
+  }
+
+  private void write(Database db, List<Event<?>> events) throws Exception {
+    List<StoredEvent> stored = new ArrayList<>();
+    for (Event<?> e : events) {
+      stored.add(new StoredEvent(e, "t", 0, offset++));
+    }
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      writer.write(c, stored);
+      c.commit();
+    }
+  }
+
+  private static void migrate(Database db) {
+    try (var ds = StoreDataSource.create(db.jdbcUrl(), db.user(), db.password(), 2, java.time.Duration.ofSeconds(5))) {
+      StoreDataSource.migrate(ds);
+    }
+  }
+}
