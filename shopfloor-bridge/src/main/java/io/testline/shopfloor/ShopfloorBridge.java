@@ -1,0 +1,243 @@
+package io.testline.shopfloor;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.schemas.Ids;
+import io.testline.schemas.Verdict;
+import io.testline.shopfloor.adapter.HttpShopfloorAdapter;
+import io.testline.shopfloor.adapter.ShopfloorAdapter;
+import io.testline.shopfloor.config.ShopfloorBridgeConfig;
+import io.testline.shopfloor.dispatch.DispatchListener;
+import io.testline.shopfloor.dispatch.Dispatcher;
+import io.testline.shopfloor.dispatch.GuardedAdapter;
+import io.testline.shopfloor.intake.RunIntake;
+import io.testline.shopfloor.ledger.Ledger;
+import io.testline.shopfloor.metrics.BridgeMetrics;
+import io.testline.shopfloor.metrics.MetricsServer;
+import io.testline.shopfloor.verdicts.VerdictPublisher;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shopfloor-bridge instance: intake from Kafka into the ledger, dispatch from the ledger to the shopfloor,
+ * verdicts from the ledger back to Kafka, and metrics. Only wiring lives here; each part does one job.
+ * {@link #start()} and {@link #close()} are idempotent; close stops the parts in reverse order.
+ */
+public final class ShopfloorBridge implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShopfloorBridge.class);
+  private static final long STATS_INTERVAL_MS = 2_000;
+
+  private final ShopfloorBridgeConfig config;
+  private final UUID session = Ids.newId();
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private final HikariDataSource dataSource;
+  private final Ledger ledger;
+  private final PrometheusMeterRegistry registry;
+  private final BridgeMetrics metrics;
+  private final VerdictPublisher publisher;
+  private final Dispatcher dispatcher;
+  private final RunIntake intake;
+  private final ScheduledExecutorService statsPoller;
+  private final MetricsServer metricsServer;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** A bridge with the HTTP reference adapter. */
+  public ShopfloorBridge(ShopfloorBridgeConfig config) {
+    this(config, new HttpShopfloorAdapter(config.shopfloor()), Clock.systemUTC());
+  }
+
+  /** A bridge with any adapter; it takes ownership of {@code adapter}. */
+  public ShopfloorBridge(ShopfloorBridgeConfig config, ShopfloorAdapter adapter, Clock clock) {
+    this.config = config;
+    try {
+      GuardedAdapter guard = register(new GuardedAdapter(adapter, config.guard()));
+      this.dataSource = register(dataSource(config));
+      Ledger.migrate(dataSource);
+      this.ledger = new Ledger(dataSource);
+      this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      register(registry::close);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      register(new JvmGcMetrics()).bindTo(registry);
+      this.metrics = new BridgeMetrics(registry, clock);
+
+      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config));
+      register(new KafkaClientMetrics(producer)).bindTo(registry);
+      this.publisher = register(new VerdictPublisher(producer, config.topics().verdicts(), ledger, session));
+
+      DispatchListener wakePublisher = new DispatchListener() {
+        @Override
+        public void verdictRecorded(Verdict verdict) {
+          publisher.wake();
+        }
+      };
+      this.dispatcher = register(new Dispatcher(ledger, guard, config.dispatch(), clock,
+          DispatchListener.of(metrics, wakePublisher)));
+
+      KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config));
+      register(new KafkaClientMetrics(consumer)).bindTo(registry);
+      this.intake = register(new RunIntake(consumer, config.topics().events(), ledger, clock,
+          new RunIntake.IntakeListener() {
+            @Override
+            public void recorded(int inserted) {
+              metrics.recorded(inserted);
+              dispatcher.wake();
+            }
+
+            @Override
+            public void unreadable(ConsumerRecord<byte[], byte[]> record, RuntimeException problem) {
+              log.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
+                  record.offset(), problem.getMessage());
+              metrics.unreadable();
+            }
+          }));
+
+      this.statsPoller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shopfloor-ledger-stats");
+        t.setDaemon(true);
+        return t;
+      });
+      register(statsPoller::shutdownNow);
+      this.metricsServer = config.metricsPort() < 0 ? null
+          : register(new MetricsServer(config.metricsPort(), registry, () -> !closed.get()));
+    } catch (RuntimeException e) {
+      closeAll();
+      throw e;
+    }
+  }
+
+  /** Starts the publisher, the dispatcher and the intake. Idempotent. */
+  public ShopfloorBridge start() {
+    if (closed.get() || !started.compareAndSet(false, true)) {
+      return this;
+    }
+    publisher.start();
+    dispatcher.start();
+    intake.start();
+    statsPoller.scheduleWithFixedDelay(this::refreshStats, 0, STATS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    log.info("shopfloor bridge {} started: {}", session, config);
+    return this;
+  }
+
+  private void refreshStats() {
+    try {
+      metrics.update(ledger.stats());
+    } catch (Exception e) {
+      log.warn("could not read ledger statistics for the metrics", e);
+    }
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public UUID session() {
+    return session;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The metrics port, or -1 when metrics are not served. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /** Wakes the dispatcher, e.g. after a redrive. */
+  public void wake() {
+    dispatcher.wake();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeAll();
+      log.info("shopfloor bridge {} stopped", session);
+    }
+  }
+
+  private void closeAll() {
+    while (!closeables.isEmpty()) {
+      AutoCloseable c = closeables.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("could not close {}", c, e);
+      }
+    }
+  }
+
+  private <T extends AutoCloseable> T register(T closeable) {
+    closeables.push(closeable);
+    return closeable;
+  }
+
+  /** A connection pool for the ledger; also used by the CLI's ledger commands. */
+  public static HikariDataSource dataSource(ShopfloorBridgeConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.jdbcUrl());
+    hikari.setUsername(config.dbUser());
+    hikari.setPassword(config.dbPassword());
+    hikari.setMaximumPoolSize(config.dbPoolSize());
+    hikari.setPoolName("shopfloor-ledger");
+    // fail at once rather than hang when PostgreSQL is unreachable at start; later outages are retried
+    hikari.setInitializationFailTimeout(10_000);
+    return new HikariDataSource(hikari);
+  }
+
+  private static Properties consumerProperties(ShopfloorBridgeConfig config) {
+    Properties p = new Properties();
+    p.putAll(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+        ConsumerConfig.CLIENT_ID_CONFIG, "shopfloor-bridge-intake",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    return p;
+  }
+
+  private static Properties producerProperties(ShopfloorBridgeConfig config) {
+    Properties p = new Properties();
+    p.putAll(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ProducerConfig.CLIENT_ID_CONFIG, "shopfloor-bridge-verdicts",
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+        ProducerConfig.LINGER_MS_CONFIG, "5",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    return p;
+  }
+}
