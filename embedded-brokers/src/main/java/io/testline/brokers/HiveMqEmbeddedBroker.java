@@ -31,6 +31,7 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
     private static final String VERSION = "2025.5";
 
     private final Path workDir;
+    private final boolean ownsWorkDir;
     private final int port;
 
     private EmbeddedHiveMQ hivemq;
@@ -43,8 +44,18 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
 
     /** A broker on {@code port} (0 = a free port) in a temporary directory deleted by {@link #close()}. */
     public HiveMqEmbeddedBroker(int port) {
+        this(port, null);
+    }
+
+    /**
+     * A broker on {@code port} (0 = a free port) keeping its configuration and data (persistent sessions, queued
+     * messages) in {@code workDir}, which survives {@link #close()}; {@code null} means a temporary directory.
+     */
+    public HiveMqEmbeddedBroker(int port, Path workDir) {
         this.port = Ports.checkPort(port, "port") == 0 ? Ports.freePort() : port;
-        this.workDir = TempDirs.create("testline-hivemq-");
+        this.ownsWorkDir = workDir == null;
+        this.workDir = ownsWorkDir ? TempDirs.create("testline-hivemq-")
+                : TempDirs.createDirectories(workDir.toAbsolutePath());
         TempDirs.createDirectories(workDir.resolve("conf"));
         TempDirs.createDirectories(workDir.resolve("data"));
         TempDirs.createDirectories(workDir.resolve("extensions"));
@@ -131,7 +142,9 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
         }
         closed = true;
         stop();
-        TempDirs.deleteQuietly(workDir);
+        if (ownsWorkDir) {
+            TempDirs.deleteQuietly(workDir);
+        }
     }
 
     @Override
