@@ -1,0 +1,255 @@
+package io.testline.cli;
+
+import io.testline.cli.audit.AuditReport;
+import io.testline.cli.audit.AuditReportWriter;
+import io.testline.cli.audit.Auditor;
+import io.testline.cli.demo.Demo;
+import io.testline.cli.standalone.Standalone;
+import io.testline.cli.standalone.StandaloneSettings;
+import io.testline.schemas.TopicNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code testline} command. Its own subcommands are {@code standalone}, {@code demo} and {@code audit}; the
+ * central services' commands are reached through it too ({@code testline bridge ...}, {@code testline
+ * result-consumer ...}, {@code testline shopfloor-bridge ...}, {@code testline agent ...}), so one distribution and
+ * one image serve every service. Exit codes: 0 done, 1 failed or incomplete, 2 bad usage.
+ */
+@Command(name = "testline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "testline: factory test results from the station to Kafka, PostgreSQL and the shopfloor.",
+    subcommands = {Main.StandaloneCommand.class, Main.DemoCommand.class, Main.AuditCommand.class},
+    footer = {"", "Services (their own --help tells more):",
+        "  bridge run|topics create     the MQTT-Kafka bridge",
+        "  result-consumer run|rebuild  Kafka to PostgreSQL, and the query API",
+        "  shopfloor-bridge run|list-dead|redrive|simulator",
+        "  agent run|watch|serve        the station agent (stations use its own small distribution)"})
+public final class Main {
+
+  /** The services' own command lines, reached by their names. */
+  private static final Map<String, java.util.function.Consumer<String[]>> SERVICES = Map.of(
+      "bridge", io.testline.bridge.cli.Main::main,
+      "result-consumer", io.testline.consumer.cli.Main::main,
+      "shopfloor-bridge", io.testline.shopfloor.cli.Main::main,
+      "agent", io.testline.agent.cli.Main::main);
+
+  public static void main(String[] args) {
+    if (args.length > 0 && SERVICES.containsKey(args[0])) {
+      SERVICES.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** The names of the services reachable through {@link #main}, for the packaging test. */
+  public static java.util.Set<String> serviceNames() {
+    return SERVICES.keySet();
+  }
+
+  @Command(name = "standalone", mixinStandardHelpOptions = true,
+      description = {"Runs all of testline in this process on embedded servers: Kafka (KRaft), an MQTT 5 broker "
+          + "(mosquitto when installed, else HiveMQ CE), PostgreSQL, the bridge, result-consumer with its query "
+          + "API, shopfloor-bridge and a shopfloor simulator. Data is kept in --data-dir across restarts; Ctrl-C "
+          + "stops it cleanly. Every server listens on 127.0.0.1."})
+  static final class StandaloneCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "testline-data", description = "default: ${DEFAULT-VALUE}")
+    Path dataDir;
+
+    @Option(names = "--mqtt-port", defaultValue = "" + StandaloneSettings.DEFAULT_MQTT_PORT,
+        description = "default: ${DEFAULT-VALUE}; 0 = any free port")
+    int mqttPort;
+
+    @Option(names = "--kafka-port", defaultValue = "" + StandaloneSettings.DEFAULT_KAFKA_PORT,
+        description = "default: ${DEFAULT-VALUE}")
+    int kafkaPort;
+
+    @Option(names = "--postgres-port", defaultValue = "" + StandaloneSettings.DEFAULT_POSTGRES_PORT,
+        description = "default: ${DEFAULT-VALUE}")
+    int postgresPort;
+
+    @Option(names = "--api-port", defaultValue = "" + StandaloneSettings.DEFAULT_API_PORT,
+        description = "the query API; default: ${DEFAULT-VALUE}")
+    int apiPort;
+
+    @Option(names = "--simulator-port", defaultValue = "" + StandaloneSettings.DEFAULT_SIMULATOR_PORT,
+        description = "the shopfloor simulator; default: ${DEFAULT-VALUE}")
+    int simulatorPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      StandaloneSettings settings = new StandaloneSettings(dataDir, mqttPort, kafkaPort, postgresPort, apiPort,
+          simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS);
+      Standalone standalone = new Standalone(settings);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("testline standalone: stopping");
+        standalone.close();
+        stopped.countDown();
+      }, "standalone-shutdown"));
+      Standalone.Endpoints endpoints = standalone.start();
+      System.out.println("testline standalone is running (data in " + dataDir.toAbsolutePath() + "):");
+      System.out.print(endpoints.describe());
+      System.out.println("Ctrl-C stops it.");
+      System.out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = {"Standalone mode plus simulated stations that run real test programs through the real agent: "
+          + "passing, failing, crashing (SIGSEGV), hanging (timeout) units and units the shopfloor rejects; a live "
+          + "view, then an audit that every run was stored and has a shopfloor verdict. Exit 0 when it does."})
+  static final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--stations", defaultValue = "4", description = "simulated stations; default: ${DEFAULT-VALUE}")
+    int stations;
+
+    @Option(names = "--runs", defaultValue = "4", description = "runs per station; default: ${DEFAULT-VALUE}")
+    int runs;
+
+    @Option(names = "--data-dir", description = "default: a new temporary directory, deleted at the end")
+    Path dataDir;
+
+    @Option(names = "--report-dir", defaultValue = "testline-demo-report",
+        description = "where audit.md and audit.json go; default: ${DEFAULT-VALUE}")
+    Path reportDir;
+
+    @Option(names = "--keep", description = "keep the temporary data directory")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+      boolean temporary = dataDir == null;
+      Path dir = temporary ? Files.createTempDirectory("testline-demo-") : dataDir;
+      try {
+        Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir), System.out).run();
+        System.out.println(outcome.ok() ? "demo OK: every run was stored and has a shopfloor verdict"
+            : "demo FAILED: see above");
+        return outcome.ok() ? 0 : 1;
+      } finally {
+        if (temporary && !keep) {
+          deleteTree(dir);
+        } else {
+          System.out.println("data kept in " + dir.toAbsolutePath());
+        }
+      }
+    }
+  }
+
+  @Command(name = "audit", mixinStandardHelpOptions = true,
+      description = {"Reconciles a time window across Kafka, the result database and the shopfloor ledger: runs "
+          + "started without a finish, finished but not stored, without a verdict or not submitted, rejected and "
+          + "dead submissions, sequence gaps and dead letters. Writes audit.md and audit.json; exits 1 when "
+          + "anything is incomplete."})
+  static final class AuditCommand implements Callable<Integer> {
+    @Option(names = "--from", required = true, description = "ISO-8601 instant, e.g. 2026-12-03T06:00:00Z")
+    String from;
+
+    @Option(names = "--to", description = "ISO-8601 instant; default: now")
+    String to;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "default: ${DEFAULT-VALUE}")
+    String bootstrap;
+
+    @Option(names = "--kafka-config", description = "a properties file of Kafka client settings (security etc.)")
+    Path kafkaConfig;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "as the services' kafka.topicPrefix")
+    String topicPrefix;
+
+    @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5433/testline",
+        description = "the result database; default: ${DEFAULT-VALUE}")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "postgres")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:TESTLINE_DB_PASSWORD:-postgres}",
+        description = "default: $TESTLINE_DB_PASSWORD")
+    String dbPassword;
+
+    @Option(names = "--ledger-db-url", description = "the shopfloor ledger's database when it is another one")
+    String ledgerUrl;
+
+    @Option(names = "--output", defaultValue = "testline-audit", description = "report folder; default: ${DEFAULT-VALUE}")
+    Path output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Instant start = instant("--from", from);
+      Instant end = to == null ? Instant.now() : instant("--to", to);
+      if (!end.isAfter(start)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--to must be after --from");
+      }
+      Properties kafka = new Properties();
+      if (kafkaConfig != null) {
+        try (InputStream in = Files.newInputStream(kafkaConfig)) {
+          kafka.load(in);
+        }
+      }
+      kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      Map<String, Object> props = new java.util.HashMap<>();
+      kafka.forEach((k, v) -> props.put(k.toString(), v));
+      Auditor.Db results = new Auditor.Db(dbUrl, dbUser, dbPassword);
+      Auditor.Db ledger = ledgerUrl == null ? null : new Auditor.Db(ledgerUrl, dbUser, dbPassword);
+      AuditReport report = new Auditor(new Auditor.Sources(props, new TopicNames(topicPrefix), results, ledger),
+          Clock.systemUTC()).audit(start, end);
+      System.out.print(AuditReportWriter.write(report, output));
+      System.out.println("report: " + output.resolve("audit.md") + " and audit.json");
+      return report.complete() ? 0 : 1;
+    }
+
+    private Instant instant(String option, String text) {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        try {
+          return Instant.now().minus(Duration.parse("PT" + text.toUpperCase(java.util.Locale.ROOT)));
+        } catch (DateTimeParseException e2) {
+          throw new CommandLine.ParameterException(spec.commandLine(), option + ": \"" + text
+              + "\" is neither an ISO-8601 instant (2026-12-03T06:00:00Z) nor a duration back from now (8h, 30m)");
+        }
+      }
+    }
+  }
+
+  /** {@code --version}: the distribution's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"testline " + (v != null ? v : io.testline.agent.AgentVersion.get())};
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.testline.cli.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.testline.cli.audit.AuditReport.DeadLetterRef;
+import io.testline.cli.audit.AuditReport.Gap;
+import io.testline.cli.audit.Reconciler.SeenRun;
+import io.testline.cli.audit.Reconciler.StoredRun;
+import io.testline.cli.kafka.TopicWindow;
+import io.testline.schemas.EventJson;
+import io.testline.schemas.MessageType;
+import io.testline.schemas.TopicNames;
+import io.testline.schemas.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Reconciles a time window across Kafka (the system of record), the result database and the shopfloor ledger:
+ * reads {@code run.started} and {@code run.finished} of the window from the events topic (finishes up to the end of
+ * the topic, so a run that started in the window and finished after it counts as finished), the sequence-gap and
+ * dead-letter topics of the window, then looks every run up in both databases.
+ */
+public final class Auditor {
+  private static final int SAMPLE_LIMIT = 100;
+
+  /** Where to look. The ledger may live in its own database; {@code ledgerDb} null means the result database. */
+  public record Sources(Map<String, Object> kafkaProps, TopicNames topics, Db resultsDb, Db ledgerDb) {}
+
+  /** A JDBC database. */
+  public record Db(String url, String user, String password) {
+    public Connection connect() throws SQLException {
+      return DriverManager.getConnection(url, user, password);
+    }
+  }
+
+  private final Sources sources;
+  private final Clock clock;
+
+  public Auditor(Sources sources, Clock clock) {
+    this.sources = sources;
+    this.clock = clock;
+  }
+
+  public AuditReport audit(Instant from, Instant to) throws SQLException {
+    Instant auditedAt = clock.instant();
+    TopicWindow window = new TopicWindow(sources.kafkaProps());
+    Map<UUID, SeenRun> seen = new LinkedHashMap<>();
+    window.read(sources.topics().events(), from, to, r -> see(seen, r, true));
+    // finishes after the window: only for runs the window holds
+    window.read(sources.topics().events(), to, null, r -> {
+      JsonNode event = tree(r.value());
+      if (event != null && MessageType.RUN_FINISHED.schemaId().equals(event.path("schema").asText())) {
+        UUID runId = runId(event);
+        if (runId != null && seen.containsKey(runId)) {
+          see(seen, r, false);
+        }
+      }
+    });
+
+    List<Gap> gaps = new ArrayList<>();
+    window.read(sources.topics().seqGaps(), from, to, r -> {
+      JsonNode g = tree(r.value());
+      if (g != null) {
+        gaps.add(new Gap(g.path("stationId").asText(), g.path("agentSession").asText(), g.path("fromSeq").asLong(),
+            g.path("toSeq").asLong(), g.path("cause").asText()));
+      }
+    });
+
+    Map<String, Long> deadLetters = new TreeMap<>();
+    List<DeadLetterRef> samples = new ArrayList<>();
+    window.read(sources.topics().deadLetter(), from, to, r -> {
+      String reason = header(r, Topics.HEADER_DLQ_REASON);
+      deadLetters.merge(reason == null ? "UNKNOWN" : reason, 1L, Long::sum);
+      if (samples.size() < SAMPLE_LIMIT) {
+        samples.add(new DeadLetterRef(reason, header(r, Topics.HEADER_DLQ_DETAIL),
+            header(r, Topics.HEADER_MQTT_TOPIC), header(r, Topics.HEADER_DLQ_COMPONENT), r.partition(), r.offset()));
+      }
+    });
+
+    UUID[] ids = seen.keySet().toArray(UUID[]::new);
+    Map<UUID, StoredRun> stored = storedRuns(ids);
+    Map<UUID, String> ledger = ledgerStates(ids);
+    return Reconciler.reconcile(from, to, auditedAt, seen.values(), stored, ledger, gaps, deadLetters, samples);
+  }
+
+  private static void see(Map<UUID, SeenRun> seen, ConsumerRecord<byte[], byte[]> r, boolean mayAdd) {
+    JsonNode event = tree(r.value());
+    if (event == null) {
+      return;
+    }
+    String schema = event.path("schema").asText();
+    boolean started = MessageType.RUN_STARTED.schemaId().equals(schema);
+    boolean finished = MessageType.RUN_FINISHED.schemaId().equals(schema);
+    UUID runId = runId(event);
+    if (!(started || finished) || runId == null) {
+      return;
+    }
+    SeenRun before = seen.get(runId);
+    if (before == null && !mayAdd) {
+      return;
+    }
+    JsonNode data = event.path("data");
+    String serial = data.path("serialNumber").asText(null);
+    String station = event.path("stationId").asText(null);
+    String outcome = finished ? data.path("outcome").asText(null) : before == null ? null : before.outcome();
+    seen.put(runId, new SeenRun(runId, serial != null ? serial : before.serialNumber(),
+        station != null ? station : before.stationId(),
+        started || (before != null && before.started()), finished || (before != null && before.finished()),
+        outcome));
+  }
+
+  private Map<UUID, StoredRun> storedRuns(UUID[] ids) throws SQLException {
+    Map<UUID, StoredRun> stored = new HashMap<>();
+    try (Connection c = sources.resultsDb().connect();
+         PreparedStatement ps = c.prepareStatement("SELECT r.run_id, r.finished, v.verdict, v.code, v.message"
+             + " FROM runs r LEFT JOIN verdicts v ON v.run_id = r.run_id WHERE r.run_id = ANY(?)"
+             + " UNION ALL SELECT v.run_id, false, v.verdict, v.code, v.message FROM verdicts v"
+             + " WHERE v.run_id = ANY(?) AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = v.run_id)")) {
+      Array array = c.createArrayOf("uuid", ids);
+      ps.setArray(1, array);
+      ps.setArray(2, array);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          stored.put(rs.getObject(1, UUID.class), new StoredRun(rs.getBoolean(2), rs.getString(3), rs.getString(4),
+              rs.getString(5)));
+        }
+      }
+    }
+    return stored;
+  }
+
+  private Map<UUID, String> ledgerStates(UUID[] ids) throws SQLException {
+    Db db = sources.ledgerDb() != null ? sources.ledgerDb() : sources.resultsDb();
+    Map<UUID, String> states = new HashMap<>();
+    try (Connection c = db.connect();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT run_id, state FROM shopfloor_submission WHERE run_id = ANY(?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getObject(1, UUID.class), rs.getString(2));
+        }
+      }
+    }
+    return states;
+  }
+
+  private static UUID runId(JsonNode event) {
+    String text = event.path("data").path("runId").asText(null);
+    try {
+      return text == null ? null : UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The JSON of a record, or null when it is not JSON (the bridge keeps such input out of these topics). */
+  private static JsonNode tree(byte[] value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return EventJson.mapper().readTree(value);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}

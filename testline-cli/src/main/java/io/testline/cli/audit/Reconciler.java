@@ -1,0 +1,64 @@
+package io.testline.cli.audit;
+
+import io.testline.cli.audit.AuditReport.DeadLetterRef;
+import io.testline.cli.audit.AuditReport.Gap;
+import io.testline.cli.audit.AuditReport.Run;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Puts together what Kafka, the result database and the ledger say about each run: pure logic. */
+final class Reconciler {
+
+  /** A run as seen in the events topic. */
+  record SeenRun(UUID runId, String serialNumber, String stationId, boolean started, boolean finished,
+      String outcome) {}
+
+  /** A run as the result database has it ({@code finished} = its run.finished was stored). */
+  record StoredRun(boolean finished, String verdict, String verdictCode, String verdictMessage) {}
+
+  private Reconciler() {}
+
+  static AuditReport reconcile(Instant from, Instant to, Instant auditedAt, Collection<SeenRun> seen,
+      Map<UUID, StoredRun> stored, Map<UUID, String> ledgerStates, List<Gap> gaps, Map<String, Long> deadLetters,
+      List<DeadLetterRef> deadLetterSamples) {
+    List<Run> runs = new ArrayList<>();
+    List<Run> notFinished = new ArrayList<>();
+    List<Run> notStored = new ArrayList<>();
+    List<Run> withoutVerdict = new ArrayList<>();
+    List<Run> notSubmitted = new ArrayList<>();
+    List<Run> rejected = new ArrayList<>();
+    List<Run> dead = new ArrayList<>();
+    for (SeenRun s : seen) {
+      StoredRun db = stored.get(s.runId());
+      boolean isStored = db != null && db.finished();
+      String verdict = db == null ? null : db.verdict();
+      String ledger = ledgerStates.get(s.runId());
+      Run run = new Run(s.runId(), s.serialNumber(), s.stationId(), s.started(), s.finished(), s.outcome(), isStored,
+          verdict, db == null ? null : db.verdictCode(), db == null ? null : db.verdictMessage(), ledger);
+      runs.add(run);
+      if (!s.finished()) {
+        notFinished.add(run);
+        continue;
+      }
+      if (!isStored) {
+        notStored.add(run);
+      }
+      if (ledger == null) {
+        notSubmitted.add(run);
+      }
+      if (verdict == null) {
+        withoutVerdict.add(run);
+      } else if ("REJECTED".equals(verdict)) {
+        rejected.add(run);
+      } else if ("DEAD".equals(verdict)) {
+        dead.add(run);
+      }
+    }
+    return new AuditReport(from, to, auditedAt, runs, notFinished, notStored, withoutVerdict, notSubmitted, rejected,
+        dead, gaps, deadLetters, deadLetterSamples);
+  }
+}

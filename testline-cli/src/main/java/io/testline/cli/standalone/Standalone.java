@@ -1,0 +1,217 @@
+package io.testline.cli.standalone;
+
+import io.testline.bridge.Bridge;
+import io.testline.bridge.config.BridgeConfig;
+import io.testline.bridge.config.KafkaClientProps;
+import io.testline.bridge.topics.TopicAdmin;
+import io.testline.bridge.topics.TopicCatalog;
+import io.testline.brokers.EmbeddedKafkaBroker;
+import io.testline.brokers.EmbeddedPostgresServer;
+import io.testline.brokers.HiveMqEmbeddedBroker;
+import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.MqttBroker;
+import io.testline.config.ConfigSource;
+import io.testline.consumer.ResultConsumer;
+import io.testline.consumer.config.ConsumerConfig;
+import io.testline.schemas.TopicNames;
+import io.testline.shopfloor.ShopfloorBridge;
+import io.testline.shopfloor.config.ShopfloorBridgeConfig;
+import io.testline.shopfloor.simulator.ShopfloorSimulator;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * testline in one process: real Kafka (KRaft), a real MQTT 5 broker (mosquitto when installed, else HiveMQ CE
+ * embedded), real PostgreSQL, and the MQTT-Kafka bridge, result-consumer with its query API, shopfloor-bridge and
+ * shopfloor simulator, each built exactly as its own {@code main()} builds it. Data lives in
+ * {@link StandaloneSettings#dataDir()} and survives a restart.
+ */
+public final class Standalone implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+
+  /** Where each part listens, for the operator and for the demo's stations. */
+  public record Endpoints(String mqttUri, String mqttBroker, String kafkaBootstrap, String jdbcUrl, String dbUser,
+      String dbPassword, URI queryApi, URI shopfloorSimulator, int bridgeHttpPort, int shopfloorMetricsPort) {
+
+    /** Where each part listens, one line each, for the operator. */
+    public String describe() {
+      return String.join("\n",
+          "  MQTT broker        " + mqttUri + "  (" + mqttBroker + "; stations connect here)",
+          "  Kafka              " + kafkaBootstrap,
+          "  PostgreSQL         " + jdbcUrl + "  (user " + dbUser + ")",
+          "  query API          " + queryApi + "api/runs, " + queryApi + "api/stations, " + queryApi + "api/yield",
+          "  shopfloor (sim.)   " + shopfloorSimulator + "/results, stats at " + shopfloorSimulator + "/sim/stats",
+          "  bridge metrics     http://127.0.0.1:" + bridgeHttpPort + "/metrics and /health",
+          "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics") + "\n";
+    }
+  }
+
+  private final StandaloneSettings settings;
+  private final TopicNames topics = new TopicNames("");
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private Endpoints endpoints;
+  private ShopfloorSimulator simulator;
+  private boolean closed;
+
+  public Standalone(StandaloneSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts every part in dependency order; on failure stops what had started and rethrows. */
+  public synchronized Endpoints start() throws InterruptedException {
+    if (endpoints != null) {
+      return endpoints;
+    }
+    try {
+      return endpoints = startAll();
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Endpoints startAll() throws InterruptedException {
+    Path data = settings.dataDir().toAbsolutePath();
+
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDir(data.resolve("postgres"))
+        .port(settings.postgresPort()).build();
+    started.push(postgres);
+    postgres.start();
+    String jdbcUrl = postgres.jdbcUrl(StandaloneSettings.DATABASE);
+    ensureDatabase(postgres);
+
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().dataDir(data.resolve("kafka"))
+        .port(settings.kafkaPort()).build();
+    started.push(kafka);
+    kafka.start();
+
+    MqttBroker mqtt = MosquittoBroker.findBinary().isPresent()
+        ? MosquittoBroker.builder().workDir(data.resolve("mosquitto")).port(settings.mqttPort()).build()
+        : new HiveMqEmbeddedBroker(settings.mqttPort(), data.resolve("hivemq"));
+    started.push(mqtt);
+    mqtt.start();
+
+    BridgeConfig bridgeConfig = BridgeConfig.from(ConfigSource.of(bridgeKeys(mqtt.serverUri(),
+        kafka.bootstrapServers())));
+    createTopics(bridgeConfig);
+
+    simulator = ShopfloorSimulator.start(settings.simulatorPort());
+    started.push(simulator);
+
+    Map<String, Object> db = Map.of("kafka.bootstrapServers", kafka.bootstrapServers(), "db.url", jdbcUrl,
+        "db.user", postgres.user(), "db.password", postgres.password());
+    Map<String, Object> consumerKeys = new LinkedHashMap<>(db);
+    consumerKeys.put("http.host", "127.0.0.1");
+    consumerKeys.put("http.port", settings.apiPort());
+    ResultConsumer consumer = ResultConsumer.start(ConsumerConfig.load(ConfigSource.of(consumerKeys)));
+    started.push(consumer);
+
+    Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);
+    shopfloorKeys.put("shopfloor.url", simulator.resultsUri().toString());
+    shopfloorKeys.put("metrics.port", 0);
+    // a demo line wants its verdicts within seconds; production keeps the defaults
+    shopfloorKeys.put("dispatch.pollInterval", "100ms");
+    ShopfloorBridge shopfloor = new ShopfloorBridge(ShopfloorBridgeConfig.load(ConfigSource.of(shopfloorKeys)));
+    started.push(shopfloor);
+    shopfloor.start();
+
+    Bridge bridge = new Bridge(bridgeConfig);
+    started.push(bridge);
+    try {
+      bridge.start();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the MQTT-Kafka bridge did not start: " + e.getMessage(), e);
+    }
+
+    Endpoints result = new Endpoints(mqtt.serverUri(), mqtt.description(), kafka.bootstrapServers(), jdbcUrl,
+        postgres.user(), postgres.password(), URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"),
+        simulator.baseUri(), bridge.httpPort(), shopfloor.metricsPort());
+    log.info("testline standalone is up: MQTT {} ({}), Kafka {}, PostgreSQL {}, query API {}, shopfloor simulator {}",
+        result.mqttUri(), result.mqttBroker(), result.kafkaBootstrap(), result.jdbcUrl(), result.queryApi(),
+        result.shopfloorSimulator());
+    return result;
+  }
+
+  /** The Kafka topic names in use (no prefix). */
+  public TopicNames topics() {
+    return topics;
+  }
+
+  /** The running simulator, to give units their routes or inject faults. */
+  public synchronized ShopfloorSimulator simulator() {
+    if (simulator == null) {
+      throw new IllegalStateException("standalone is not started");
+    }
+    return simulator;
+  }
+
+  private Map<String, Object> bridgeKeys(String mqttUri, String bootstrap) {
+    Map<String, Object> keys = new LinkedHashMap<>();
+    keys.put("bridge.instanceId", "standalone");
+    keys.put("mqtt.url", mqttUri);
+    keys.put("kafka.bootstrapServers", bootstrap);
+    keys.put("http.host", "127.0.0.1");
+    keys.put("http.port", 0);
+    // one broker: replication 1; sequence gaps reported after 10 s instead of 30 s
+    keys.put("topics.partitions", settings.partitions());
+    keys.put("topics.replicationFactor", 1);
+    keys.put("topics.minInsyncReplicas", 1);
+    keys.put("gaps.grace", "10s");
+    return keys;
+  }
+
+  private static void createTopics(BridgeConfig config) throws InterruptedException {
+    try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config))) {
+      List<TopicAdmin.Result> results = admin.create(TopicCatalog.of(config));
+      results.forEach(r -> log.info("topic {}: {}", r.topic(), r.outcome()));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not create the topics in time: " + e.getMessage(), e);
+    }
+  }
+
+  private static void ensureDatabase(EmbeddedPostgresServer postgres) {
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(),
+        postgres.password());
+         PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      ps.setString(1, StandaloneSettings.DATABASE);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot reach the embedded PostgreSQL: " + e.getMessage(), e);
+    }
+    postgres.createDatabase(StandaloneSettings.DATABASE);
+  }
+
+  /** Stops every part in the reverse order of their start; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    while (!started.isEmpty()) {
+      AutoCloseable part = started.pop();
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.testline.cli.standalone;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@code testline standalone} is told: where it keeps its data and the ports it listens on (0 = a free port).
+ * Every server listens on the loopback interface only.
+ *
+ * @param dataDir Kafka's log, PostgreSQL's cluster and the MQTT broker's persistence live under it, kept across
+ *     restarts
+ * @param mqttPort the port the stations connect to
+ * @param kafkaPort the Kafka client port
+ * @param postgresPort the PostgreSQL port
+ * @param apiPort the result-consumer's query API
+ * @param simulatorPort the shopfloor simulator's HTTP port
+ * @param partitions partitions of each Kafka topic created at the first start
+ */
+public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int postgresPort, int apiPort,
+    int simulatorPort, int partitions) {
+
+  public static final int DEFAULT_MQTT_PORT = 1883;
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  public static final int DEFAULT_POSTGRES_PORT = 5433;
+  public static final int DEFAULT_API_PORT = 8083;
+  public static final int DEFAULT_SIMULATOR_PORT = 8089;
+  public static final int DEFAULT_PARTITIONS = 3;
+  /** The one database holding the results and the shopfloor ledger (their tables and histories are apart). */
+  public static final String DATABASE = "testline";
+
+  public StandaloneSettings {
+    Objects.requireNonNull(dataDir, "dataDir");
+    checkPort(mqttPort, "mqttPort");
+    checkPort(kafkaPort, "kafkaPort");
+    checkPort(postgresPort, "postgresPort");
+    checkPort(apiPort, "apiPort");
+    checkPort(simulatorPort, "simulatorPort");
+    if (partitions < 1 || partitions > 1000) {
+      throw new IllegalArgumentException("partitions: " + partitions + " is not in 1..1000");
+    }
+  }
+
+  /** Every port free, in {@code dataDir}: for the demo and tests. */
+  public static StandaloneSettings onFreePorts(Path dataDir) {
+    return new StandaloneSettings(dataDir, 0, 0, 0, 0, 0, DEFAULT_PARTITIONS);
+  }
+
+  private static void checkPort(int port, String name) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + ": " + port + " is not a port (0..65535, 0 = any free port)");
+    }
+  }
+}
