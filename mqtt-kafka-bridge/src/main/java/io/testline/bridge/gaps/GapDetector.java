@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.testline.schemas.EventJson;
+import io.testline.schemas.MessageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -115,8 +116,19 @@ public final class GapDetector implements AutoCloseable {
         unreadable.increment();
         return;
       }
-      if (!tracker.see(stationId, UUID.fromString(session), seq.asLong(), clock.instant())) {
+      UUID agentSession = UUID.fromString(session);
+      String schema = envelope.path("schema").asText();
+      JsonNode data = envelope.path("data");
+      boolean isWill = MessageType.STATION_DEATH.schemaId().equals(schema) && !data.path("graceful").asBoolean(true);
+      // a Will's seq was announced by the birth (and the goodbye): seeing the Will itself is no redelivery
+      if (!tracker.see(stationId, agentSession, seq.asLong(), clock.instant()) && !isWill) {
         duplicates.increment();
+      }
+      // birth and goodbye name the seq reserved for the Will, which no event carries unless the agent vanishes
+      JsonNode willSeq = data.path("willSeq");
+      if (willSeq.canConvertToLong() && (MessageType.STATION_BIRTH.schemaId().equals(schema)
+          || MessageType.STATION_DEATH.schemaId().equals(schema))) {
+        tracker.see(stationId, agentSession, willSeq.asLong(), clock.instant());
       }
     } catch (IOException | IllegalArgumentException e) {
       unreadable.increment();

@@ -43,6 +43,11 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MqttLink.Will pendingWill;
+  /** The seq of {@link #pendingWill}, and of the Will registered at the current connection; -1 when none. */
+  private long pendingWillSeq = -1;
+  private long registeredWillSeq = -1;
+  /** After the goodbye, the Will seq it named: a Will for a reconnect during the final flush reuses it. */
+  private long goodbyeWillSeq = -1;
   private volatile boolean connected;
 
   public StationPresence(AgentConfig config, Journal journal, String agentVersion, Clock clock) {
@@ -66,7 +71,8 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   /** The Will for the next connect attempt (called on the connect thread). */
   public synchronized MqttLink.Will will() {
     if (pendingWill == null) {
-      long seq = journal.reserveSeq();
+      long seq = goodbyeWillSeq >= 0 ? goodbyeWillSeq : journal.reserveSeq();
+      pendingWillSeq = seq;
       Event<StationDeath> death = new Event<>(new StationDeath(false, "connection lost").type().schemaId(),
           Ids.newId(), config.stationId(), journal.agentSession(), seq, clock.instant(),
           new StationDeath(false, "connection lost"));
@@ -79,7 +85,9 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
   @Override
   public void connected(int receiveMaximum) {
     synchronized (this) {
+      registeredWillSeq = pendingWillSeq;
       pendingWill = null;
+      pendingWillSeq = -1;
     }
     connected = true;
     timer.execute(this::birth);
@@ -87,13 +95,29 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
 
   @Override
   public void disconnected() {
+    synchronized (this) {
+      // the connection ended without our DISCONNECT: the broker publishes that Will, its seq is spent
+      registeredWillSeq = -1;
+    }
     connected = false;
   }
 
-  /** Journals the graceful goodbye; the caller flushes the journal, then disconnects. */
+  /**
+   * Journals the graceful goodbye; the caller flushes the journal, then disconnects cleanly, so the broker drops the
+   * Will. The goodbye names the seq the Will held ({@code willSeq}), which no event will carry now, so the bridge's
+   * gap detector does not take it for a lost event.
+   */
   public void goodbye(String reason) {
     try {
-      journal.append(new StationDeath(true, reason), clock.instant());
+      Long willSeq;
+      synchronized (this) {
+        long seq = registeredWillSeq >= 0 ? registeredWillSeq : pendingWillSeq;
+        willSeq = seq >= 0 ? seq : null;
+        // a reconnect during the final flush registers a Will with this same seq rather than reserving another
+        goodbyeWillSeq = seq;
+      }
+      // journaled outside the lock: the MQTT callback thread takes it in disconnected() and must not wait on I/O
+      journal.append(new StationDeath(true, reason, willSeq), clock.instant());
     } catch (RuntimeException e) {
       log.error("cannot journal station.death: {}", e.getMessage(), e);
     }
@@ -124,9 +148,15 @@ public final class StationPresence implements AutoCloseable, MqttLink.Listener {
 
   private void birth() {
     try {
+      long willSeq;
+      synchronized (this) {
+        willSeq = registeredWillSeq;
+      }
+      // the birth names the Will's seq: until the agent says goodbye or vanishes no event carries it, and the gap
+      // detector must not take it for a lost event
       journal.append(new StationBirth(agentVersion, config.hash(), config.site(), config.line(), hostname(),
           System.getProperty("os.name") + " " + System.getProperty("os.version"), journal.maxBytes(),
-          config.labels().isEmpty() ? null : config.labels()), clock.instant());
+          config.labels().isEmpty() ? null : config.labels(), willSeq >= 0 ? willSeq : null), clock.instant());
     } catch (RuntimeException e) {
       log.error("cannot journal station.birth: {}", e.getMessage(), e);
     }
