@@ -99,6 +99,9 @@ public final class Demo {
       }
       awaitSettled(endpoints, planned);
       view.print();
+      // a seq lost in the last runs is reported once the bridge's grace has passed: wait for it, then audit
+      out.printf("waiting %d s for the sequence-gap detector's grace...%n", Standalone.GAP_GRACE.toSeconds() + 2);
+      Thread.sleep(Standalone.GAP_GRACE.plusSeconds(2).toMillis());
 
       Auditor auditor = new Auditor(new Auditor.Sources(
           Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()), standalone.topics(),

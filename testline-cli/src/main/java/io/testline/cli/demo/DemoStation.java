@@ -84,8 +84,12 @@ final class DemoStation {
   private Result runOne(PlannedRun run, int n) throws IOException, InterruptedException {
     Path output = dir.resolve("agent-run-" + n + ".log");
     List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx64m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.testline.agent.cli.Main",
-        "run", "-c", config.toString(), "--serial", run.serialNumber(), "--part", "PCB-100", "--revision", "C",
+        "-XX:TieredStopAtLevel=1"));
+    String logging = System.getProperty("logback.configurationFile");
+    if (logging != null) {
+      command.add("-Dlogback.configurationFile=" + logging);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.testline.agent.cli.Main", "run", "-c", config.toString(), "--serial", run.serialNumber(), "--part", "PCB-100", "--revision", "C",
         "--operator", "demo", "--work-order", "WO-DEMO-1", "--attempt", Integer.toString(run.attempt()),
         "--operation", run.operation(), "--wait-verdict", "--", "/bin/sh", program.toString(),
         run.mode().programArgument()));

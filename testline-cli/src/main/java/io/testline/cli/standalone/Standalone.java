@@ -59,6 +59,9 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
+  /** How long a missing seq may stay missing before the bridge reports a gap. */
+  public static final java.time.Duration GAP_GRACE = java.time.Duration.ofSeconds(5);
+
   private final StandaloneSettings settings;
   private final TopicNames topics = new TopicNames("");
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -165,11 +168,11 @@ public final class Standalone implements AutoCloseable {
     keys.put("kafka.bootstrapServers", bootstrap);
     keys.put("http.host", "127.0.0.1");
     keys.put("http.port", 0);
-    // one broker: replication 1; sequence gaps reported after 10 s instead of 30 s
+    // one broker: replication 1; one bridge on one machine reorders little, so gaps are reported after 5 s, not 30 s
     keys.put("topics.partitions", settings.partitions());
     keys.put("topics.replicationFactor", 1);
     keys.put("topics.minInsyncReplicas", 1);
-    keys.put("gaps.grace", "10s");
+    keys.put("gaps.grace", GAP_GRACE.toSeconds() + "s");
     return keys;
   }
 
