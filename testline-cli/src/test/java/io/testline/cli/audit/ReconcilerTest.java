@@ -1,0 +1,77 @@
+package io.testline.cli.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.testline.cli.audit.AuditReport.Gap;
+import io.testline.cli.audit.Reconciler.SeenRun;
+import io.testline.cli.audit.Reconciler.StoredRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+  private static final Instant FROM = Instant.parse("2026-12-03T06:00:00Z");
+  private static final Instant TO = Instant.parse("2026-12-03T07:00:00Z");
+  private static final UUID DONE = UUID.randomUUID();
+  private static final UUID REJECTED = UUID.randomUUID();
+
+  private static SeenRun seen(UUID id, boolean finished) {
+    return new SeenRun(id, "SN-" + id.toString().substring(0, 4), "FCT-01", true, finished, finished ? "PASS" : null);
+  }
+
+  private static AuditReport reconcile(List<SeenRun> seen, Map<UUID, StoredRun> stored, Map<UUID, String> ledger,
+      List<Gap> gaps, Map<String, Long> deadLetters) {
+    return Reconciler.reconcile(FROM, TO, TO, seen, stored, ledger, gaps, deadLetters, List.of());
+  }
+
+  @Test
+  void a_window_whose_runs_are_all_stored_with_verdicts_is_complete_even_with_a_rejection() {
+    AuditReport report = reconcile(List.of(seen(DONE, true), seen(REJECTED, true)),
+        Map.of(DONE, new StoredRun(true, "ACCEPTED", null, null),
+            REJECTED, new StoredRun(true, "REJECTED", "ROUTE-STEP", "unit is at FCT")),
+        Map.of(DONE, "ACCEPTED", REJECTED, "REJECTED"), List.of(), Map.of());
+    assertThat(report.complete()).isTrue();
+    assertThat(report.rejected()).extracting(AuditReport.Run::runId).containsExactly(REJECTED);
+    assertThat(report.rejected().get(0).verdictCode()).isEqualTo("ROUTE-STEP");
+  }
+
+  @Test
+  void lists_each_kind_of_incompleteness_and_is_then_incomplete() {
+    UUID lost = UUID.randomUUID();
+    UUID notStored = UUID.randomUUID();
+    UUID noVerdict = UUID.randomUUID();
+    UUID dead = UUID.randomUUID();
+    AuditReport report = reconcile(
+        List.of(seen(lost, false), seen(notStored, true), seen(noVerdict, true), seen(dead, true)),
+        Map.of(noVerdict, new StoredRun(true, null, null, null), dead, new StoredRun(true, "DEAD", null, "gave up")),
+        Map.of(notStored, "ACCEPTED", noVerdict, "PENDING", dead, "DEAD"), List.of(), Map.of());
+    assertThat(report.complete()).isFalse();
+    assertThat(report.startedNotFinished()).extracting(AuditReport.Run::runId).containsExactly(lost);
+    assertThat(report.finishedNotStored()).extracting(AuditReport.Run::runId).containsExactly(notStored);
+    assertThat(report.storedWithoutVerdict()).extracting(AuditReport.Run::runId).containsExactly(notStored, noVerdict);
+    assertThat(report.dead()).extracting(AuditReport.Run::runId).containsExactly(dead);
+    assertThat(report.notSubmitted()).isEmpty();
+  }
+
+  @Test
+  void a_finished_run_missing_from_the_ledger_was_never_submitted() {
+    AuditReport report = reconcile(List.of(seen(DONE, true)),
+        Map.of(DONE, new StoredRun(true, null, null, null)), Map.of(), List.of(), Map.of());
+    assertThat(report.notSubmitted()).extracting(AuditReport.Run::runId).containsExactly(DONE);
+    assertThat(report.complete()).isFalse();
+  }
+
+  @Test
+  void a_sequence_gap_or_a_dead_letter_makes_the_window_incomplete() {
+    Map<UUID, StoredRun> stored = Map.of(DONE, new StoredRun(true, "ACCEPTED", null, null));
+    Map<UUID, String> ledger = Map.of(DONE, "ACCEPTED");
+    assertThat(reconcile(List.of(seen(DONE, true)), stored, ledger,
+        List.of(new Gap("FCT-01", "s", 2, 2, "TIMEOUT")), Map.of()).complete()).isFalse();
+    AuditReport withDeadLetter = reconcile(List.of(seen(DONE, true)), stored, ledger, List.of(),
+        Map.of("MALFORMED_JSON", 2L));
+    assertThat(withDeadLetter.complete()).isFalse();
+    assertThat(withDeadLetter.deadLetterCount()).isEqualTo(2);
+  }
+}
