@@ -92,10 +92,14 @@ public final class Main {
         description = "the shopfloor simulator; default: ${DEFAULT-VALUE}")
     int simulatorPort;
 
+    @Option(names = "--mqtt-broker", defaultValue = "AUTO",
+        description = "AUTO (mosquitto when installed, else HiveMQ CE), MOSQUITTO or HIVEMQ; default: ${DEFAULT-VALUE}")
+    StandaloneSettings.MqttBrokerChoice mqttBroker;
+
     @Override
     public Integer call() throws InterruptedException {
       StandaloneSettings settings = new StandaloneSettings(dataDir, mqttPort, kafkaPort, postgresPort, apiPort,
-          simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS);
+          simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS, mqttBroker);
       Standalone standalone = new Standalone(settings);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -134,12 +138,16 @@ public final class Main {
     @Option(names = "--keep", description = "keep the temporary data directory")
     boolean keep;
 
+    @Option(names = "--mqtt-broker", defaultValue = "AUTO",
+        description = "AUTO (mosquitto when installed, else HiveMQ CE), MOSQUITTO or HIVEMQ; default: ${DEFAULT-VALUE}")
+    StandaloneSettings.MqttBrokerChoice mqttBroker;
+
     @Override
     public Integer call() throws Exception {
       boolean temporary = dataDir == null;
       Path dir = temporary ? Files.createTempDirectory("testline-demo-") : dataDir;
       try {
-        Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir), System.out).run();
+        Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir, mqttBroker), System.out).run();
         System.out.println(outcome.ok() ? "demo OK: every run was stored and has a shopfloor verdict"
             : "demo FAILED: see above");
         return outcome.ok() ? 0 : 1;

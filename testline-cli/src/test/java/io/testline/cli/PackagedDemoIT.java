@@ -46,4 +46,25 @@ class PackagedDemoIT {
         .contains("PASS", "FAIL", "CRASHED", "TIMEOUT");
     assertThat(Files.readString(report.resolve("audit.md"))).contains("**COMPLETE**");
   }
+
+  @Test
+  void the_demo_needs_no_mosquitto_it_runs_on_hivemq_ce_embedded(@TempDir Path tmp) throws Exception {
+    Path launcher = Path.of(System.getProperty("testline.dist", "target/testline")).resolve("bin/testline");
+    Path report = tmp.resolve("report");
+    Path out = tmp.resolve("demo.out");
+    Process demo = new ProcessBuilder(launcher.toString(), "demo", "--mqtt-broker", "HIVEMQ", "--stations", "2",
+        "--runs", "3", "--report-dir", report.toString())
+        .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    boolean ended = demo.waitFor(5, TimeUnit.MINUTES);
+    if (!ended) {
+      demo.destroyForcibly().waitFor();
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    assertThat(ended).as("the demo ended within 5 minutes; output:%n%s", output).isTrue();
+    assertThat(output).contains("HiveMQ CE");
+    assertThat(demo.exitValue()).as(output).isZero();
+    JsonNode audit = new ObjectMapper().readTree(report.resolve("audit.json").toFile());
+    assertThat(audit.path("complete").asBoolean()).isTrue();
+    assertThat(audit.path("runs")).hasSize(6);
+  }
 }

@@ -21,7 +21,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code;
+    try {
+      code = execute(args);
+    } catch (Throwable t) {
+      // an Error (a broken installation, out of memory) must end the process with a code, not leave it hanging on
+      // the agent's other threads; what was journaled stays in the journal for the next start
+      System.err.println("testline-agent: internal error: " + t);
+      t.printStackTrace();
+      code = ExitCodes.INTERNAL;
+    }
+    System.exit(code);
   }
 
   /** Runs the command line and returns the exit code, without exiting (for tests and embedding). */

@@ -38,7 +38,8 @@ public final class Demo {
   private static final Duration SETTLE_LIMIT = Duration.ofSeconds(90);
 
   /** What the demo is told. */
-  public record Settings(int stations, int runsPerStation, Path dataDir, Path reportDir) {}
+  public record Settings(int stations, int runsPerStation, Path dataDir, Path reportDir,
+      StandaloneSettings.MqttBrokerChoice mqttBroker) {}
 
   /** How the demo went; {@link #ok()} when every station saw what it should and the audit is complete. */
   public record Outcome(List<DemoStation.Result> results, List<String> surprises, AuditReport audit) {
@@ -59,7 +60,8 @@ public final class Demo {
     List<DemoPlan.Station> plan = DemoPlan.of(settings.stations(), settings.runsPerStation());
     int planned = plan.stream().mapToInt(s -> s.runs().size()).sum();
     Instant started = Instant.now().minusSeconds(1);
-    try (Standalone standalone = new Standalone(StandaloneSettings.onFreePorts(settings.dataDir()))) {
+    try (Standalone standalone = new Standalone(StandaloneSettings.onFreePorts(settings.dataDir(),
+        settings.mqttBroker()))) {
       out.println("starting testline standalone in " + settings.dataDir() + " ...");
       Standalone.Endpoints endpoints = standalone.start();
       out.print(endpoints.describe());

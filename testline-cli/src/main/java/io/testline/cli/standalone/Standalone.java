@@ -101,7 +101,12 @@ public final class Standalone implements AutoCloseable {
     started.push(kafka);
     kafka.start();
 
-    MqttBroker mqtt = MosquittoBroker.findBinary().isPresent()
+    boolean mosquitto = switch (settings.mqttBroker()) {
+      case AUTO -> MosquittoBroker.findBinary().isPresent();
+      case MOSQUITTO -> true;
+      case HIVEMQ -> false;
+    };
+    MqttBroker mqtt = mosquitto
         ? MosquittoBroker.builder().workDir(data.resolve("mosquitto")).port(settings.mqttPort()).build()
         : new HiveMqEmbeddedBroker(settings.mqttPort(), data.resolve("hivemq"));
     started.push(mqtt);

@@ -15,9 +15,20 @@ import java.util.Objects;
  * @param apiPort the result-consumer's query API
  * @param simulatorPort the shopfloor simulator's HTTP port
  * @param partitions partitions of each Kafka topic created at the first start
+ * @param mqttBroker which MQTT broker to run
  */
 public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int postgresPort, int apiPort,
-    int simulatorPort, int partitions) {
+    int simulatorPort, int partitions, MqttBrokerChoice mqttBroker) {
+
+  /** The MQTT broker of standalone mode. */
+  public enum MqttBrokerChoice {
+    /** mosquitto when it is installed, else HiveMQ CE embedded. */
+    AUTO,
+    /** mosquitto (Debian package {@code mosquitto}) as a child process. */
+    MOSQUITTO,
+    /** HiveMQ Community Edition inside this JVM: nothing to install. */
+    HIVEMQ
+  }
 
   public static final int DEFAULT_MQTT_PORT = 1883;
   public static final int DEFAULT_KAFKA_PORT = 9092;
@@ -30,6 +41,7 @@ public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int 
 
   public StandaloneSettings {
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(mqttBroker, "mqttBroker");
     checkPort(mqttPort, "mqttPort");
     checkPort(kafkaPort, "kafkaPort");
     checkPort(postgresPort, "postgresPort");
@@ -42,7 +54,11 @@ public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int 
 
   /** Every port free, in {@code dataDir}: for the demo and tests. */
   public static StandaloneSettings onFreePorts(Path dataDir) {
-    return new StandaloneSettings(dataDir, 0, 0, 0, 0, 0, DEFAULT_PARTITIONS);
+    return onFreePorts(dataDir, MqttBrokerChoice.AUTO);
+  }
+
+  public static StandaloneSettings onFreePorts(Path dataDir, MqttBrokerChoice mqttBroker) {
+    return new StandaloneSettings(dataDir, 0, 0, 0, 0, 0, DEFAULT_PARTITIONS, mqttBroker);
   }
 
   private static void checkPort(int port, String name) {
