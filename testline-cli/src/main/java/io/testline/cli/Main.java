@@ -64,7 +64,8 @@ public final class Main {
   }
 
   @Command(name = "standalone", mixinStandardHelpOptions = true,
-      description = {"Runs all of testline in this process on embedded servers: Kafka (KRaft), an MQTT 5 broker "
+      description = {"All of testline in one process on embedded servers, for a pilot line or a laptop.",
+          "Kafka (KRaft), an MQTT 5 broker "
           + "(mosquitto when installed, else HiveMQ CE), PostgreSQL, the bridge, result-consumer with its query "
           + "API, shopfloor-bridge and a shopfloor simulator. Data is kept in --data-dir across restarts; Ctrl-C "
           + "stops it cleanly. Every server listens on 127.0.0.1."})
@@ -118,7 +119,8 @@ public final class Main {
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true,
-      description = {"Standalone mode plus simulated stations that run real test programs through the real agent: "
+      description = {"Standalone mode plus simulated stations, a live view and a final audit (about a minute).",
+          "Simulated stations run real test programs through the real agent: "
           + "passing, failing, crashing (SIGSEGV), hanging (timeout) units and units the shopfloor rejects; a live "
           + "view, then an audit that every run was stored and has a shopfloor verdict. Exit 0 when it does."})
   static final class DemoCommand implements Callable<Integer> {
@@ -162,7 +164,8 @@ public final class Main {
   }
 
   @Command(name = "audit", mixinStandardHelpOptions = true,
-      description = {"Reconciles a time window across Kafka, the result database and the shopfloor ledger: runs "
+      description = {"Proves a time window complete, or lists what is missing; exit 1 when incomplete.",
+          "Reconciles a time window across Kafka, the result database and the shopfloor ledger: runs "
           + "started without a finish, finished but not stored, without a verdict or not submitted, rejected and "
           + "dead submissions, sequence gaps and dead letters. Writes audit.md and audit.json; exits 1 when "
           + "anything is incomplete."})
