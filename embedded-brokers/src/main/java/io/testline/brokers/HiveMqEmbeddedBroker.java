@@ -56,9 +56,9 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
         this.ownsWorkDir = workDir == null;
         this.workDir = ownsWorkDir ? TempDirs.create("testline-hivemq-")
                 : TempDirs.createDirectories(workDir.toAbsolutePath());
-        TempDirs.createDirectories(workDir.resolve("conf"));
-        TempDirs.createDirectories(workDir.resolve("data"));
-        TempDirs.createDirectories(workDir.resolve("extensions"));
+        TempDirs.createDirectories(this.workDir.resolve("conf"));
+        TempDirs.createDirectories(this.workDir.resolve("data"));
+        TempDirs.createDirectories(this.workDir.resolve("extensions"));
         writeConfig();
     }
 
