@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "testline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "testline: factory test results from the station to Kafka, PostgreSQL and the shopfloor.",
-    subcommands = {Main.StandaloneCommand.class, Main.DemoCommand.class, Main.AuditCommand.class},
+    subcommands = {Main.StandaloneCommand.class, Main.DemoCommand.class, Main.AuditCommand.class,
+        io.testline.cli.replay.ReplayCommand.class, io.testline.cli.tail.TailCommand.class,
+        io.testline.cli.monitor.MonitorCommand.class},
     footer = {"", "Services (their own --help tells more):",
         "  bridge run|topics create     the MQTT-Kafka bridge",
         "  result-consumer run|rebuild  Kafka to PostgreSQL, and the query API",
