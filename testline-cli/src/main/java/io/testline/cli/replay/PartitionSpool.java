@@ -4,9 +4,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,10 +49,15 @@ final class PartitionSpool implements AutoCloseable {
       out.close();
     }
     Path merged = dir.resolve("merged");
-    try (OutputStream out = Files.newOutputStream(merged)) {
-      out.write(header);
+    try (FileChannel out = FileChannel.open(merged, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap(header));
       for (TopicPartition tp : open.keySet()) {
-        Files.copy(file(tp), out);
+        try (FileChannel in = FileChannel.open(file(tp), StandardOpenOption.READ)) {
+          long size = in.size();
+          for (long done = 0; done < size; ) {
+            done += in.transferTo(done, size - done, out);
+          }
+        }
       }
     }
     Files.move(merged, output, StandardCopyOption.REPLACE_EXISTING);
