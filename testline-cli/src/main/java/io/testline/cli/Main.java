@@ -6,23 +6,17 @@ import io.testline.cli.audit.Auditor;
 import io.testline.cli.demo.Demo;
 import io.testline.cli.standalone.Standalone;
 import io.testline.cli.standalone.StandaloneSettings;
-import io.testline.schemas.TopicNames;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -172,20 +166,16 @@ public final class Main {
           + "dead submissions, sequence gaps and dead letters. Writes audit.md and audit.json; exits 1 when "
           + "anything is incomplete."})
   static final class AuditCommand implements Callable<Integer> {
-    @Option(names = "--from", required = true, description = "ISO-8601 instant, e.g. 2026-12-03T06:00:00Z")
-    String from;
+    @Option(names = "--from", required = true, converter = io.testline.cli.replay.InstantConverter.class,
+        description = "ISO-8601 instant (2026-12-03T06:00:00Z) or a duration back from now (8h)")
+    Instant from;
 
-    @Option(names = "--to", description = "ISO-8601 instant; default: now")
-    String to;
+    @Option(names = "--to", converter = io.testline.cli.replay.InstantConverter.class,
+        description = "as --from; default: now")
+    Instant to;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "default: ${DEFAULT-VALUE}")
-    String bootstrap;
-
-    @Option(names = "--kafka-config", description = "a properties file of Kafka client settings (security etc.)")
-    Path kafkaConfig;
-
-    @Option(names = "--topic-prefix", defaultValue = "", description = "as the services' kafka.topicPrefix")
-    String topicPrefix;
+    @CommandLine.Mixin
+    io.testline.cli.kafka.KafkaClientOptions kafka = new io.testline.cli.kafka.KafkaClientOptions();
 
     @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5433/testline",
         description = "the result database; default: ${DEFAULT-VALUE}")
@@ -209,40 +199,18 @@ public final class Main {
 
     @Override
     public Integer call() throws Exception {
-      Instant start = instant("--from", from);
-      Instant end = to == null ? Instant.now() : instant("--to", to);
+      Instant start = from;
+      Instant end = to == null ? Instant.now() : to;
       if (!end.isAfter(start)) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--to must be after --from");
       }
-      Properties kafka = new Properties();
-      if (kafkaConfig != null) {
-        try (InputStream in = Files.newInputStream(kafkaConfig)) {
-          kafka.load(in);
-        }
-      }
-      kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      Map<String, Object> props = new java.util.HashMap<>();
-      kafka.forEach((k, v) -> props.put(k.toString(), v));
       Auditor.Db results = new Auditor.Db(dbUrl, dbUser, dbPassword);
       Auditor.Db ledger = ledgerUrl == null ? null : new Auditor.Db(ledgerUrl, dbUser, dbPassword);
-      AuditReport report = new Auditor(new Auditor.Sources(props, new TopicNames(topicPrefix), results, ledger),
+      AuditReport report = new Auditor(new Auditor.Sources(kafka.clientProps(), kafka.topics(), results, ledger),
           Clock.systemUTC()).audit(start, end);
       System.out.print(AuditReportWriter.write(report, output));
       System.out.println("report: " + output.resolve("audit.md") + " and audit.json");
       return report.complete() ? 0 : 1;
-    }
-
-    private Instant instant(String option, String text) {
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        try {
-          return Instant.now().minus(Duration.parse("PT" + text.toUpperCase(java.util.Locale.ROOT)));
-        } catch (DateTimeParseException e2) {
-          throw new CommandLine.ParameterException(spec.commandLine(), option + ": \"" + text
-              + "\" is neither an ISO-8601 instant (2026-12-03T06:00:00Z) nor a duration back from now (8h, 30m)");
-        }
-      }
     }
   }
 
