@@ -18,19 +18,8 @@ class PackagedDemoIT {
   @Test
   void the_packaged_demo_runs_every_kind_of_run_and_its_audit_finds_each_stored_with_a_verdict(@TempDir Path tmp)
       throws Exception {
-    Path launcher = Path.of(System.getProperty("testline.dist", "target/testline")).resolve("bin/testline");
-    assertThat(launcher).as("the packaged launcher").isExecutable();
     Path report = tmp.resolve("report");
-    Path out = tmp.resolve("demo.out");
-    Process demo = new ProcessBuilder(launcher.toString(), "demo", "--report-dir", report.toString())
-        .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    boolean ended = demo.waitFor(5, TimeUnit.MINUTES);
-    if (!ended) {
-      demo.destroyForcibly().waitFor();
-    }
-    String output = Files.readString(out, StandardCharsets.UTF_8);
-    assertThat(ended).as("the demo ended within 5 minutes; output:%n%s", output).isTrue();
-    assertThat(demo.exitValue()).as(output).isZero();
+    String output = runDemo(tmp, "--report-dir", report.toString());
     assertThat(output).contains("demo OK", "CRASHED", "SIGSEGV", "TIMEOUT", "SHOPFLOOR REJECTED", "ROUTE-STEP",
         "shopfloor ACCEPTED");
 
@@ -49,22 +38,31 @@ class PackagedDemoIT {
 
   @Test
   void the_demo_needs_no_mosquitto_it_runs_on_hivemq_ce_embedded(@TempDir Path tmp) throws Exception {
-    Path launcher = Path.of(System.getProperty("testline.dist", "target/testline")).resolve("bin/testline");
     Path report = tmp.resolve("report");
-    Path out = tmp.resolve("demo.out");
-    Process demo = new ProcessBuilder(launcher.toString(), "demo", "--mqtt-broker", "HIVEMQ", "--stations", "2",
-        "--runs", "3", "--report-dir", report.toString())
-        .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    String output = runDemo(tmp, "--mqtt-broker", "HIVEMQ", "--stations", "2", "--runs", "3", "--report-dir",
+        report.toString());
+    assertThat(output).contains("HiveMQ CE");
+    JsonNode audit = new ObjectMapper().readTree(report.resolve("audit.json").toFile());
+    assertThat(audit.path("complete").asBoolean()).isTrue();
+    assertThat(audit.path("runs")).hasSize(6);
+  }
+
+  /** Runs the packaged {@code bin/testline demo ARGS} in {@code dir}; asserts it ended by itself with exit 0. */
+  private static String runDemo(Path dir, String... args) throws Exception {
+    Path launcher = Path.of(System.getProperty("testline.dist", "target/testline")).resolve("bin/testline");
+    assertThat(launcher).as("the packaged launcher").isExecutable();
+    List<String> command = new java.util.ArrayList<>(List.of(launcher.toString(), "demo"));
+    command.addAll(List.of(args));
+    Path out = dir.resolve("demo.out");
+    Process demo = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
     boolean ended = demo.waitFor(5, TimeUnit.MINUTES);
     if (!ended) {
       demo.destroyForcibly().waitFor();
     }
     String output = Files.readString(out, StandardCharsets.UTF_8);
     assertThat(ended).as("the demo ended within 5 minutes; output:%n%s", output).isTrue();
-    assertThat(output).contains("HiveMQ CE");
     assertThat(demo.exitValue()).as(output).isZero();
-    JsonNode audit = new ObjectMapper().readTree(report.resolve("audit.json").toFile());
-    assertThat(audit.path("complete").asBoolean()).isTrue();
-    assertThat(audit.path("runs")).hasSize(6);
+    return output;
   }
 }
