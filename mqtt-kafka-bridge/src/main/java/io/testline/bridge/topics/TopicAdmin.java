@@ -1,6 +1,7 @@
 package io.testline.bridge.topics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -55,7 +58,36 @@ public final class TopicAdmin implements AutoCloseable {
         }
       }
     }
+    awaitWritable(specs);
     return results;
+  }
+
+  /**
+   * Returns once every partition of {@code specs} answers at its leader. Right after creation a partition can be
+   * in the metadata before its leader serves it; an idempotent producer writing at once could then have its first
+   * batch refused while a later one is accepted, and the broker refuses the retried first batch forever
+   * (OutOfOrderSequenceException; seen in KafkaOutageIT). A list-offsets request is served by the same leader.
+   */
+  private void awaitWritable(List<TopicSpec> specs) throws InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (TopicSpec spec : specs) {
+      for (int p = 0; p < spec.partitions(); p++) {
+        partitions.put(new TopicPartition(spec.name(), p), OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("topics not writable within 60 s: " + e.getCause());
+        }
+        log.debug("topics not writable yet: {}", e.getCause().toString());
+        Thread.sleep(100);
+      }
+    }
   }
 
   @Override
