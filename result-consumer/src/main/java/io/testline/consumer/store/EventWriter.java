@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.Measurement;
+import io.testline.schemas.Program;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunLog;
 import io.testline.schemas.RunStarted;
@@ -13,6 +14,7 @@ import io.testline.schemas.StationBirth;
 import io.testline.schemas.StationDeath;
 import io.testline.schemas.StationHeartbeat;
 import io.testline.schemas.Step;
+import io.testline.schemas.UnitUnderTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -254,27 +256,39 @@ public final class EventWriter {
     try (PreparedStatement ps = c.prepareStatement(UPSERT_STARTED)) {
       for (Event<RunStarted> e : plan.started.values()) {
         RunStarted r = e.data();
-        int i = 1;
-        ps.setObject(i++, r.runId());
-        ps.setString(i++, r.serialNumber());
-        ps.setString(i++, e.stationId());
-        ps.setString(i++, json(r.units()));
-        ps.setString(i++, r.partNumber());
-        ps.setString(i++, r.partRevision());
-        ps.setString(i++, r.program().name());
-        ps.setString(i++, r.program().version());
-        ps.setString(i++, r.program().hash());
-        ps.setString(i++, r.operator());
-        ps.setString(i++, r.workOrder());
-        ps.setInt(i++, r.attempt());
-        ps.setString(i++, r.testMethod());
-        ps.setString(i++, r.operation());
+        int i = setDescription(ps, r.runId(), r.serialNumber(), e.stationId(), r.units(), r.partNumber(),
+            r.partRevision(), r.program(), r.operator(), r.workOrder(), r.attempt(), r.testMethod(), r.operation());
         setTime(ps, i, e.occurredAt());
         ps.addBatch();
       }
       ps.executeBatch();
     }
     stats.rows("runs", plan.started.size());
+  }
+
+  /**
+   * Sets the run's description, the first 14 parameters of both run upserts (run.started and run.finished carry the
+   * same description); returns the index of the next parameter.
+   */
+  private static int setDescription(PreparedStatement ps, UUID runId, String serialNumber, String stationId,
+      List<UnitUnderTest> units, String partNumber, String partRevision, Program program, String operator,
+      String workOrder, int attempt, String testMethod, String operation) throws SQLException {
+    int i = 1;
+    ps.setObject(i++, runId);
+    ps.setString(i++, serialNumber);
+    ps.setString(i++, stationId);
+    ps.setString(i++, json(units));
+    ps.setString(i++, partNumber);
+    ps.setString(i++, partRevision);
+    ps.setString(i++, program.name());
+    ps.setString(i++, program.version());
+    ps.setString(i++, program.hash());
+    ps.setString(i++, operator);
+    ps.setString(i++, workOrder);
+    ps.setInt(i++, attempt);
+    ps.setString(i++, testMethod);
+    ps.setString(i++, operation);
+    return i;
   }
 
   private static void writeFinished(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
@@ -284,21 +298,8 @@ public final class EventWriter {
     try (PreparedStatement ps = c.prepareStatement(UPSERT_FINISHED)) {
       for (Event<RunFinished> e : plan.finished.values()) {
         RunFinished r = e.data();
-        int i = 1;
-        ps.setObject(i++, r.runId());
-        ps.setString(i++, r.serialNumber());
-        ps.setString(i++, e.stationId());
-        ps.setString(i++, json(r.units()));
-        ps.setString(i++, r.partNumber());
-        ps.setString(i++, r.partRevision());
-        ps.setString(i++, r.program().name());
-        ps.setString(i++, r.program().version());
-        ps.setString(i++, r.program().hash());
-        ps.setString(i++, r.operator());
-        ps.setString(i++, r.workOrder());
-        ps.setInt(i++, r.attempt());
-        ps.setString(i++, r.testMethod());
-        ps.setString(i++, r.operation());
+        int i = setDescription(ps, r.runId(), r.serialNumber(), e.stationId(), r.units(), r.partNumber(),
+            r.partRevision(), r.program(), r.operator(), r.workOrder(), r.attempt(), r.testMethod(), r.operation());
         setTime(ps, i++, r.startedAt());
         setTime(ps, i++, r.endedAt());
         ps.setLong(i++, r.durationMs());
