@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import kafka.server.KafkaConfig;
@@ -54,6 +55,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         this.port = builder.port == 0 ? Ports.freePort() : builder.port;
         this.controllerPort = Ports.freePort();
         this.brokerConfig = defaults(dataDir, port, controllerPort);
+        if (builder.saslUsers != null) {
+            saslPlain(brokerConfig, port, controllerPort, builder.saslUsers);
+        }
         this.brokerConfig.putAll(builder.brokerConfig);
     }
 
@@ -193,6 +197,37 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return config;
     }
 
+    /**
+     * The client listener as SASL_PLAINTEXT with the PLAIN mechanism and these users; the controller listener stays
+     * PLAINTEXT on loopback. The broker itself logs in as an extra user with a random password.
+     */
+    private static void saslPlain(Map<String, String> config, int port, int controllerPort,
+            Map<String, String> users) {
+        String brokerPassword = UUID.randomUUID().toString();
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"broker\" password=\"").append(brokerPassword).append('"')
+                .append(" user_broker=\"").append(brokerPassword).append('"');
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+                .append('"'));
+        jaas.append(';');
+        config.put("listeners", "SASL_PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ","
+                + CONTROLLER_LISTENER + "://" + Ports.LOOPBACK + ":" + controllerPort);
+        config.put("advertised.listeners", "SASL_PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
+        config.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        config.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT," + CONTROLLER_LISTENER
+                + ":PLAINTEXT");
+        config.put("sasl.enabled.mechanisms", "PLAIN");
+        config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        config.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+    }
+
+    /** The Kafka client settings a user of a {@link Builder#saslPlain SASL/PLAIN} broker logs in with. */
+    public static Map<String, String> saslClientSettings(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
     private void formatIfNew(KafkaConfig config) {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
@@ -223,6 +258,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         private Path dataDir;
         private int port;
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
+        private Map<String, String> saslUsers;
 
         private Builder() {
         }
@@ -245,6 +281,16 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         /** Sets or overrides one broker property, e.g. {@code log.retention.ms}. */
         public Builder brokerConfig(String key, String value) {
             brokerConfig.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Clients must log in with SASL/PLAIN as one of these users (name to password); see
+         * {@link #saslClientSettings}. {@link #createTopic} is then unavailable: use an admin client with the
+         * settings.
+         */
+        public Builder saslPlain(Map<String, String> users) {
+            this.saslUsers = Map.copyOf(users);
             return this;
         }
 
