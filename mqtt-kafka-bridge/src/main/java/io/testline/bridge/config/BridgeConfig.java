@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The bridge's whole configuration, read once at start from a YAML file with {@code TESTLINE_BRIDGE_*} environment
@@ -63,9 +64,19 @@ public record BridgeConfig(
    *
    * @param shareGroup     the {@code $share} group every bridge instance joins
    * @param receiveMaximum MQTT 5 Receive Maximum sent in CONNECT: the most unacknowledged messages in flight
+   * @param trustStore     PKCS12 or JKS file of the CAs an {@code ssl://} broker's certificate must chain to; null:
+   *                       the JVM's default CAs
    */
   public record Mqtt(URI url, String clientId, String username, String password, String shareGroup,
-      Duration sessionExpiry, int receiveMaximum) {
+      Duration sessionExpiry, int receiveMaximum, Path trustStore, String trustStorePassword) {
+
+    /** Never prints the passwords. */
+    @Override
+    public String toString() {
+      return "Mqtt[url=" + url + ", clientId=" + clientId + ", username=" + username + ", password="
+          + (password == null ? "(none)" : "(hidden)") + ", shareGroup=" + shareGroup + ", sessionExpiry="
+          + sessionExpiry + ", receiveMaximum=" + receiveMaximum + ", trustStore=" + trustStore + "]";
+    }
 
     /** The shared subscription over every station's uplink. */
     public String sharedFilter() {
@@ -82,6 +93,13 @@ public record BridgeConfig(
   public record Kafka(String bootstrapServers, String topicPrefix, Duration maxBlock, Map<String, String> client) {
     public Kafka {
       client = Map.copyOf(client);
+    }
+
+    /** Names the extra client settings without their values: sasl.jaas.config and ssl.*password hold secrets. */
+    @Override
+    public String toString() {
+      return "Kafka[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", maxBlock="
+          + maxBlock + ", client=" + new TreeSet<>(client.keySet()) + "]";
     }
   }
 
@@ -122,7 +140,12 @@ public record BridgeConfig(
         source.string("mqtt.shareGroup", DEFAULT_SHARE_GROUP),
         source.duration("mqtt.sessionExpiry", DEFAULT_SESSION_EXPIRY, Duration.ofSeconds(1),
             Duration.ofSeconds(0xFFFF_FFFEL)),
-        source.integer("mqtt.receiveMaximum", DEFAULT_RECEIVE_MAXIMUM, 1, 65_535));
+        source.integer("mqtt.receiveMaximum", DEFAULT_RECEIVE_MAXIMUM, 1, 65_535),
+        source.path("mqtt.tls.trustStore", null),
+        source.string("mqtt.tls.trustStorePassword", null));
+    if (mqtt.trustStore() != null && !"ssl".equalsIgnoreCase(mqtt.url().getScheme())) {
+      throw new ConfigException("mqtt.tls.trustStore: TLS settings need an ssl:// mqtt.url, was " + mqtt.url());
+    }
     Kafka kafka = new Kafka(
         source.requiredString("kafka.bootstrapServers"),
         source.string("kafka.topicPrefix", ""),

@@ -10,7 +10,12 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.testline.bridge.config.BridgeConfig;
 import io.testline.bridge.forward.InboundMessage;
 import io.testline.retry.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +62,8 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
           }
         });
     if ("ssl".equalsIgnoreCase(config.url().getScheme())) {
-      builder = builder.sslWithDefaultConfig();
+      builder = config.trustStore() == null ? builder.sslWithDefaultConfig()
+          : builder.sslConfig().trustManagerFactory(trust(config)).applySslConfig();
     }
     if (config.username() != null) {
       builder = builder.simpleAuth().username(config.username())
@@ -64,6 +71,21 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
     }
     client = builder.buildAsync();
     client.publishes(MqttGlobalPublishFilter.ALL, publish -> sink.accept(toInbound(publish)), true);
+  }
+
+  private static TrustManagerFactory trust(BridgeConfig.Mqtt config) {
+    try (InputStream in = Files.newInputStream(config.trustStore())) {
+      KeyStore store = KeyStore.getInstance(
+          config.trustStore().toString().endsWith(".jks") ? "JKS" : "PKCS12");
+      store.load(in, config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      return tmf;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("mqtt.tls.trustStore: cannot read " + config.trustStore() + ": "
+          + e.getMessage(), e);
+    }
   }
 
   private static InboundMessage toInbound(Mqtt5Publish publish) {

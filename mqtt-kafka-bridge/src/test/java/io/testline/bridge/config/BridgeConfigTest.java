@@ -76,4 +76,24 @@ class BridgeConfigTest {
     assertThat(config.gaps().grace()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.mqtt().shareGroup()).isEqualTo("line-2");
   }
+
+  @Test
+  void a_trust_store_needs_an_ssl_url_and_passwords_never_print() {
+    Map<String, Object> plain = minimal();
+    plain.put("mqtt.tls.trustStore", "/etc/testline/ca.p12");
+    assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(plain)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.tls.trustStore");
+
+    Map<String, Object> tls = minimal();
+    tls.put("mqtt.url", "ssl://broker:8883");
+    tls.put("mqtt.tls.trustStore", "/etc/testline/ca.p12");
+    tls.put("mqtt.tls.trustStorePassword", "store-secret");
+    tls.put("mqtt.username", "bridge");
+    tls.put("mqtt.password", "mqtt-secret");
+    tls.put("kafka.client.sasl.jaas.config", "PlainLoginModule required password=\"kafka-secret\";");
+    BridgeConfig config = BridgeConfig.from(ConfigSource.of(tls));
+    assertThat(config.mqtt().trustStore()).isEqualTo(Path.of("/etc/testline/ca.p12"));
+    assertThat(config.toString()).doesNotContain("store-secret", "mqtt-secret", "kafka-secret")
+        .contains("sasl.jaas.config");
+  }
 }
