@@ -54,8 +54,8 @@ public final class ResultConsumer implements AutoCloseable {
       closeables.push(dataSource);
       StoreDataSource.migrate(dataSource);
       IngestMetrics metrics = new IngestMetrics(registry);
-      DeadLetterSink deadLetters = new KafkaDeadLetterSink(config.bootstrapServers(), config.topics().deadLetter(),
-          COMPONENT + "/" + config.groupId());
+      DeadLetterSink deadLetters = new KafkaDeadLetterSink(config.bootstrapServers(), config.kafkaClient(),
+          config.topics().deadLetter(), COMPONENT + "/" + config.groupId());
       closeables.push(deadLetters);
       BatchProcessor processor = new BatchProcessor(dataSource, new EventWriter(),
           new RecordDecoder(config.topics()), deadLetters, metrics);
@@ -66,7 +66,7 @@ public final class ResultConsumer implements AutoCloseable {
       loop = new ConsumerLoop(consumer, topics(config), processor, config.retry(), config.pollTimeout(), metrics);
       closeables.push(loop);
       if (withApi && config.httpPort() >= 0) {
-        api = new QueryApi(dataSource, registry);
+        api = new QueryApi(dataSource, registry, config.httpAuthToken());
         closeables.push(api);
       } else {
         api = null;
@@ -121,6 +121,7 @@ public final class ResultConsumer implements AutoCloseable {
     props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
     props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.putAll(config.kafkaClient());
     if (groupId != null) {
       props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, groupId);
       props.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, COMPONENT + "-" + UUID.randomUUID());

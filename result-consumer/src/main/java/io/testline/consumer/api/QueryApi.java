@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.testline.errors.Errors;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -32,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * GET /health                                              200 when the database answers, else 503
  * GET /metrics                                             Prometheus text format
  * </pre>
- * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 404 for an unknown run or path,
- * 503 while the database is unreachable, 500 otherwise.
+ * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 401 without the bearer token when
+ * one is configured ({@code http.authToken}; it guards {@code /api/*}, while {@code /health} and {@code /metrics}
+ * stay open for probes and Prometheus), 404 for an unknown run or path, 503 while the database is unreachable, 500
+ * otherwise.
  */
 public final class QueryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
@@ -52,7 +56,13 @@ public final class QueryApi implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** An API without authentication (a trusted network, a test). */
   public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics) {
+    this(dataSource, metrics, null);
+  }
+
+  /** @param authToken the bearer token every {@code /api/*} request must carry; null for none */
+  public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics, String authToken) {
     ObjectMapper mapper = JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -67,6 +77,10 @@ public final class QueryApi implements AutoCloseable {
     this.app = Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(mapper, false));
       config.startup.showJavalinBanner = false;
+      if (authToken != null) {
+        byte[] expected = ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
+        config.routes.before("/api/*", ctx -> requireToken(ctx, expected));
+      }
       config.routes.get("/api/runs", this::listRuns);
       config.routes.get("/api/runs/{runId}", this::getRun);
       config.routes.get("/api/runs/{runId}/log", this::getLog);
@@ -76,6 +90,10 @@ public final class QueryApi implements AutoCloseable {
       config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.field()));
+      config.routes.exception(UnauthorizedException.class, (e, ctx) -> {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"testline\"");
+        error(ctx, 401, e.getMessage(), null);
+      });
       config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));
       config.routes.exception(Exception.class, this::failure);
       config.routes.error(404, "*", ctx -> {
@@ -152,6 +170,17 @@ public final class QueryApi implements AutoCloseable {
     out.put("to", to);
     out.put("groups", yields.yields(from, to, station, program, top));
     ctx.json(out);
+  }
+
+  /** Compares in constant time, so the answer's timing does not reveal how much of a guess was right. */
+  private static void requireToken(Context ctx, byte[] expected) {
+    String given = ctx.header("Authorization");
+    if (given == null) {
+      throw new UnauthorizedException("authentication required: send Authorization: Bearer <token>");
+    }
+    if (!MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+      throw new UnauthorizedException("invalid bearer token");
+    }
   }
 
   private void health(Context ctx) {

@@ -5,6 +5,7 @@ import io.testline.config.ConfigSource;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.TopicNames;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Objects;
  * @param dbPoolSize       connections in the pool, shared by the writer and the query API
  * @param dbConnectTimeout how long to wait for a connection before the attempt counts as failed
  * @param httpPort         port of the query API; 0 picks a free one, -1 disables it
+ * @param httpAuthToken    bearer token the query API's {@code /api/*} requires; null: no authentication
+ * @param kafkaClient      further Kafka client settings ({@code kafka.client.*}, e.g. security.protocol, ssl.*,
+ *                         sasl.*), passed to every Kafka client unchanged
  * @param retry            backoff between attempts while the database is unreachable (no deadline: never skip)
  */
 public record ConsumerConfig(
@@ -34,6 +38,8 @@ public record ConsumerConfig(
     Duration dbConnectTimeout,
     String httpHost,
     int httpPort,
+    String httpAuthToken,
+    Map<String, String> kafkaClient,
     RetryPolicy retry) {
 
   public static final String DEFAULT_GROUP_ID = "testline-result-consumer";
@@ -57,6 +63,7 @@ public record ConsumerConfig(
     Objects.requireNonNull(dbConnectTimeout, "dbConnectTimeout");
     Objects.requireNonNull(httpHost, "httpHost");
     Objects.requireNonNull(retry, "retry");
+    kafkaClient = Map.copyOf(kafkaClient);
     if (maxPollRecords < 1) {
       throw new IllegalArgumentException("maxPollRecords: must be >= 1, was " + maxPollRecords);
     }
@@ -103,8 +110,30 @@ public record ConsumerConfig(
         source.duration("db.connectTimeout", DEFAULT_DB_CONNECT_TIMEOUT, Duration.ofMillis(250), Duration.ofMinutes(5)),
         source.string("http.host", DEFAULT_HTTP_HOST),
         source.integer("http.port", DEFAULT_HTTP_PORT, -1, 65535),
+        authToken(source),
+        source.map("kafka.client"),
         RetryPolicy.forever(initial, max));
     source.requireNoUnknownKeys();
     return config;
+  }
+
+  private static String authToken(ConfigSource source) {
+    String token = source.string("http.authToken", null);
+    if (token != null && token.length() < 16) {
+      throw new ConfigException("http.authToken: must be at least 16 characters (a random secret), was "
+          + token.length());
+    }
+    return token;
+  }
+
+  /** Never prints the database password or the API token. */
+  @Override
+  public String toString() {
+    return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
+        + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout + ", dbUrl=" + dbUrl + ", dbUser="
+        + dbUser + ", dbPassword=" + (dbPassword == null || dbPassword.isEmpty() ? "(none)" : "(hidden)")
+        + ", dbPoolSize=" + dbPoolSize + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", httpAuthToken="
+        + (httpAuthToken == null ? "(none)" : "(hidden)") + ", kafkaClient=" + kafkaClient.keySet()
+        + ", retry=" + retry + "]";
   }
 }

@@ -33,17 +33,20 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
   private final String component;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public KafkaDeadLetterSink(String bootstrapServers, String topic, String component) {
+  /** @param clientSettings further Kafka client settings (security), applied before the delivery settings */
+  public KafkaDeadLetterSink(String bootstrapServers, Map<String, String> clientSettings, String topic,
+      String component) {
     this.topic = topic;
     this.component = component;
-    this.producer = new KafkaProducer<>(Map.of(
+    Map<String, Object> props = new java.util.HashMap<>(clientSettings);
+    props.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.CLIENT_ID_CONFIG, component + "-dlq",
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
-        new ByteArraySerializer(), new ByteArraySerializer());
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+    this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   @Override

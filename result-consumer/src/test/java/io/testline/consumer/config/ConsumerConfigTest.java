@@ -73,4 +73,28 @@ class ConsumerConfigTest {
     v.put("kafka.pollTimeout", "250ms");
     assertThat(ConsumerConfig.load(ConfigSource.of(v)).pollTimeout()).isEqualTo(Duration.ofMillis(250));
   }
+
+  @Test
+  void api_token_and_kafka_security_settings_are_read_but_never_printed() {
+    Map<String, Object> v = minimal();
+    v.put("db.password", "db-secret-value");
+    v.put("http.authToken", "0123456789abcdef-token");
+    v.put("kafka.client.security.protocol", "SASL_SSL");
+    v.put("kafka.client.sasl.jaas.config", "PlainLoginModule required password=\"kafka-secret\";");
+    ConsumerConfig c = ConsumerConfig.load(ConfigSource.of(v));
+
+    assertThat(c.httpAuthToken()).isEqualTo("0123456789abcdef-token");
+    assertThat(c.kafkaClient()).containsEntry("security.protocol", "SASL_SSL")
+        .containsKey("sasl.jaas.config");
+    assertThat(c.toString()).doesNotContain("db-secret-value", "0123456789abcdef-token", "kafka-secret")
+        .contains("sasl.jaas.config");
+  }
+
+  @Test
+  void a_short_api_token_is_refused_naming_the_key() {
+    Map<String, Object> v = minimal();
+    v.put("http.authToken", "short");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(v)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.authToken");
+  }
 }
