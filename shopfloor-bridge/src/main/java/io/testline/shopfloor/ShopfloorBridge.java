@@ -225,6 +225,7 @@ public final class ShopfloorBridge implements AutoCloseable {
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500",
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    p.putAll(config.kafkaClient());
     return p;
   }
 
@@ -238,6 +239,7 @@ public final class ShopfloorBridge implements AutoCloseable {
         ProducerConfig.LINGER_MS_CONFIG, "5",
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    p.putAll(config.kafkaClient());
     return p;
   }
 }

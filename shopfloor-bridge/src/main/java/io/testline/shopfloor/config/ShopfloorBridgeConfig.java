@@ -29,7 +29,8 @@ public record ShopfloorBridgeConfig(
     HttpAdapterConfig shopfloor,
     DispatchConfig dispatch,
     GuardConfig guard,
-    int metricsPort) {
+    int metricsPort,
+    Map<String, String> kafkaClient) {
 
   public static final String ENV_PREFIX = "TESTLINE_";
   public static final String DEFAULT_GROUP_ID = "testline-shopfloor-bridge";
@@ -43,6 +44,7 @@ public record ShopfloorBridgeConfig(
     Objects.requireNonNull(shopfloor, "shopfloor");
     Objects.requireNonNull(dispatch, "dispatch");
     Objects.requireNonNull(guard, "guard");
+    kafkaClient = Map.copyOf(kafkaClient);
   }
 
   /** Reads and validates every key; unknown keys in the file are an error. */
@@ -109,6 +111,8 @@ public record ShopfloorBridgeConfig(
     double permits = decimal(source, "rateLimit.permitsPerSecond", g.permitsPerSecond(), 0.01, 1_000_000);
     Duration maxWait = source.duration("rateLimit.maxWait", g.maxRateWait(), Duration.ZERO, Duration.ofMinutes(1));
     int metricsPort = source.integer("metrics.port", DEFAULT_METRICS_PORT, -1, 65535);
+    // security.protocol, ssl.*, sasl.*: passed to the Kafka clients unchanged
+    Map<String, String> kafkaClient = source.map("kafka.client");
     source.requireNoUnknownKeys();
 
     if (failureThreshold > failureWindow) {
@@ -125,7 +129,7 @@ public record ShopfloorBridgeConfig(
         poolSize == 0 ? workers + 4 : poolSize, shopfloor,
         new DispatchConfig(workers, lease, pollInterval, retry),
         new GuardConfig(failureThreshold, failureWindow, openDelay, successThreshold, permits, maxWait),
-        metricsPort);
+        metricsPort, kafkaClient);
   }
 
   private static double decimal(ConfigSource source, String key, double defaultValue, double min, double max) {
@@ -149,6 +153,7 @@ public record ShopfloorBridgeConfig(
   public String toString() {
     return "ShopfloorBridgeConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId="
         + groupId + ", jdbcUrl=" + jdbcUrl + ", dbUser=" + dbUser + ", shopfloor=" + shopfloor + ", dispatch="
-        + dispatch + ", guard=" + guard + ", metricsPort=" + metricsPort + "]";
+        + dispatch + ", guard=" + guard + ", metricsPort=" + metricsPort + ", kafkaClient=" + kafkaClient.keySet()
+        + "]";
   }
 }

@@ -56,4 +56,14 @@ class ShopfloorBridgeConfigTest {
     m.put("dispatch.workerz", "3");
     assertThatThrownBy(() -> ShopfloorBridgeConfig.load(ConfigSource.of(m))).hasMessageContaining("dispatch.workerz");
   }
+
+  @Test
+  void kafka_client_settings_pass_through_and_print_without_their_values() {
+    Map<String, Object> m = minimal();
+    m.put("kafka.client.security.protocol", "SASL_PLAINTEXT");
+    m.put("kafka.client.sasl.jaas.config", "PlainLoginModule required password=\"kafka-secret\";");
+    ShopfloorBridgeConfig config = ShopfloorBridgeConfig.load(ConfigSource.of(m));
+    assertThat(config.kafkaClient()).containsEntry("security.protocol", "SASL_PLAINTEXT").hasSize(2);
+    assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("kafka-secret");
+  }
 }
