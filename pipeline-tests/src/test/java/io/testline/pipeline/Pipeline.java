@@ -1,0 +1,242 @@
+package io.testline.pipeline;
+
+import io.testline.bridge.config.BridgeConfig;
+import io.testline.bridge.config.KafkaClientProps;
+import io.testline.bridge.topics.TopicAdmin;
+import io.testline.bridge.topics.TopicCatalog;
+import io.testline.brokers.EmbeddedKafkaBroker;
+import io.testline.brokers.EmbeddedPostgresServer;
+import io.testline.brokers.MosquittoBroker;
+import io.testline.cli.audit.AuditReport;
+import io.testline.cli.audit.Auditor;
+import io.testline.config.ConfigSource;
+import io.testline.schemas.TopicNames;
+import io.testline.shopfloor.simulator.ShopfloorSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * The whole central pipeline as separate, killable parts: mosquitto, Kafka and PostgreSQL (each restartable on its
+ * port and data), the shopfloor simulator, and the MQTT-Kafka bridge, result-consumer and shopfloor-bridge each in
+ * its own JVM. Stations connect to {@link #mqttUri()}.
+ */
+final class Pipeline implements AutoCloseable {
+  static final String DATABASE = "testline";
+
+  private final Path dir;
+  private final EmbeddedPostgresServer postgres;
+  private final EmbeddedKafkaBroker kafka;
+  private final MosquittoBroker mosquitto;
+  private final ShopfloorSimulator simulator;
+  private final ServiceJvm bridge;
+  private final ServiceJvm consumer;
+  private final ServiceJvm shopfloorBridge;
+  private final int apiPort = freePort();
+  private final TopicNames topics = new TopicNames("");
+
+  /**
+   * How the pipeline is set up beyond its defaults.
+   *
+   * @param mqtt        the MQTT broker (its work folder is set here)
+   * @param kafka       the Kafka broker (its data folder is set here)
+   * @param kafkaClient Kafka client settings every part uses ({@code kafka.client.*}), e.g. SASL
+   * @param bridge      further bridge keys (they replace defaults), e.g. mqtt.url, credentials, TLS
+   * @param consumer    further result-consumer keys
+   * @param shopfloor   further shopfloor-bridge keys
+   */
+  record Options(MosquittoBroker.Builder mqtt, EmbeddedKafkaBroker.Builder kafka, Map<String, String> kafkaClient,
+      Map<String, Object> bridge, Map<String, Object> consumer, Map<String, Object> shopfloor) {
+
+    static Options defaults() {
+      return new Options(MosquittoBroker.builder(), EmbeddedKafkaBroker.builder(), Map.of(), Map.of(), Map.of(),
+          Map.of());
+    }
+  }
+
+  private final Map<String, String> kafkaClient;
+
+  Pipeline(Path dir, Options options) throws IOException, InterruptedException {
+    this.dir = Files.createDirectories(dir);
+    this.kafkaClient = Map.copyOf(options.kafkaClient());
+    postgres = EmbeddedPostgresServer.builder().dataDir(dir.resolve("postgres")).build();
+    postgres.start();
+    postgres.createDatabase(DATABASE);
+    kafka = options.kafka().dataDir(dir.resolve("kafka")).build();
+    kafka.start();
+    mosquitto = options.mqtt().workDir(dir.resolve("mosquitto")).build();
+    mosquitto.start();
+    simulator = ShopfloorSimulator.start(0);
+
+    Map<String, Object> bridgeKeys = new LinkedHashMap<>();
+    bridgeKeys.put("bridge.instanceId", "pipeline");
+    bridgeKeys.put("mqtt.url", mosquitto.serverUri());
+    bridgeKeys.put("kafka.bootstrapServers", kafka.bootstrapServers());
+    bridgeKeys.put("http.host", "127.0.0.1");
+    bridgeKeys.put("http.port", freePort());
+    bridgeKeys.put("topics.partitions", 3);
+    bridgeKeys.put("topics.replicationFactor", 1);
+    bridgeKeys.put("topics.minInsyncReplicas", 1);
+    bridgeKeys.put("gaps.grace", "5s");
+    kafkaClient.forEach((k, v) -> bridgeKeys.put("kafka.client." + k, v));
+    bridgeKeys.putAll(options.bridge());
+    createTopics(bridgeKeys);
+
+    Map<String, Object> db = new LinkedHashMap<>();
+    db.put("kafka.bootstrapServers", kafka.bootstrapServers());
+    db.put("db.url", jdbcUrl());
+    db.put("db.user", postgres.user());
+    db.put("db.password", postgres.password());
+    db.put("retry.initialDelay", "100ms");
+    db.put("retry.maxDelay", "2s");
+    kafkaClient.forEach((k, v) -> db.put("kafka.client." + k, v));
+    Map<String, Object> consumerKeys = new LinkedHashMap<>(db);
+    consumerKeys.put("http.host", "127.0.0.1");
+    consumerKeys.put("http.port", apiPort);
+    consumerKeys.putAll(options.consumer());
+    Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);
+    shopfloorKeys.put("shopfloor.url", simulator.resultsUri().toString());
+    shopfloorKeys.put("metrics.port", freePort());
+    shopfloorKeys.put("dispatch.pollInterval", "100ms");
+    shopfloorKeys.put("circuit.openDelay", "1s");
+    shopfloorKeys.putAll(options.shopfloor());
+
+    bridge = new ServiceJvm("bridge", dir.resolve("bridge.log"), "bridge", config("bridge.yaml", bridgeKeys),
+        "i.t.bridge.Bridge - bridge ");
+    consumer = new ServiceJvm("result-consumer", dir.resolve("result-consumer.log"), "result-consumer",
+        config("result-consumer.yaml", consumerKeys), "Javalin started");
+    shopfloorBridge = new ServiceJvm("shopfloor-bridge", dir.resolve("shopfloor-bridge.log"), "shopfloor-bridge",
+        config("shopfloor-bridge.yaml", shopfloorKeys), "ShopfloorBridge - shopfloor bridge ");
+    for (ServiceJvm service : services()) {
+      service.start();
+    }
+    for (ServiceJvm service : services()) {
+      service.awaitReady(120_000);
+    }
+  }
+
+  List<ServiceJvm> services() {
+    return List.of(bridge, consumer, shopfloorBridge);
+  }
+
+  ServiceJvm bridge() {
+    return bridge;
+  }
+
+  ServiceJvm consumer() {
+    return consumer;
+  }
+
+  ServiceJvm shopfloorBridge() {
+    return shopfloorBridge;
+  }
+
+  EmbeddedKafkaBroker kafka() {
+    return kafka;
+  }
+
+  EmbeddedPostgresServer postgres() {
+    return postgres;
+  }
+
+  MosquittoBroker mosquitto() {
+    return mosquitto;
+  }
+
+  ShopfloorSimulator simulator() {
+    return simulator;
+  }
+
+  String mqttUri() {
+    return mosquitto.serverUri();
+  }
+
+  String jdbcUrl() {
+    return postgres.jdbcUrl(DATABASE);
+  }
+
+  java.net.URI queryApi() {
+    return java.net.URI.create("http://127.0.0.1:" + apiPort + "/");
+  }
+
+  Auditor.Db database() {
+    return new Auditor.Db(jdbcUrl(), postgres.user(), postgres.password());
+  }
+
+  /** Properties for a Kafka client of the test: the bootstrap servers and the pipeline's client settings. */
+  Map<String, Object> kafkaProps() {
+    Map<String, Object> props = new LinkedHashMap<>(kafkaClient);
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return props;
+  }
+
+  TopicNames topics() {
+    return topics;
+  }
+
+  AuditReport audit(Instant from, Instant to) throws SQLException {
+    return new Auditor(new Auditor.Sources(kafkaProps(), topics, database(), database()), Clock.systemUTC())
+        .audit(from, to);
+  }
+
+  /** Every log the pipeline's parts wrote: the services' and mosquitto's. */
+  List<Path> logs() {
+    List<Path> logs = new ArrayList<>();
+    services().forEach(s -> logs.add(s.log()));
+    logs.add(mosquitto.logFile());
+    return logs;
+  }
+
+  private void createTopics(Map<String, Object> bridgeKeys) {
+    BridgeConfig config = BridgeConfig.from(ConfigSource.of(bridgeKeys));
+    try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config))) {
+      admin.create(TopicCatalog.of(config));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not create the topics in time", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Path config(String name, Map<String, Object> keys) throws IOException {
+    StringBuilder yaml = new StringBuilder("# written by the pipeline tests\n");
+    // single-quoted YAML scalars: only ' needs escaping (a SASL JAAS line is full of double quotes)
+    keys.forEach((k, v) -> yaml.append(k).append(": '").append(String.valueOf(v).replace("'", "''"))
+        .append("'\n"));
+    return Files.writeString(dir.resolve(name), yaml.toString(), StandardCharsets.UTF_8);
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ServiceJvm service : List.of(bridge, shopfloorBridge, consumer)) {
+      if (service != null) {
+        service.close();
+      }
+    }
+    simulator.close();
+    mosquitto.close();
+    kafka.close();
+    postgres.close();
+  }
+}
