@@ -10,12 +10,10 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.testline.bridge.config.BridgeConfig;
 import io.testline.bridge.forward.InboundMessage;
 import io.testline.retry.RetryPolicy;
+import io.testline.tls.KeyStores;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -74,14 +72,8 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
   }
 
   private static TrustManagerFactory trust(BridgeConfig.Mqtt config) {
-    try (InputStream in = Files.newInputStream(config.trustStore())) {
-      KeyStore store = KeyStore.getInstance(
-          config.trustStore().toString().endsWith(".jks") ? "JKS" : "PKCS12");
-      store.load(in, config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      return tmf;
+    try {
+      return KeyStores.trusting(config.trustStore(), config.trustStorePassword());
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("mqtt.tls.trustStore: cannot read " + config.trustStore() + ": "
           + e.getMessage(), e);

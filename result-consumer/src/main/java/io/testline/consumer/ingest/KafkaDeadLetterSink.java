@@ -4,6 +4,7 @@ import io.testline.schemas.DeadLetterReason;
 import io.testline.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +39,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
       String component) {
     this.topic = topic;
     this.component = component;
-    Map<String, Object> props = new java.util.HashMap<>(clientSettings);
+    Map<String, Object> props = new HashMap<>(clientSettings);
     props.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",

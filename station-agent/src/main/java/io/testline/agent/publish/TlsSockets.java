@@ -1,12 +1,9 @@
 package io.testline.agent.publish;
 
 import io.testline.agent.config.AgentConfig;
+import io.testline.tls.KeyStores;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import javax.net.SocketFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -21,16 +18,14 @@ final class TlsSockets {
 
   static SocketFactory factory(AgentConfig.Mqtt settings) {
     try {
-      TrustManagerFactory tmf = null;
-      if (settings.trustStore() != null) {
-        tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(settings.trustStore(), settings.trustStorePassword()));
-      }
+      TrustManagerFactory tmf = settings.trustStore() == null ? null
+          : KeyStores.trusting(settings.trustStore(), settings.trustStorePassword());
       KeyManagerFactory kmf = null;
       if (settings.keyStore() != null) {
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         String password = settings.keyStorePassword();
-        kmf.init(load(settings.keyStore(), password), password == null ? new char[0] : password.toCharArray());
+        kmf.init(KeyStores.load(settings.keyStore(), password),
+            password == null ? new char[0] : password.toCharArray());
       }
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
@@ -38,13 +33,5 @@ final class TlsSockets {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("mqtt.tls: cannot set up TLS: " + e.getMessage(), e);
     }
-  }
-
-  private static KeyStore load(Path file, String password) throws GeneralSecurityException, IOException {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, password == null ? null : password.toCharArray());
-    }
-    return store;
   }
 }
