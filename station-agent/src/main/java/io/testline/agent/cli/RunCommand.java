@@ -1,7 +1,9 @@
 package io.testline.agent.cli;
 
 import io.testline.agent.config.AgentConfig;
+import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.FreeSpaceProbe;
+import io.testline.agent.journal.Journal;
 import io.testline.agent.run.AbortSignal;
 import io.testline.agent.run.ExitCodes;
 import io.testline.agent.run.RunExecutor;
@@ -94,6 +96,12 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AbortSignal abort = new AbortSignal();
     Duration hookWait = cfg.run().killGrace().plus(cfg.run().flushTimeout()).plusSeconds(15);
+    Admission disk = Journal.diskAdmission(cfg.journal().path(), FreeSpaceProbe.FILE_SYSTEM,
+        cfg.journal().minFreeDisk());
+    if (!disk.admitted()) {
+      err.println("testline-agent: RUN REFUSED: " + disk.reason());
+      return ExitCodes.REFUSED;
+    }
     try (AgentRuntime runtime = AgentRuntime.start(cfg, FreeSpaceProbe.FILE_SYSTEM, Clock.systemUTC());
          StopHook hook = new StopHook(() -> abort.abort("the agent was asked to stop (Ctrl-C or SIGTERM)"),
              hookWait)) {

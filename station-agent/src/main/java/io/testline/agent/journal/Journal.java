@@ -287,8 +287,31 @@ public final class Journal implements AutoCloseable {
           + " unsent events reached journal.maxBytes " + maxBytes + " (" + file + "); the broker has not "
           + "acknowledged them. New runs are refused until the agent reaches the broker and the journal drains.");
     }
-    if (stats.diskFreeBytes() < minFreeDisk) {
-      return Admission.refused("disk full: " + stats.diskFreeBytes() + " bytes free on the journal's disk ("
+    return diskAdmission(file, stats.diskFreeBytes(), minFreeDisk);
+  }
+
+  /**
+   * Whether the journal's disk has room for a new run, checked before the journal is even opened: on a full disk
+   * SQLite cannot open it (its WAL index cannot grow), and the run must still be refused with a clear reason.
+   */
+  public static Admission diskAdmission(Path file, FreeSpaceProbe freeSpace, long minFreeDisk) {
+    Path dir = file.toAbsolutePath().getParent();
+    while (dir.getParent() != null && !Files.isDirectory(dir)) {
+      dir = dir.getParent(); // the first start: the data folder is made when the journal opens
+    }
+    long free;
+    try {
+      free = freeSpace.freeBytes(dir);
+    } catch (IOException e) {
+      log.warn("cannot read free disk space of {}: {}", file, e.getMessage(), e);
+      free = 0;
+    }
+    return diskAdmission(file, free, minFreeDisk);
+  }
+
+  private static Admission diskAdmission(Path file, long free, long minFreeDisk) {
+    if (free < minFreeDisk) {
+      return Admission.refused("disk full: " + free + " bytes free on the journal's disk ("
           + file.toAbsolutePath().getParent() + "), below journal.minFreeDisk " + minFreeDisk
           + ". New runs are refused until space is freed.");
     }

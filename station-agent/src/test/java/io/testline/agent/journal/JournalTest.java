@@ -74,4 +74,18 @@ class JournalTest {
       assertThat(journal.admission().reason()).startsWith("disk full");
     }
   }
+
+  @Test
+  void a_full_disk_is_refused_before_the_journal_is_opened_even_when_its_folder_does_not_exist_yet() {
+    List<Path> probed = new java.util.ArrayList<>();
+    Path file = tmp.resolve("station/data/journal.db");
+    Admission refused = Journal.diskAdmission(file, p -> {
+      probed.add(p);
+      return 10;
+    }, 1_000);
+    assertThat(refused.admitted()).isFalse();
+    assertThat(refused.reason()).startsWith("disk full: 10 bytes free").contains("journal.minFreeDisk 1000");
+    assertThat(probed).containsExactly(tmp);
+    assertThat(Journal.diskAdmission(file, p -> 1_000, 1_000).admitted()).isTrue();
+  }
 }
