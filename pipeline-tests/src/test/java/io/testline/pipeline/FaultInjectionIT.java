@@ -231,9 +231,10 @@ class FaultInjectionIT {
           minFreeDisk: 4MiB
         """, List.of());
     stations.add(diskStation);
-    // a station whose clock is an hour ahead, when libfaketime is installed (.ci/run installs it)
+    // a station whose clock is an hour ahead, when libfaketime is installed (.ci/run installs it); the monotonic
+    // clock is shifted too (a constant offset): with only the wall clock faked, Paho's connect always timed out
     List<String> skew = Files.isExecutable(Path.of("/usr/bin/faketime"))
-        ? List.of("env", "FAKETIME_DONT_FAKE_MONOTONIC=1", "/usr/bin/faketime", "-f", "+1h") : List.of();
+        ? List.of("/usr/bin/faketime", "-f", "+1h") : List.of();
     if (skew.isEmpty()) {
       log.warn("clock skew not injected: faketime is not installed");
     } else {

@@ -43,6 +43,7 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
   private final BridgeConfig.Mqtt config;
   private final Mqtt5AsyncClient client;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean subscribed = new AtomicBoolean();
 
   /** Builds the client; {@code sink} receives every message of the subscription and must not block. */
   public MqttConnection(BridgeConfig.Mqtt config, Consumer<InboundMessage> sink) {
@@ -53,7 +54,12 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
         .serverPort(config.url().getPort() > 0 ? config.url().getPort()
             : "ssl".equalsIgnoreCase(config.url().getScheme()) ? 8883 : 1883)
         .automaticReconnect().initialDelay(100, TimeUnit.MILLISECONDS).maxDelay(5, TimeUnit.SECONDS).applyAutomaticReconnect()
-        .addConnectedListener(context -> log.info("MQTT connected to {} as {}", config.url(), config.clientId()))
+        .addConnectedListener(context -> {
+          log.info("MQTT connected to {} as {}", config.url(), config.clientId());
+          if (subscribed.get()) {
+            resubscribe();
+          }
+        })
         .addDisconnectedListener(context -> {
           if (!closed.get()) {
             log.warn("MQTT disconnected from {}: {}; reconnecting", config.url(), context.getCause().toString());
@@ -98,6 +104,7 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
             connAck.isSessionPresent(), config.sharedFilter());
         client.subscribeWith().topicFilter(config.sharedFilter()).qos(MqttQos.AT_LEAST_ONCE)
             .send().get(30, TimeUnit.SECONDS);
+        subscribed.set(true);
         return;
       } catch (ExecutionException | TimeoutException e) {
         Duration delay = CONNECT_RETRY.delayAfter(attempt, ThreadLocalRandom.current());
@@ -110,6 +117,25 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
         TimeUnit.NANOSECONDS.sleep(delay.toNanos());
       }
     }
+  }
+
+  /**
+   * Subscribes again after the client's automatic reconnect, without blocking its event loop. A broker that lost
+   * the session (no persistence, a crash before its autosave) or restored it without its shared subscription
+   * (mosquitto 2.0 after kill -9) would otherwise hold a connected bridge that receives nothing while stations'
+   * messages are acknowledged and dropped. SUBSCRIBE to the same filter replaces the subscription (MQTT 5,
+   * 3.8.4), so doing it on a session the broker kept is harmless.
+   */
+  private void resubscribe() {
+    client.subscribeWith().topicFilter(config.sharedFilter()).qos(MqttQos.AT_LEAST_ONCE).send()
+        .whenComplete((subAck, e) -> {
+          if (e != null) {
+            log.warn("MQTT resubscribe to {} failed: {}", config.sharedFilter(), e.toString());
+          } else {
+            log.info("MQTT resubscribed to {} after reconnecting: {}", config.sharedFilter(),
+                subAck.getReasonCodes());
+          }
+        });
   }
 
   public boolean isConnected() {
