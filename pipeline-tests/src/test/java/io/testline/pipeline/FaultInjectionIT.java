@@ -84,6 +84,10 @@ class FaultInjectionIT {
         s.close();
       }
       log.info("faults injected: {}", injected);
+      // the stations stay online between runs, as on the line: a run kept without a verdict is sent again
+      for (Station s : stations) {
+        s.serve();
+      }
 
       Set<String> started = new TreeSet<>();
       for (Station s : stations) {

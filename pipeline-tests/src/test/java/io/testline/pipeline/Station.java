@@ -36,6 +36,7 @@ final class Station implements AutoCloseable {
   private final Thread loop;
   private volatile boolean stopping;
   private volatile boolean pausing;
+  private Process serving;
   private Process current;
   private boolean powerLostCurrent;
   private int n;
@@ -67,6 +68,9 @@ final class Station implements AutoCloseable {
           reconnect:
             initialDelay: 100ms
             maxDelay: 1s
+        journal:
+          keepUntil: verdict
+          resendAfter: 10s
         run:
           timeout: 20s
           killGrace: 1s
@@ -196,10 +200,35 @@ final class Station implements AutoCloseable {
     }
   }
 
+  /**
+   * After the last run: {@code testline-agent serve} keeps the station online, as a station PC between runs, so runs
+   * kept in its journal without a verdict are sent again. {@link #close()} stops it.
+   */
+  void serve() throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(ServiceJvm.javaBin(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), "io.testline.agent.cli.Main", "serve", "-c", config.toString()));
+    synchronized (this) {
+      serving = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("agent-serve.log").toFile()).start();
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     stopping = true;
     loop.join(TimeUnit.MINUTES.toMillis(3));
     powerLoss();
+    Process s;
+    synchronized (this) {
+      s = serving;
+      serving = null;
+    }
+    if (s != null) {
+      s.destroy();
+      if (!s.waitFor(20, TimeUnit.SECONDS)) {
+        s.destroyForcibly().waitFor();
+      }
+    }
   }
 }

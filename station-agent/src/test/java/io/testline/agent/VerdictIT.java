@@ -2,6 +2,7 @@ package io.testline.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.testline.agent.journal.Journal;
 import io.testline.agent.run.ExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
@@ -11,11 +12,14 @@ import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
 import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunStarted;
 import io.testline.schemas.ShopfloorVerdict;
 import io.testline.schemas.Topics;
 import io.testline.schemas.Verdict;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +44,52 @@ class VerdictIT {
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.PASS);
     assertThat(result.out()).contains("shopfloor ACCEPTED");
+  }
+
+  @Test
+  void a_kept_run_whose_verdict_does_not_come_is_sent_again_whole_and_leaves_the_journal_at_its_verdict(
+      MqttBroker broker, @TempDir Path tmp) throws Exception {
+    TestStation station = new TestStation(tmp, broker, """
+        journal:
+          keepUntil: verdict
+          resendAfter: 1s
+        """);
+    AtomicInteger finishes = new AtomicInteger();
+    TestStation.Result result;
+    List<Event<RunStarted>> starts;
+    try (EventCollector shopfloor = new EventCollector(broker, station.stationId)) {
+      shopfloor.onMessage((collector, received) -> {
+        // the first run.finished is "lost" (as by a broker that dropped it): only the resent one is answered
+        if (received.event().data() instanceof RunFinished f && finishes.incrementAndGet() == 2) {
+          answer(collector, station.stationId, f, Verdict.ACCEPTED, null);
+        }
+      });
+      result = station.run("SN-RESEND", "--wait-verdict", "--", "sh", "-c", "echo tested");
+      starts = shopfloor.events(RunStarted.class);
+    }
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.PASS);
+    assertThat(finishes.get()).as("run.finished sent, then sent again").isGreaterThanOrEqualTo(2);
+    assertThat(starts).as("the whole run was sent again").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(starts.stream().map(Event::eventId).distinct()).as("with its original eventId").hasSize(1);
+    try (Journal journal = Journal.builder(station.config().journal().path(), station.stationId, Ids.newId())
+        .open()) {
+      assertThat(journal.stats().bytes()).as("the verdict confirmed the run: nothing of it is kept").isZero();
+    }
+  }
+
+  private static void answer(EventCollector collector, String stationId, RunFinished f, Verdict verdict,
+      String code) {
+    ShopfloorVerdict v = new ShopfloorVerdict(f.runId(), f.serialNumber(), verdict, code, null, 1, 120L, "MES-1");
+    byte[] bytes = EventJson.toBytes(Event.of(stationId, Ids.newId(), 0, Instant.now(), v));
+    // publishing from the callback thread would deadlock Paho: hand it over
+    new Thread(() -> {
+      try {
+        collector.publish(Topics.mqttTopic(stationId, Topics.Kind.VERDICT), bytes);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).start();
   }
 
   /** Plays the shopfloor-bridge: answers each run.finished on the station's verdict downlink. */

@@ -11,11 +11,13 @@ import java.util.UUID;
  * @param fromSeq    first missing seq, inclusive
  * @param toSeq      last missing seq, inclusive
  * @param cause      {@code TIMEOUT} (still missing after the grace period) or {@code SESSION_ENDED} (a newer
- *                   session of the station started and its grace period passed)
+ *                   session of the station started and its grace period passed), or {@code FILLED}: every seq of
+ *                   a gap reported before has arrived since (the station sent it again); the gap is closed
  */
 public record Gap(String stationId, UUID agentSession, long fromSeq, long toSeq, Instant detectedAt, String cause) {
   public static final String TIMEOUT = "TIMEOUT";
   public static final String SESSION_ENDED = "SESSION_ENDED";
+  public static final String FILLED = "FILLED";
 
   public Gap {
     Objects.requireNonNull(stationId, "stationId");
@@ -27,7 +29,12 @@ public record Gap(String stationId, UUID agentSession, long fromSeq, long toSeq,
     }
   }
 
-  /** How many events are missing. */
+  /** True for the record that closes an earlier gap. */
+  public boolean filled() {
+    return FILLED.equals(cause);
+  }
+
+  /** How many events are missing (or, for a filled gap, arrived late). */
   public long size() {
     return toSeq - fromSeq + 1;
   }

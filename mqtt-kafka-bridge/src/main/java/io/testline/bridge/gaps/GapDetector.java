@@ -42,6 +42,7 @@ public final class GapDetector implements AutoCloseable {
   private final Clock clock;
   private final Counter gaps;
   private final Counter missing;
+  private final Counter filled;
   private final Counter duplicates;
   private final Counter unreadable;
   private final Thread thread;
@@ -61,6 +62,8 @@ public final class GapDetector implements AutoCloseable {
         .register(registry);
     this.missing = Counter.builder("testline.bridge.seq.missing").description("events missing in detected gaps")
         .register(registry);
+    this.filled = Counter.builder("testline.bridge.seq.gaps.filled")
+        .description("gaps whose every event arrived later (the station sent them again)").register(registry);
     this.duplicates = Counter.builder("testline.bridge.seq.duplicates")
         .description("events seen in Kafka more than once (redeliveries)").register(registry);
     this.unreadable = Counter.builder("testline.bridge.seq.unreadable")
@@ -138,10 +141,16 @@ public final class GapDetector implements AutoCloseable {
   }
 
   private void publish(Gap gap) {
-    gaps.increment();
-    missing.increment(gap.size());
-    log.warn("sequence gap: station {} session {} is missing seq {} to {} ({})", gap.stationId(),
-        gap.agentSession(), gap.fromSeq(), gap.toSeq(), gap.cause());
+    if (gap.filled()) {
+      filled.increment();
+      log.info("sequence gap filled: station {} session {} sent seq {} to {} again", gap.stationId(),
+          gap.agentSession(), gap.fromSeq(), gap.toSeq());
+    } else {
+      gaps.increment();
+      missing.increment(gap.size());
+      log.warn("sequence gap: station {} session {} is missing seq {} to {} ({})", gap.stationId(),
+          gap.agentSession(), gap.fromSeq(), gap.toSeq(), gap.cause());
+    }
     byte[] value;
     try {
       value = EventJson.mapper().writeValueAsBytes(gap);

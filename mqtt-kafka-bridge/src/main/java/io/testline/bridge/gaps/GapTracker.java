@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,9 +18,26 @@ import java.util.UUID;
  *
  * <p>Order does not matter within the grace period, which is what a shared subscription needs: the instances of
  * the bridge forward one session's events in any interleaving.
+ *
+ * <p>A gap is not always final: a station that keeps its runs until the pipeline confirms them sends an unconfirmed
+ * run again, with its original seqs. When every seq of a reported gap has arrived, {@link #due} reports the gap
+ * again with cause {@link Gap#FILLED}. A session is remembered while a gap of it may still be filled (at most
+ * {@link #UNFILLED_RETENTION}); a forgotten session's next seq is kept (the last {@link #FORGOTTEN_LIMIT}) so a late
+ * resend of it counts as a duplicate, not as a new session with a hole at its start.
  */
 public final class GapTracker {
+  /** How long a superseded session is kept for a fill of its gaps. */
+  static final Duration UNFILLED_RETENTION = Duration.ofHours(2);
+  /** Forgotten sessions whose next seq is remembered. */
+  static final int FORGOTTEN_LIMIT = 100_000;
+
   private final Duration grace;
+  private final Map<UUID, Long> forgotten = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<UUID, Long> eldest) {
+      return size() > FORGOTTEN_LIMIT;
+    }
+  };
   private final Map<String, Map<UUID, SessionSeqs>> stations = new HashMap<>();
   private final Map<String, UUID> newestSession = new HashMap<>();
   private final Map<String, Instant> newestSessionSince = new HashMap<>();
@@ -35,6 +53,11 @@ public final class GapTracker {
   /** Records one event; returns false when it is a duplicate. */
   public boolean see(String stationId, UUID agentSession, long seq, Instant now) {
     Map<UUID, SessionSeqs> sessions = stations.computeIfAbsent(stationId, s -> new HashMap<>());
+    Long forgottenNext = sessions.containsKey(agentSession) ? null : forgotten.get(agentSession);
+    if (forgottenNext != null && seq < forgottenNext) {
+      duplicates++; // a late resend of a session that was complete when it was forgotten
+      return false;
+    }
     SessionSeqs seqs = sessions.computeIfAbsent(agentSession, s -> new SessionSeqs(now));
     UUID newest = newestSession.get(stationId);
     if (newest == null || isNewer(agentSession, newest)) {
@@ -59,13 +82,20 @@ public final class GapTracker {
         Map.Entry<UUID, SessionSeqs> session = it.next();
         SessionSeqs seqs = session.getValue();
         boolean superseded = !session.getKey().equals(newest) && newestSettled;
+        for (long[] range : seqs.takeFilled()) {
+          gaps.add(new Gap(station.getKey(), session.getKey(), range[0], range[1], now, Gap.FILLED));
+        }
         while (seqs.hasHole() && (seqs.holeOlderThan(deadline) || superseded)) {
           long[] range = seqs.closeLowestHole(now);
           gaps.add(new Gap(station.getKey(), session.getKey(), range[0], range[1], now,
               superseded ? Gap.SESSION_ENDED : Gap.TIMEOUT));
         }
-        // A superseded session with no hole that has been quiet for the grace period is done.
-        if (superseded && !seqs.hasHole() && seqs.lastSeen().isBefore(deadline)) {
+        // A superseded session with no hole that has been quiet for the grace period is done, unless a gap of it
+        // may still be filled.
+        boolean waitOver = !seqs.awaitsFill() || seqs.lastSeen().isBefore(now.minus(UNFILLED_RETENTION));
+        if (superseded && !seqs.hasHole() && seqs.lastSeen().isBefore(deadline) && waitOver) {
+          seqs.forgetUnfilled();
+          forgotten.put(session.getKey(), seqs.next());
           it.remove();
         }
       }

@@ -1,15 +1,29 @@
 package io.testline.bridge.gaps;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The seqs seen of one agent session, compactly: every seq below {@code next} was seen (or declared missing), plus
  * the seen seqs above it. Memory is proportional to the disorder, not to the session's length. Not thread-safe.
+ *
+ * <p>Seqs declared missing are remembered (for gaps up to {@link #FILL_TRACKING_LIMIT} events): a station that keeps
+ * its runs until confirmed sends them again, and a gap whose every seq arrives later is reported filled.
  */
 final class SessionSeqs {
+  /** Larger gaps (a detector restart mid-session) are reported but not followed for a fill. */
+  static final long FILL_TRACKING_LIMIT = 10_000;
+
   private long next;
   private final TreeSet<Long> above = new TreeSet<>();
+  /** Declared gaps still waiting for a seq: from to {to, seqs still missing}. */
+  private final TreeMap<Long, long[]> unfilled = new TreeMap<>();
+  private final TreeSet<Long> missing = new TreeSet<>();
+  private final List<long[]> filled = new ArrayList<>();
   /** When the oldest still-open hole was first noticed; null when there is none. */
   private Instant holeSince;
   private Instant lastSeen;
@@ -21,7 +35,10 @@ final class SessionSeqs {
   /** Records {@code seq}; false when it was seen before (a redelivery). */
   boolean see(long seq, Instant now) {
     lastSeen = now;
-    if (seq < next || above.contains(seq)) {
+    if (seq < next) {
+      return missing.remove(seq) && filledOne(seq);
+    }
+    if (above.contains(seq)) {
       return false;
     }
     if (seq == next) {
@@ -68,6 +85,51 @@ final class SessionSeqs {
       next++;
     }
     holeSince = above.isEmpty() ? null : now;
+    if (to - from + 1 <= FILL_TRACKING_LIMIT) {
+      for (long seq = from; seq <= to; seq++) {
+        missing.add(seq);
+      }
+      unfilled.put(from, new long[] {to, to - from + 1});
+    }
     return new long[] {from, to};
+  }
+
+  /** A missing seq arrived: counts it against its gap; true (it is news, not a redelivery). */
+  private boolean filledOne(long seq) {
+    var range = unfilled.floorEntry(seq);
+    if (range != null && --range.getValue()[1] == 0) {
+      unfilled.remove(range.getKey());
+      filled.add(new long[] {range.getKey(), range.getValue()[0]});
+    }
+    return true;
+  }
+
+  /** True while a declared gap may still be filled. */
+  boolean awaitsFill() {
+    return !unfilled.isEmpty();
+  }
+
+  /** Gaps every seq of which has arrived since the last call, as {@code {from, to}}. */
+  List<long[]> takeFilled() {
+    if (filled.isEmpty()) {
+      return List.of();
+    }
+    List<long[]> out = new ArrayList<>(filled);
+    filled.clear();
+    return out;
+  }
+
+  /** The next seq expected: every seq below it was seen or declared missing. */
+  long next() {
+    return next;
+  }
+
+  /** Gives up waiting for fills (the session is forgotten). */
+  void forgetUnfilled() {
+    for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
+      it.next();
+      it.remove();
+    }
+    unfilled.clear();
   }
 }

@@ -79,6 +79,8 @@ class GapTrackerTest {
       assertThat(gap.fromSeq()).isEqualTo(1);
     });
     assertThat(tracker.due(t0.plus(GRACE).plus(GRACE).plusSeconds(5))).isEmpty();
+    assertThat(tracker.sessions()).as("kept while its gap may still be filled").isEqualTo(2);
+    assertThat(tracker.due(t0.plus(GapTracker.UNFILLED_RETENTION).plusSeconds(5))).isEmpty();
     assertThat(tracker.sessions()).isEqualTo(1);
   }
 
@@ -88,5 +90,42 @@ class GapTrackerTest {
     tracker.see("ST-2", session, 1, t0);
     assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).singleElement()
         .satisfies(gap -> assertThat(gap.stationId()).isEqualTo("ST-2"));
+  }
+
+  @Test
+  void a_gap_whose_events_arrive_later_is_reported_filled_once_every_seq_is_there() {
+    tracker.see("ST-1", session, 0, t0);
+    tracker.see("ST-1", session, 4, t0);
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).singleElement()
+        .satisfies(gap -> assertThat(gap.cause()).isEqualTo(Gap.TIMEOUT));
+    Instant later = t0.plusSeconds(120);
+    assertThat(tracker.see("ST-1", session, 1, later)).as("a resent seq is news").isTrue();
+    assertThat(tracker.see("ST-1", session, 2, later)).isTrue();
+    assertThat(tracker.due(later)).as("seq 3 is still missing").isEmpty();
+    assertThat(tracker.see("ST-1", session, 2, later)).as("twice is a duplicate").isFalse();
+    tracker.see("ST-1", session, 3, later);
+    assertThat(tracker.due(later)).singleElement().satisfies(gap -> {
+      assertThat(gap.cause()).isEqualTo(Gap.FILLED);
+      assertThat(gap.fromSeq()).isEqualTo(1);
+      assertThat(gap.toSeq()).isEqualTo(3);
+    });
+    assertThat(tracker.due(later.plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void a_late_resend_of_a_forgotten_complete_session_is_a_duplicate_not_a_new_gap() {
+    UUID older = Ids.newId();
+    UUID newer = Ids.newId();
+    for (long seq = 0; seq < 5; seq++) {
+      tracker.see("ST-1", older, seq, t0);
+    }
+    tracker.see("ST-1", newer, 0, t0.plusSeconds(1));
+    Instant settled = t0.plus(GRACE).plusSeconds(5);
+    assertThat(tracker.due(settled)).isEmpty();
+    assertThat(tracker.sessions()).as("the older session is forgotten").isEqualTo(1);
+
+    assertThat(tracker.see("ST-1", older, 3, settled.plusSeconds(60))).isFalse();
+    assertThat(tracker.see("ST-1", older, 4, settled.plusSeconds(60))).isFalse();
+    assertThat(tracker.due(settled.plus(GRACE).plusSeconds(100))).isEmpty();
   }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable submission ledger in PostgreSQL: every finished run from intake to its verdict. All state changes of a
@@ -30,6 +32,7 @@ import org.flywaydb.core.Flyway;
  * claimed, so a retest never reaches the shopfloor before the earlier run of the same unit has a final answer.
  */
 public final class Ledger {
+  private static final Logger log = LoggerFactory.getLogger(Ledger.class);
   /** Flyway's history table of this module, apart from other modules' in a shared database. */
   public static final String HISTORY_TABLE = "shopfloor_schema_history";
 
@@ -55,7 +58,11 @@ public final class Ledger {
         .migrate();
   }
 
-  /** Records new runs, ignoring those already known (redelivery); returns how many were new. */
+  /**
+   * Records new runs, ignoring those already known (redelivery); returns how many were new. A known run that has
+   * its verdict already gets it published again: a station that sends a run again has not heard its verdict (it
+   * keeps the run in its journal until it does), and the shopfloor is not asked twice.
+   */
   public int insert(List<NewRun> runs, Instant now) throws SQLException {
     if (runs.isEmpty()) {
       return 0;
@@ -84,11 +91,24 @@ public final class Ledger {
         for (int n : ps.executeBatch()) {
           inserted += Math.max(n, 0);
         }
+        republishKnownVerdicts(c, runs);
         c.commit();
         return inserted;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
+      }
+    }
+  }
+
+  private static void republishKnownVerdicts(Connection c, List<NewRun> runs) throws SQLException {
+    String sql = "UPDATE shopfloor_submission SET verdict_published = false"
+        + " WHERE run_id = ANY(?::text[]::uuid[]) AND verdict IS NOT NULL AND verdict_published";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", runs.stream().map(r -> r.runId().toString()).toArray()));
+      int again = ps.executeUpdate();
+      if (again > 0) {
+        log.info("{} runs sent again by their stations have a verdict already; publishing it again", again);
       }
     }
   }

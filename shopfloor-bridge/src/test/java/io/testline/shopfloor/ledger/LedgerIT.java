@@ -123,4 +123,22 @@ class LedgerIT {
     assertThat(ledger.claimDue(NOW.plusSeconds(10), 10, LEASE)).hasSize(2)
         .allSatisfy(c -> assertThat(c.attempts()).isEqualTo(2));
   }
+
+  @Test
+  void a_run_sent_again_after_its_verdict_gets_the_same_verdict_published_again_without_a_new_submission()
+      throws Exception {
+    NewRun run = run("SN-1", NOW);
+    ledger.insert(List.of(run), NOW);
+    Claim claim = ledger.claimDue(NOW, 10, LEASE).get(0);
+    ledger.recordVerdict(claim, Verdict.ACCEPTED, null, null, "SF-9", null, NOW.plusSeconds(1));
+    List<PendingVerdict> first = ledger.unpublishedVerdicts(10);
+    ledger.markPublished(first);
+
+    assertThat(ledger.insert(List.of(run), NOW.plusSeconds(60))).as("not a new run").isZero();
+    assertThat(ledger.unpublishedVerdicts(10)).singleElement().satisfies(v -> {
+      assertThat(v.runId()).isEqualTo(run.runId());
+      assertThat(v.eventId()).as("the same verdict event").isEqualTo(first.get(0).eventId());
+    });
+    assertThat(ledger.claimDue(NOW.plusSeconds(60), 10, LEASE)).as("the shopfloor is not asked again").isEmpty();
+  }
 }

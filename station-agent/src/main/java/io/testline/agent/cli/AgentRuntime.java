@@ -70,6 +70,7 @@ public final class AgentRuntime implements AutoCloseable {
         .minFreeDisk(config.journal().minFreeDisk())
         .freeSpace(freeSpace)
         .clock(clock)
+        .keepRunsUntilConfirmed(config.journal().keepUntil() == AgentConfig.KeepUntil.VERDICT)
         .open();
     try {
       bindJournalMetrics(metrics, journal, clock);
@@ -80,11 +81,13 @@ public final class AgentRuntime implements AutoCloseable {
             config.stationId());
         return new AgentRuntime(config, metrics, journal, null, null, null, null, null, recovered);
       }
-      VerdictWaiter verdicts = new VerdictWaiter();
+      // a verdict is the pipeline's confirmation: the run leaves the journal (with journal.keepUntil: verdict)
+      VerdictWaiter verdicts = new VerdictWaiter(journal::confirm);
       StationPresence presence = new StationPresence(config, journal, AgentVersion.get(), clock);
       MqttLink link = new MqttLink(config.mqtt(), presence::will,
           List.of(Topics.mqttTopic(config.stationId(), Topics.Kind.VERDICT)), verdicts::accept, metrics);
-      Forwarder forwarder = new Forwarder(journal, link, config.mqtt().maxInflight(), clock, metrics);
+      Forwarder forwarder = new Forwarder(journal, link, config.mqtt().maxInflight(),
+          config.journal().resendAfter(), clock, metrics);
       link.addListener(presence);
       forwarder.start();
       presence.start();
@@ -167,6 +170,8 @@ public final class AgentRuntime implements AutoCloseable {
   private static void bindJournalMetrics(MeterRegistry metrics, Journal journal, Clock clock) {
     Gauge.builder("testline.agent.journal.depth", journal, j -> j.stats().depth())
         .description("events not yet acknowledged by the broker").register(metrics);
+    Gauge.builder("testline.agent.journal.unconfirmed", journal, j -> j.stats().awaitingConfirmation())
+        .description("events the broker acknowledged that wait for their run's verdict").register(metrics);
     Gauge.builder("testline.agent.journal.bytes", journal, j -> j.stats().bytes())
         .baseUnit("bytes").register(metrics);
     Gauge.builder("testline.agent.journal.alarm", journal, j -> j.stats().alarm() ? 1 : 0)

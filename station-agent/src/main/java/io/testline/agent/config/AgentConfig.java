@@ -50,6 +50,7 @@ public record AgentConfig(
   public static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofHours(1);
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_RESEND_AFTER = Duration.ofMinutes(2);
   public static final Duration DEFAULT_VERDICT_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_LOG_FLUSH_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
@@ -80,8 +81,21 @@ public record AgentConfig(
    * @param maxBytes     bytes of unacknowledged events above which new runs are refused
    * @param alarmPercent share of {@code maxBytes} at which the alarm is raised
    * @param minFreeDisk  free bytes on the journal's disk below which new runs are refused
+   * @param keepUntil    when a run's events leave the journal: at the broker's PUBACK, or at the run's shopfloor
+   *                     verdict (end to end: a broker that acknowledges and then drops a message loses nothing)
+   * @param resendAfter  with {@code keepUntil: verdict}, how long after the PUBACK of its run.finished a run without
+   *                     a verdict is sent again (doubling with each resend)
    */
-  public record Journal(Path path, long maxBytes, int alarmPercent, long minFreeDisk) {}
+  public record Journal(Path path, long maxBytes, int alarmPercent, long minFreeDisk, KeepUntil keepUntil,
+      Duration resendAfter) {}
+
+  /** When a run's events leave the journal ({@code journal.keepUntil}). */
+  public enum KeepUntil {
+    /** At the broker's PUBACK: for a line without the shopfloor-bridge, which sends no verdicts. */
+    PUBACK,
+    /** At the run's shopfloor verdict (ACCEPTED, REJECTED or DEAD): the pipeline has it. */
+    VERDICT
+  }
 
   /**
    * Running a test program.
@@ -134,7 +148,9 @@ public record AgentConfig(
         source.path("journal.path", dataDir.resolve("journal.db")),
         source.bytes("journal.maxBytes", DEFAULT_JOURNAL_MAX_BYTES, 64L << 10, Long.MAX_VALUE),
         source.integer("journal.alarmPercent", DEFAULT_ALARM_PERCENT, 1, 100),
-        source.bytes("journal.minFreeDisk", DEFAULT_MIN_FREE_DISK, 0, Long.MAX_VALUE));
+        source.bytes("journal.minFreeDisk", DEFAULT_MIN_FREE_DISK, 0, Long.MAX_VALUE),
+        source.enumValue("journal.keepUntil", KeepUntil.class, KeepUntil.PUBACK),
+        source.duration("journal.resendAfter", DEFAULT_RESEND_AFTER, Duration.ofSeconds(1), Duration.ofDays(1)));
 
     Run run = new Run(
         source.duration("run.timeout", DEFAULT_RUN_TIMEOUT, Duration.ofMillis(100), Duration.ofDays(7)),

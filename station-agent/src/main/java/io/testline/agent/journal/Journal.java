@@ -4,7 +4,10 @@ import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import io.testline.schemas.Payload;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunLog;
 import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
 import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +19,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * <p>The bound ({@code maxBytes}) is on bytes of unacknowledged events. At {@code alarmPercent} of it the alarm is
  * raised; at the bound, or when the disk has less than {@code minFreeDisk} free, {@link #admission()} refuses new
  * runs. A run already going keeps journaling past the bound: refusing its events would lose them.
+ *
+ * <p>With {@code keepRunsUntilConfirmed}, a PUBACK only marks a run's events sent: they stay until the pipeline
+ * confirms the run ({@link #confirm}, on its shopfloor verdict), and {@link #requeueUnconfirmed} sends a run again
+ * when no confirmation came in time. A broker can acknowledge a message and still drop it (one that lost the
+ * bridge's shared subscription in a restart does); only the end of the pipeline can say it arrived.
  */
 public final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -60,6 +70,7 @@ public final class Journal implements AutoCloseable {
   private final long minFreeDisk;
   private final FreeSpaceProbe freeSpace;
   private final Clock clock;
+  private final boolean keepRunsUntilConfirmed;
   private final Connection writeConnection;
   private final Connection readConnection;
   private final BlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
@@ -87,6 +98,7 @@ public final class Journal implements AutoCloseable {
     this.minFreeDisk = b.minFreeDisk;
     this.freeSpace = b.freeSpace;
     this.clock = b.clock;
+    this.keepRunsUntilConfirmed = b.keepRunsUntilConfirmed;
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     this.writeConnection = open(file);
@@ -125,6 +137,7 @@ public final class Journal implements AutoCloseable {
     private long minFreeDisk;
     private FreeSpaceProbe freeSpace = FreeSpaceProbe.FILE_SYSTEM;
     private Clock clock = Clock.systemUTC();
+    private boolean keepRunsUntilConfirmed;
 
     private Builder(Path file, String stationId, UUID agentSession) {
       this.file = Objects.requireNonNull(file, "file");
@@ -163,6 +176,12 @@ public final class Journal implements AutoCloseable {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Keeps a run's events after the PUBACK until {@link Journal#confirm} (journal.keepUntil: verdict). */
+    public Builder keepRunsUntilConfirmed(boolean keep) {
+      this.keepRunsUntilConfirmed = keep;
       return this;
     }
 
@@ -249,11 +268,128 @@ public final class Journal implements AutoCloseable {
     }));
   }
 
+  /**
+   * The broker acknowledged these events: they leave the journal, except, when runs are kept until confirmed, the
+   * events of a run, which are marked sent and wait for {@link #confirm}.
+   */
+  public void acknowledge(Collection<Long> ids) {
+    if (!keepRunsUntilConfirmed) {
+      delete(ids);
+      return;
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<Long> copy = List.copyOf(ids);
+    long now = clock.millis();
+    await(submit(connection -> {
+      long freed = 0;
+      try (PreparedStatement row = connection.prepareStatement(
+               "SELECT length(payload), run_id FROM events WHERE id = ?");
+           PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE id = ?");
+           PreparedStatement sent = connection.prepareStatement(
+               "UPDATE events SET acked_ms = ? WHERE id = ? AND acked_ms IS NULL")) {
+        for (long id : copy) {
+          row.setLong(1, id);
+          try (ResultSet rs = row.executeQuery()) {
+            if (!rs.next()) {
+              continue; // confirmed meanwhile
+            }
+            if (rs.getString(2) == null) {
+              freed += rs.getLong(1) + ROW_OVERHEAD_BYTES;
+              delete.setLong(1, id);
+              delete.addBatch();
+            } else {
+              sent.setLong(1, now);
+              sent.setLong(2, id);
+              sent.addBatch();
+            }
+          }
+        }
+        delete.executeBatch();
+        sent.executeBatch();
+      }
+      approxBytes = Math.max(0, approxBytes - freed);
+      return null;
+    }));
+  }
+
+  /**
+   * The pipeline has the run (its shopfloor verdict came back): its events leave the journal, sent or not. Returns
+   * how many did.
+   */
+  public int confirm(UUID runId) {
+    return await(submit(connection -> {
+      long freed;
+      try (PreparedStatement size = connection.prepareStatement(
+          "SELECT coalesce(sum(length(payload)), 0), count(*) FROM events WHERE run_id = ?")) {
+        size.setString(1, runId.toString());
+        try (ResultSet rs = size.executeQuery()) {
+          rs.next();
+          freed = rs.getLong(1) + rs.getLong(2) * ROW_OVERHEAD_BYTES;
+        }
+      }
+      int removed;
+      try (PreparedStatement ps = connection.prepareStatement("DELETE FROM events WHERE run_id = ?")) {
+        ps.setString(1, runId.toString());
+        removed = ps.executeUpdate();
+      }
+      approxBytes = Math.max(0, approxBytes - freed);
+      return removed;
+    }));
+  }
+
+  /**
+   * Marks unsent again every event of each run whose run.finished the broker acknowledged at least
+   * {@code resendAfter} ago (doubling with each resend, at most 64 times it) without a confirmation, so the forwarder
+   * publishes the whole run again; consumers are idempotent on eventId. Returns the lowest id marked, if any.
+   */
+  public OptionalLong requeueUnconfirmed(Duration resendAfter) {
+    if (!keepRunsUntilConfirmed) {
+      return OptionalLong.empty();
+    }
+    long now = clock.millis();
+    return await(submit(connection -> {
+      List<String> due = new ArrayList<>();
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT run_id FROM events WHERE type = ? AND run_id IS NOT NULL AND acked_ms IS NOT NULL"
+              + " AND acked_ms + ? * (1 << min(resends, 6)) <= ?")) {
+        ps.setString(1, MessageType.RUN_FINISHED.typeName());
+        ps.setLong(2, resendAfter.toMillis());
+        ps.setLong(3, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            due.add(rs.getString(1));
+          }
+        }
+      }
+      long lowest = Long.MAX_VALUE;
+      try (PreparedStatement first = connection.prepareStatement("SELECT min(id) FROM events WHERE run_id = ?");
+           PreparedStatement requeue = connection.prepareStatement(
+               "UPDATE events SET acked_ms = NULL, resends = resends + 1 WHERE run_id = ?")) {
+        for (String runId : due) {
+          first.setString(1, runId);
+          try (ResultSet rs = first.executeQuery()) {
+            if (rs.next()) {
+              lowest = Math.min(lowest, rs.getLong(1));
+            }
+          }
+          requeue.setString(1, runId);
+          requeue.executeUpdate();
+          log.warn("run {}: no confirmation {} after the broker acknowledged it; sending the run again", runId,
+              resendAfter);
+        }
+      }
+      return due.isEmpty() ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }));
+  }
+
   /** Up to {@code limit} events with an id above {@code afterId}, in publish order. */
   public List<JournalEntry> readAfter(long afterId, int limit) {
     synchronized (readConnection) {
       try (PreparedStatement ps = readConnection.prepareStatement(
-          "SELECT id, type, topic, retained, payload, created_ms FROM events WHERE id > ? ORDER BY id LIMIT ?")) {
+          "SELECT id, type, topic, retained, payload, created_ms FROM events WHERE id > ? AND acked_ms IS NULL"
+              + " ORDER BY id LIMIT ?")) {
         ps.setLong(1, afterId);
         ps.setInt(2, limit);
         List<JournalEntry> out = new ArrayList<>();
@@ -284,8 +420,9 @@ public final class Journal implements AutoCloseable {
     JournalStats stats = stats();
     if (stats.bytes() >= maxBytes) {
       return Admission.refused("journal full: " + stats.bytes() + " bytes of " + stats.depth()
-          + " unsent events reached journal.maxBytes " + maxBytes + " (" + file + "); the broker has not "
-          + "acknowledged them. New runs are refused until the agent reaches the broker and the journal drains.");
+          + " unsent events and " + stats.awaitingConfirmation() + " sent events awaiting their run's verdict"
+          + " reached journal.maxBytes " + maxBytes + " (" + file + "). New runs are refused until the agent reaches"
+          + " the broker and the pipeline confirms the runs, and the journal drains.");
     }
     return diskAdmission(file, stats.diskFreeBytes(), minFreeDisk);
   }
@@ -565,7 +702,8 @@ public final class Journal implements AutoCloseable {
     byte[] payload = EventJson.toBytes(event);
     MessageType type = event.type();
     try (PreparedStatement ps = connection.prepareStatement(
-        "INSERT INTO events(session, seq, type, topic, retained, payload, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        "INSERT INTO events(session, seq, type, topic, retained, payload, created_ms, run_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, event.agentSession().toString());
       ps.setLong(2, event.seq());
       ps.setString(3, type.typeName());
@@ -573,9 +711,25 @@ public final class Journal implements AutoCloseable {
       ps.setInt(5, type == MessageType.STATION_BIRTH ? 1 : 0);
       ps.setBytes(6, payload);
       ps.setLong(7, clock.millis());
+      UUID runId = runIdOf(event.data());
+      ps.setString(8, runId == null ? null : runId.toString());
       ps.executeUpdate();
     }
     approxBytes += payload.length + ROW_OVERHEAD_BYTES;
+  }
+
+  /** The run an event belongs to; null for station events. */
+  static UUID runIdOf(Payload payload) {
+    if (payload instanceof RunStarted p) {
+      return p.runId();
+    } else if (payload instanceof RunStep p) {
+      return p.runId();
+    } else if (payload instanceof RunLog p) {
+      return p.runId();
+    } else if (payload instanceof RunFinished p) {
+      return p.runId();
+    }
+    return null;
   }
 
   private static void updateProgress(Connection connection, RunProgress p) throws SQLException {
@@ -617,14 +771,19 @@ public final class Journal implements AutoCloseable {
     long depth;
     long bytes;
     long oldest;
+    long sent;
     synchronized (readConnection) {
       try (Statement st = readConnection.createStatement();
            ResultSet rs = st.executeQuery(
-               "SELECT count(*), coalesce(sum(length(payload)), 0), coalesce(min(created_ms), 0) FROM events")) {
+               "SELECT count(*), coalesce(sum(length(payload)), 0),"
+                   + " coalesce(min(CASE WHEN acked_ms IS NULL THEN created_ms END), 0),"
+                   + " coalesce(sum(CASE WHEN acked_ms IS NULL THEN 0 ELSE 1 END), 0) FROM events")) {
         rs.next();
-        depth = rs.getLong(1);
-        bytes = rs.getLong(2) + depth * ROW_OVERHEAD_BYTES;
+        long rows = rs.getLong(1);
+        bytes = rs.getLong(2) + rows * ROW_OVERHEAD_BYTES;
         oldest = rs.getLong(3);
+        sent = rs.getLong(4);
+        depth = rows - sent;
       }
     }
     long free;
@@ -634,7 +793,7 @@ public final class Journal implements AutoCloseable {
       log.warn("cannot read free disk space of {}: {}", file, e.getMessage(), e);
       free = 0;
     }
-    return new JournalStats(depth, bytes, maxBytes, oldest, bytes >= maxBytes / 100 * alarmPercent, free);
+    return new JournalStats(depth, bytes, maxBytes, oldest, bytes >= maxBytes / 100 * alarmPercent, free, sent);
   }
 
   private void rollback() {
@@ -684,6 +843,10 @@ public final class Journal implements AutoCloseable {
           + " last_step TEXT)");
       st.execute("CREATE INDEX IF NOT EXISTS runs_state ON runs(state)");
       addColumnIfMissing(st, "runs", "last_step", "TEXT");
+      addColumnIfMissing(st, "events", "run_id", "TEXT");
+      addColumnIfMissing(st, "events", "acked_ms", "INTEGER");
+      addColumnIfMissing(st, "events", "resends", "INTEGER NOT NULL DEFAULT 0");
+      st.execute("CREATE INDEX IF NOT EXISTS events_run ON events(run_id)");
       st.execute("CREATE TABLE IF NOT EXISTS watched_files (file_key TEXT PRIMARY KEY, processed_ms INTEGER NOT NULL)");
     }
   }

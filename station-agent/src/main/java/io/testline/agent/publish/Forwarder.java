@@ -25,15 +25,21 @@ import org.slf4j.LoggerFactory;
  * unacknowledged at once, so Paho never refuses one. After a reconnect it starts again from the oldest
  * unacknowledged event: an event may reach the broker twice (consumers are idempotent on eventId), never zero times,
  * and the order of the station's events is kept.
+ *
+ * <p>When the journal keeps runs until the pipeline confirms them ({@code journal.keepUntil: verdict}), the forwarder
+ * also sends again, every {@link #REQUEUE_CHECK_MS}, each run whose confirmation is overdue.
  */
 public final class Forwarder implements AutoCloseable, MqttLink.Listener {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
   /** Idle poll: catches events another agent process of the station journaled. */
   private static final long IDLE_WAIT_MS = 200;
+  /** How often overdue runs are looked for. */
+  static final long REQUEUE_CHECK_MS = 1_000;
 
   private final Journal journal;
   private final MqttLink link;
   private final int maxInflight;
+  private final Duration resendAfter;
   private final Clock clock;
   private final Timer latency;
   private final Thread thread;
@@ -48,11 +54,15 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
   private final TreeMap<Long, Long> inflight = new TreeMap<>();
   private long cursor;
   private long seenEpoch;
+  private long nextRequeueCheckMs;
 
-  public Forwarder(Journal journal, MqttLink link, int maxInflight, Clock clock, MeterRegistry metrics) {
+  /** {@code resendAfter}: how long a run may wait for its confirmation before it is sent again (kept runs only). */
+  public Forwarder(Journal journal, MqttLink link, int maxInflight, Duration resendAfter, Clock clock,
+      MeterRegistry metrics) {
     this.journal = journal;
     this.link = link;
     this.maxInflight = maxInflight;
+    this.resendAfter = resendAfter;
     this.clock = clock;
     this.latency = Timer.builder("testline.agent.publish.latency")
         .description("from journaling an event to the broker's PUBACK")
@@ -132,6 +142,7 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
     while (!closed.get()) {
       try {
         deleteAcknowledged();
+        requeueOverdueRuns();
         long epoch = connectionEpoch.get();
         if (epoch != seenEpoch) {
           seenEpoch = epoch;
@@ -170,6 +181,15 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
     }
   }
 
+  private void requeueOverdueRuns() {
+    long now = System.currentTimeMillis();
+    if (now < nextRequeueCheckMs) {
+      return;
+    }
+    nextRequeueCheckMs = now + REQUEUE_CHECK_MS;
+    journal.requeueUnconfirmed(resendAfter).ifPresent(lowest -> cursor = Math.min(cursor, lowest - 1));
+  }
+
   private boolean sendWindow(long epoch) {
     int free;
     synchronized (inflight) {
@@ -187,6 +207,10 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
         return true;
       }
       synchronized (inflight) {
+        if (inflight.containsKey(e.id())) {
+          cursor = Math.max(cursor, e.id()); // requeued while its first publish is still out
+          continue;
+        }
         inflight.put(e.id(), e.createdMs());
       }
       try {
@@ -212,7 +236,7 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
     if (ids.isEmpty()) {
       return;
     }
-    journal.delete(ids);
+    journal.acknowledge(ids);
     published.addAndGet(ids.size());
     wake();
   }

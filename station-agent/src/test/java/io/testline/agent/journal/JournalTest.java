@@ -4,9 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
+import io.testline.schemas.Counts;
+import io.testline.schemas.Program;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunOutcome;
+import io.testline.schemas.RunStarted;
 import io.testline.schemas.StationDeath;
+import io.testline.schemas.UnitUnderTest;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +61,78 @@ class JournalTest {
       assertThat(journal.stats().depth()).isZero();
       assertThat(journal.stats().oldestUnsentAgeMs(System.currentTimeMillis())).isZero();
     }
+  }
+
+  @Test
+  void a_kept_run_stays_after_the_puback_is_sent_again_when_unconfirmed_and_leaves_at_its_verdict() {
+    Instant[] now = {Instant.parse("2026-12-04T10:00:00Z")};
+    Clock clock = new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", Ids.newId()).clock(clock)
+        .keepRunsUntilConfirmed(true).open()) {
+      RunStarted started = new RunStarted(Ids.newId(), "SN-1", List.of(UnitUnderTest.of("SN-1")), null, null,
+          new Program("fct.py", "1", null), null, null, 1, null, "FCT");
+      journal.append(new StationDeath(true, "station event"), now[0]);
+      journal.append(started, now[0]);
+      journal.append(finished(started), now[0]);
+      List<Long> ids = journal.readAfter(0, 10).stream().map(JournalEntry::id).toList();
+      assertThat(ids).hasSize(3);
+
+      journal.acknowledge(ids);
+      assertThat(journal.stats().depth()).as("nothing left to send").isZero();
+      assertThat(journal.stats().awaitingConfirmation()).as("the run's two events wait for its verdict").isEqualTo(2);
+      assertThat(journal.readAfter(0, 10)).isEmpty();
+
+      now[0] = now[0].plusSeconds(29);
+      assertThat(journal.requeueUnconfirmed(Duration.ofSeconds(30))).as("not overdue yet").isEmpty();
+      now[0] = now[0].plusSeconds(1);
+      assertThat(journal.requeueUnconfirmed(Duration.ofSeconds(30))).hasValue(ids.get(1));
+      assertThat(journal.readAfter(0, 10)).extracting(JournalEntry::id).containsExactly(ids.get(1), ids.get(2));
+
+      journal.acknowledge(ids.subList(1, 3));
+      now[0] = now[0].plusSeconds(59);
+      assertThat(journal.requeueUnconfirmed(Duration.ofSeconds(30))).as("the second wait is twice as long").isEmpty();
+      now[0] = now[0].plusSeconds(1);
+      assertThat(journal.requeueUnconfirmed(Duration.ofSeconds(30))).isPresent();
+
+      assertThat(journal.confirm(started.runId())).isEqualTo(2);
+      assertThat(journal.stats().depth()).isZero();
+      assertThat(journal.stats().awaitingConfirmation()).isZero();
+      assertThat(journal.stats().bytes()).isZero();
+    }
+  }
+
+  @Test
+  void without_keeping_runs_the_puback_removes_a_runs_events() {
+    try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", Ids.newId()).open()) {
+      RunStarted started = new RunStarted(Ids.newId(), "SN-1", List.of(UnitUnderTest.of("SN-1")), null, null,
+          new Program("fct.py", "1", null), null, null, 1, null, "FCT");
+      journal.append(started, Instant.now());
+      journal.acknowledge(journal.readAfter(0, 10).stream().map(JournalEntry::id).toList());
+      assertThat(journal.stats().bytes()).isZero();
+      assertThat(journal.requeueUnconfirmed(Duration.ofMillis(1))).isEmpty();
+    }
+  }
+
+  private static RunFinished finished(RunStarted s) {
+    Instant t = Instant.parse("2026-12-04T10:00:00Z");
+    return new RunFinished(s.runId(), s.serialNumber(), s.units(), null, null, s.program(), null, null, 1, null,
+        s.operation(), t, t, 0, RunOutcome.PASS, 0, null, null, null, null, null,
+        new Counts(0, 0, 0, 0L, 0L, 0L, 0L), null, List.of());
   }
 
   @Test

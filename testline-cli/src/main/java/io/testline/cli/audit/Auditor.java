@@ -73,14 +73,20 @@ public final class Auditor {
       }
     });
 
-    List<Gap> gaps = new ArrayList<>();
-    window.read(sources.topics().seqGaps(), from, to, r -> {
+    // gaps detected in the window, and the records that closed them, up to now (a resend may come after the window)
+    List<Gap> gapRecords = new ArrayList<>();
+    window.read(sources.topics().seqGaps(), from, null, r -> {
       JsonNode g = tree(r.value());
-      if (g != null) {
-        gaps.add(new Gap(g.path("stationId").asText(), g.path("agentSession").asText(), g.path("fromSeq").asLong(),
-            g.path("toSeq").asLong(), g.path("cause").asText()));
+      if (g == null) {
+        return;
+      }
+      String cause = g.path("cause").asText();
+      if (Reconciler.FILLED.equals(cause) || r.timestamp() < to.toEpochMilli()) {
+        gapRecords.add(new Gap(g.path("stationId").asText(), g.path("agentSession").asText(),
+            g.path("fromSeq").asLong(), g.path("toSeq").asLong(), cause));
       }
     });
+    List<Gap> gaps = Reconciler.openGaps(gapRecords);
 
     Map<String, Long> deadLetters = new TreeMap<>();
     List<DeadLetterRef> samples = new ArrayList<>();

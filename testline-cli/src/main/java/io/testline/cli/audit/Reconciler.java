@@ -5,9 +5,11 @@ import io.testline.cli.audit.AuditReport.Gap;
 import io.testline.cli.audit.AuditReport.Run;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** Puts together what Kafka, the result database and the ledger say about each run: pure logic. */
@@ -21,6 +23,33 @@ final class Reconciler {
   record StoredRun(boolean finished, String verdict, String verdictCode, String verdictMessage) {}
 
   private Reconciler() {}
+
+  /** The cause of the detector's record that closes an earlier gap: the station sent the missing events again. */
+  static final String FILLED = "FILLED";
+
+  /**
+   * The gaps still open: a gap record of the window stays open unless a {@code FILLED} record for the same station,
+   * session and seqs followed it (the station kept the run until it was confirmed and sent it again).
+   */
+  static List<Gap> openGaps(List<Gap> records) {
+    Set<String> filled = new HashSet<>();
+    for (Gap g : records) {
+      if (FILLED.equals(g.cause())) {
+        filled.add(key(g));
+      }
+    }
+    List<Gap> open = new ArrayList<>();
+    for (Gap g : records) {
+      if (!FILLED.equals(g.cause()) && !filled.contains(key(g))) {
+        open.add(g);
+      }
+    }
+    return open;
+  }
+
+  private static String key(Gap g) {
+    return g.stationId() + '/' + g.agentSession() + '/' + g.fromSeq() + '-' + g.toSeq();
+  }
 
   static AuditReport reconcile(Instant from, Instant to, Instant auditedAt, Collection<SeenRun> seen,
       Map<UUID, StoredRun> stored, Map<UUID, String> ledgerStates, List<Gap> gaps, Map<String, Long> deadLetters,

@@ -50,6 +50,9 @@ final class DemoStation {
           reconnect:
             initialDelay: 100ms
             maxDelay: 2s
+        journal:
+          keepUntil: verdict   # a run leaves the journal only once the shopfloor's verdict came back
+          resendAfter: 30s
         run:
           timeout: 4s          # the hanging unit is killed after this
           killGrace: 1s

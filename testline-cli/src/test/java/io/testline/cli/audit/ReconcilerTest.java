@@ -74,4 +74,14 @@ class ReconcilerTest {
     assertThat(withDeadLetter.complete()).isFalse();
     assertThat(withDeadLetter.deadLetterCount()).isEqualTo(2);
   }
+
+  @Test
+  void a_gap_closed_by_a_later_filled_record_is_not_open_and_other_gaps_stay() {
+    Gap resent = new Gap("FCT-01", "s1", 1, 8, "SESSION_ENDED");
+    Gap lost = new Gap("FCT-01", "s2", 3, 3, "TIMEOUT");
+    Gap partlyResent = new Gap("FCT-02", "s3", 1, 4, "TIMEOUT");
+    List<Gap> open = Reconciler.openGaps(List.of(resent, lost, partlyResent,
+        new Gap("FCT-01", "s1", 1, 8, Reconciler.FILLED), new Gap("FCT-02", "s3", 1, 2, Reconciler.FILLED)));
+    assertThat(open).containsExactly(lost, partlyResent);
+  }
 }
