@@ -94,7 +94,6 @@ public final class GapTracker {
         // may still be filled.
         boolean waitOver = !seqs.awaitsFill() || seqs.lastSeen().isBefore(now.minus(UNFILLED_RETENTION));
         if (superseded && !seqs.hasHole() && seqs.lastSeen().isBefore(deadline) && waitOver) {
-          seqs.forgetUnfilled();
           forgotten.put(session.getKey(), seqs.next());
           it.remove();
         }

@@ -2,7 +2,6 @@ package io.testline.bridge.gaps;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -124,12 +123,4 @@ final class SessionSeqs {
     return next;
   }
 
-  /** Gives up waiting for fills (the session is forgotten). */
-  void forgetUnfilled() {
-    for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
-      it.next();
-      it.remove();
-    }
-    unfilled.clear();
-  }
 }
