@@ -348,21 +348,11 @@ public final class Journal implements AutoCloseable {
     if (!keepRunsUntilConfirmed) {
       return OptionalLong.empty();
     }
-    long now = clock.millis();
+    List<String> due = overdueRuns(resendAfter, clock.millis());
+    if (due.isEmpty()) {
+      return OptionalLong.empty(); // the usual case: a read, no write transaction and no fsync
+    }
     return await(submit(connection -> {
-      List<String> due = new ArrayList<>();
-      try (PreparedStatement ps = connection.prepareStatement(
-          "SELECT run_id FROM events WHERE type = ? AND run_id IS NOT NULL AND acked_ms IS NOT NULL"
-              + " AND acked_ms + ? * (1 << min(resends, 6)) <= ?")) {
-        ps.setString(1, MessageType.RUN_FINISHED.typeName());
-        ps.setLong(2, resendAfter.toMillis());
-        ps.setLong(3, now);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            due.add(rs.getString(1));
-          }
-        }
-      }
       long lowest = Long.MAX_VALUE;
       try (PreparedStatement first = connection.prepareStatement("SELECT min(id) FROM events WHERE run_id = ?");
            PreparedStatement requeue = connection.prepareStatement(
@@ -370,9 +360,12 @@ public final class Journal implements AutoCloseable {
         for (String runId : due) {
           first.setString(1, runId);
           try (ResultSet rs = first.executeQuery()) {
-            if (rs.next()) {
-              lowest = Math.min(lowest, rs.getLong(1));
+            rs.next(); // an aggregate: always one row
+            long id = rs.getLong(1);
+            if (rs.wasNull()) {
+              continue; // confirmed since it was found overdue
             }
+            lowest = Math.min(lowest, id);
           }
           requeue.setString(1, runId);
           requeue.executeUpdate();
@@ -380,8 +373,30 @@ public final class Journal implements AutoCloseable {
               resendAfter);
         }
       }
-      return due.isEmpty() ? OptionalLong.empty() : OptionalLong.of(lowest);
+      return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }));
+  }
+
+  /** Runs whose run.finished the broker acknowledged longer ago than their resend wait, read beside the writer. */
+  private List<String> overdueRuns(Duration resendAfter, long now) {
+    synchronized (readConnection) {
+      try (PreparedStatement ps = readConnection.prepareStatement(
+          "SELECT run_id FROM events WHERE type = ? AND run_id IS NOT NULL AND acked_ms IS NOT NULL"
+              + " AND acked_ms + ? * (1 << min(resends, 6)) <= ?")) {
+        ps.setString(1, MessageType.RUN_FINISHED.typeName());
+        ps.setLong(2, resendAfter.toMillis());
+        ps.setLong(3, now);
+        List<String> due = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            due.add(rs.getString(1));
+          }
+        }
+        return due;
+      } catch (SQLException e) {
+        throw new JournalException("cannot read journal " + file + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Up to {@code limit} events with an id above {@code afterId}, in publish order. */
