@@ -45,6 +45,10 @@ public final class EventJson {
     return write(deadLetter);
   }
 
+  public static byte[] toBytes(SeqGap gap) {
+    return write(gap);
+  }
+
   public static JsonNode toTree(Object message) {
     return MAPPER.valueToTree(message);
   }
@@ -87,6 +91,15 @@ public final class EventJson {
       return MAPPER.readValue(json, DeadLetter.class);
     } catch (IOException e) {
       throw new IllegalArgumentException("not a testline dead letter: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a sequence gap record (the seq-gaps topic's value, the bridge's resend request). */
+  public static SeqGap parseSeqGap(byte[] json) {
+    try {
+      return MAPPER.readValue(json, SeqGap.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a testline sequence gap: " + e.getMessage(), e);
     }
   }
 

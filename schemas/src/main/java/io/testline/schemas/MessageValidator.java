@@ -27,6 +27,7 @@ public final class MessageValidator {
   private final int maxMessageBytes;
   private final Map<MessageType, Schema> schemas = new EnumMap<>(MessageType.class);
   private final Schema deadLetterSchema;
+  private final Schema seqGapSchema;
 
   public MessageValidator() {
     this(Schemas.MAX_MESSAGE_BYTES);
@@ -44,6 +45,7 @@ public final class MessageValidator {
       schemas.put(type, load(registry, type.schemaResource()));
     }
     deadLetterSchema = load(registry, DeadLetter.SCHEMA_RESOURCE);
+    seqGapSchema = load(registry, SeqGap.SCHEMA_RESOURCE);
   }
 
   public int maxMessageBytes() {
@@ -105,6 +107,11 @@ public final class MessageValidator {
   /** Schema violations of a dead-letter document; empty when it is valid. */
   public List<String> checkDeadLetter(JsonNode document) {
     return deadLetterSchema.validate(document).stream().map(Error::toString).collect(Collectors.toList());
+  }
+
+  /** Violations of a sequence gap record against its schema; empty when it is valid. */
+  public List<String> checkSeqGap(JsonNode document) {
+    return seqGapSchema.validate(document).stream().map(Error::toString).collect(Collectors.toList());
   }
 
   private static Schema load(SchemaRegistry registry, String resource) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  *       testline/v1/&lt;stationId&gt;/events     run.started, run.step, run.finished
  *       testline/v1/&lt;stationId&gt;/logs       run.log
  *       testline/v1/&lt;stationId&gt;/verdict    shopfloor.verdict  downlink to the station
+ *       testline/v1/&lt;stationId&gt;/resend     seq gap record     downlink: the bridge asks for missing seqs again
  *
  * Kafka testline.events         run.*, except run.log  key: serial number (all runs of a unit in order)
  *       testline.logs           run.log                key: runId
@@ -54,7 +55,12 @@ public final class Topics {
 
   /** The kinds of the MQTT tree's last level. */
   public enum Kind {
-    BIRTH, DEATH, HEARTBEAT, EVENTS, LOGS, VERDICT;
+    BIRTH, DEATH, HEARTBEAT, EVENTS, LOGS, VERDICT, RESEND;
+
+    /** True for the kinds the bridge sends down to a station (not forwarded to Kafka). */
+    public boolean downlink() {
+      return this == VERDICT || this == RESEND;
+    }
 
     public String level() {
       return name().toLowerCase(Locale.ROOT);

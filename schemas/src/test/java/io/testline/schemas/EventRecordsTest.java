@@ -82,4 +82,17 @@ class EventRecordsTest {
     assertThat(text.payloadText()).isEqualTo("{}");
     assertThat(text.payloadBase64()).isNull();
   }
+
+  @Test
+  void seq_gap_satisfies_its_schema_and_reads_back_also_without_the_schema_field() {
+    SeqGap gap = new SeqGap("ST-1", Ids.newId(), 3, 5, Instant.parse("2026-12-04T06:00:00Z"), SeqGap.TIMEOUT);
+
+    assertThat(VALIDATOR.checkSeqGap(EventJson.toTree(gap))).isEmpty();
+    assertThat(EventJson.parseSeqGap(EventJson.toBytes(gap))).isEqualTo(gap);
+    String older = "{\"stationId\":\"ST-1\",\"agentSession\":\"" + gap.agentSession()
+        + "\",\"fromSeq\":3,\"toSeq\":5,\"detectedAt\":\"2026-12-04T06:00:00Z\",\"cause\":\"TIMEOUT\"}";
+    assertThat(EventJson.parseSeqGap(older.getBytes(StandardCharsets.UTF_8))).isEqualTo(gap);
+    assertThat(VALIDATOR.checkSeqGap(EventJson.toTree(new SeqGap("ST-1", gap.agentSession(), 3, 5,
+        gap.detectedAt(), "LOST")))).isNotEmpty();
+  }
 }

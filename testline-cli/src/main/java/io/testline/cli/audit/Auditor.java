@@ -10,6 +10,7 @@ import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import io.testline.schemas.TopicNames;
 import io.testline.schemas.Topics;
+import io.testline.schemas.SeqGap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -81,7 +82,7 @@ public final class Auditor {
         return;
       }
       String cause = g.path("cause").asText();
-      if (Reconciler.FILLED.equals(cause) || r.timestamp() < to.toEpochMilli()) {
+      if (SeqGap.FILLED.equals(cause) || r.timestamp() < to.toEpochMilli()) {
         gapRecords.add(new Gap(g.path("stationId").asText(), g.path("agentSession").asText(),
             g.path("fromSeq").asLong(), g.path("toSeq").asLong(), cause));
       }

@@ -3,6 +3,7 @@ package io.testline.cli.audit;
 import io.testline.cli.audit.AuditReport.DeadLetterRef;
 import io.testline.cli.audit.AuditReport.Gap;
 import io.testline.cli.audit.AuditReport.Run;
+import io.testline.schemas.SeqGap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,9 +25,6 @@ final class Reconciler {
 
   private Reconciler() {}
 
-  /** The cause of the detector's record that closes an earlier gap: the station sent the missing events again. */
-  static final String FILLED = "FILLED";
-
   /**
    * The gaps still open: a gap record of the window stays open unless a {@code FILLED} record for the same station,
    * session and seqs followed it (the station kept the run until it was confirmed and sent it again).
@@ -34,13 +32,13 @@ final class Reconciler {
   static List<Gap> openGaps(List<Gap> records) {
     Set<String> filled = new HashSet<>();
     for (Gap g : records) {
-      if (FILLED.equals(g.cause())) {
+      if (SeqGap.FILLED.equals(g.cause())) {
         filled.add(key(g));
       }
     }
     List<Gap> open = new ArrayList<>();
     for (Gap g : records) {
-      if (!FILLED.equals(g.cause()) && !filled.contains(key(g))) {
+      if (!SeqGap.FILLED.equals(g.cause()) && !filled.contains(key(g))) {
         open.add(g);
       }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.testline.cli.audit.AuditReport.Gap;
 import io.testline.cli.audit.Reconciler.SeenRun;
 import io.testline.cli.audit.Reconciler.StoredRun;
+import io.testline.schemas.SeqGap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ class ReconcilerTest {
     Gap lost = new Gap("FCT-01", "s2", 3, 3, "TIMEOUT");
     Gap partlyResent = new Gap("FCT-02", "s3", 1, 4, "TIMEOUT");
     List<Gap> open = Reconciler.openGaps(List.of(resent, lost, partlyResent,
-        new Gap("FCT-01", "s1", 1, 8, Reconciler.FILLED), new Gap("FCT-02", "s3", 1, 2, Reconciler.FILLED)));
+        new Gap("FCT-01", "s1", 1, 8, SeqGap.FILLED), new Gap("FCT-02", "s3", 1, 2, SeqGap.FILLED)));
     assertThat(open).containsExactly(lost, partlyResent);
   }
 }
