@@ -73,7 +73,7 @@ public final class Bridge implements AutoCloseable {
         : null;
     gaps = config.gaps().enabled()
         ? new GapDetector(new KafkaConsumer<>(KafkaClientProps.consumer(config, "gaps", config.gaps().groupId())),
-            topics.sequenced(), producer, topics.seqGaps(), config.gaps().grace(), Clock.systemUTC(), registry)
+            topics.sequenced(), producer, topics.seqGaps(), mqtt, config.gaps().grace(), Clock.systemUTC(), registry)
         : null;
     health = new Health(mqtt::isConnected, metrics, config.http().stuckAfter());
   }

@@ -15,7 +15,7 @@ public sealed interface Route {
     }
   }
 
-  /** A message on a station's {@code verdict} topic: the bridge's own downlink, seen through the uplink filter. */
+  /** A message on a station's {@code verdict} or {@code resend} topic: the bridge's own downlink, seen through the uplink filter. */
   record Downlink() implements Route {}
 
   /** A refused message with the reason and what exactly was wrong. */

@@ -27,7 +27,7 @@ public final class Router {
           "topic \"" + abbreviate(mqttTopic) + "\" is not testline/v1/<stationId>/<kind>");
     }
     Topics.MqttTopic topic = parsed.get();
-    if (topic.kind() == Topics.Kind.VERDICT) {
+    if (topic.kind().downlink()) {
       return new Route.Downlink();
     }
     Validation validation = validator.validate(payload, topic.stationId());

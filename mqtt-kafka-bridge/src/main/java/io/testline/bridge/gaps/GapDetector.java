@@ -1,22 +1,34 @@
 package io.testline.bridge.gaps;
 
+import io.testline.schemas.SeqGap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.testline.bridge.mqtt.MqttPublisher;
+import io.testline.retry.RetryPolicy;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
+import io.testline.schemas.SeqGap;
+import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +38,26 @@ import org.slf4j.LoggerFactory;
  * group, and writes each gap as a JSON record to the seq-gaps topic. It reads Kafka rather than MQTT because with a
  * shared subscription no single bridge instance sees all of a station's traffic; Kafka has all of it.
  *
+ * <p>A gap record is written until Kafka acknowledges it: while any is unwritten (Kafka is down) the detector goes
+ * on reading but commits no offsets, and tries again with a backoff. Once a gap is on Kafka it is also sent down to
+ * its station, on {@code testline/v1/<stationId>/resend} at QoS 1: an agent that still journals those seqs sends
+ * them again, and the detector reports the gap {@code FILLED}. That request is best effort; the record is the audit
+ * trail.
+ *
  * <p>The tracker's state lives in memory. After a restart the detector resumes from its committed offsets, so a
  * session that was running across the restart starts from the first seq read; its earlier seqs may be reported
- * as one gap from 0. Gap records are advisory (metric plus record), so this is a documented limitation.
+ * as one gap from 0. SeqGap records are advisory (metric plus record), so this is a documented limitation.
  */
 public final class GapDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
   private static final Duration POLL = Duration.ofMillis(250);
+  private static final RetryPolicy RETRY = RetryPolicy.forever(Duration.ofMillis(500), Duration.ofSeconds(10));
 
   private final Consumer<byte[], byte[]> consumer;
   private final List<String> topics;
   private final Producer<byte[], byte[]> producer;
   private final String gapTopic;
+  private final MqttPublisher downlink;
   private final GapTracker tracker;
   private final Clock clock;
   private final Counter gaps;
@@ -45,17 +65,29 @@ public final class GapDetector implements AutoCloseable {
   private final Counter filled;
   private final Counter duplicates;
   private final Counter unreadable;
+  private final Counter writeRetries;
+  private final Counter resendRequests;
+  private final Counter resendRequestsFailed;
+  /** Gaps found but not yet acknowledged by Kafka, oldest first; owned by the detector thread. */
+  private final List<Unwritten> unwritten = new ArrayList<>();
+  private int writeFailures;
+  private Instant nextWriteAttempt = Instant.MIN;
+  private boolean uncommitted;
   private final Thread thread;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Takes ownership of {@code consumer}; {@code producer} stays its owner's. */
+  /**
+   * Takes ownership of {@code consumer}; {@code producer} and {@code downlink} (for resend requests) stay their
+   * owners'.
+   */
   public GapDetector(Consumer<byte[], byte[]> consumer, List<String> topics, Producer<byte[], byte[]> producer,
-      String gapTopic, Duration grace, Clock clock, MeterRegistry registry) {
+      String gapTopic, MqttPublisher downlink, Duration grace, Clock clock, MeterRegistry registry) {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.producer = producer;
     this.gapTopic = gapTopic;
+    this.downlink = downlink;
     this.tracker = new GapTracker(grace);
     this.clock = clock;
     this.gaps = Counter.builder("testline.bridge.seq.gaps").description("sequence gaps detected")
@@ -68,6 +100,12 @@ public final class GapDetector implements AutoCloseable {
         .description("events seen in Kafka more than once (redeliveries)").register(registry);
     this.unreadable = Counter.builder("testline.bridge.seq.unreadable")
         .description("records without a readable stationId, agentSession and seq").register(registry);
+    this.writeRetries = Counter.builder("testline.bridge.seq.gaps.write.retries")
+        .description("attempts to write gap records that Kafka did not acknowledge").register(registry);
+    this.resendRequests = Counter.builder("testline.bridge.seq.resend.requests")
+        .description("gaps sent down to their station as a resend request").register(registry);
+    this.resendRequestsFailed = Counter.builder("testline.bridge.seq.resend.requests.failed")
+        .description("resend requests the MQTT broker did not acknowledge").register(registry);
     this.thread = new Thread(this::run, "bridge-gaps");
     this.thread.setDaemon(true);
   }
@@ -86,10 +124,15 @@ public final class GapDetector implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
           see(record);
         }
-        for (Gap gap : tracker.due(clock.instant())) {
-          publish(gap);
+        uncommitted |= !records.isEmpty();
+        Instant now = clock.instant();
+        tracker.due(now).forEach(gap -> unwritten.add(new Unwritten(gap)));
+        if (!unwritten.isEmpty()) {
+          writeUnwritten(now);
         }
-        if (!records.isEmpty()) {
+        // the offsets of what was read go to Kafka only once the gaps found in it are there too
+        if (uncommitted && unwritten.isEmpty()) {
+          uncommitted = false;
           consumer.commitAsync((offsets, failure) -> {
             if (failure != null) {
               log.warn("gap detector offset commit failed; it is retried with the next poll: {}",
@@ -140,30 +183,95 @@ public final class GapDetector implements AutoCloseable {
     }
   }
 
-  private void publish(Gap gap) {
+  /**
+   * Moves every unwritten gap record on: one Kafka acknowledged is done; one whose write failed (no metadata while
+   * Kafka is down) is sent again after a backoff; one still waiting for its acknowledgement waits (the producer
+   * retries it without end, so sending it again would only make a duplicate). Never blocks the poll loop.
+   */
+  private void writeUnwritten(Instant now) {
+    boolean failed = false;
+    Throwable firstFailure = null;
+    for (Iterator<Unwritten> it = unwritten.iterator(); it.hasNext(); ) {
+      Unwritten u = it.next();
+      if (u.send != null && u.send.isDone()) {
+        try {
+          u.send.get();
+          it.remove();
+          written(u.gap);
+          continue;
+        } catch (ExecutionException e) {
+          u.send = null;
+          failed = true;
+          firstFailure = firstFailure == null ? e.getCause() : firstFailure;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (u.send == null && !now.isBefore(nextWriteAttempt)) {
+        try {
+          u.send = producer.send(new ProducerRecord<>(gapTopic, u.gap.stationId().getBytes(StandardCharsets.UTF_8),
+              EventJson.toBytes(u.gap)));
+        } catch (RuntimeException e) {
+          failed = true;
+          firstFailure = firstFailure == null ? e : firstFailure;
+        }
+      }
+    }
+    if (!failed) {
+      if (unwritten.isEmpty()) {
+        writeFailures = 0;
+      }
+      return;
+    }
+    writeFailures++;
+    writeRetries.increment();
+    Duration delay = RETRY.delayAfter(writeFailures, ThreadLocalRandom.current());
+    nextWriteAttempt = now.plus(delay);
+    log.warn("{} gap record(s) not yet on Kafka ({}); offsets stay uncommitted, writing again in {}",
+        unwritten.size(), String.valueOf(firstFailure), delay);
+  }
+
+  /** A gap record on its way to Kafka. */
+  private static final class Unwritten {
+    final SeqGap gap;
+    Future<RecordMetadata> send;
+
+    Unwritten(SeqGap gap) {
+      this.gap = gap;
+    }
+  }
+
+  /** A gap record is on Kafka: counted, logged and, for an open gap, sent down to its station. */
+  private void written(SeqGap gap) {
     if (gap.filled()) {
       filled.increment();
       log.info("sequence gap filled: station {} session {} sent seq {} to {} again", gap.stationId(),
           gap.agentSession(), gap.fromSeq(), gap.toSeq());
-    } else {
-      gaps.increment();
-      missing.increment(gap.size());
-      log.warn("sequence gap: station {} session {} is missing seq {} to {} ({})", gap.stationId(),
-          gap.agentSession(), gap.fromSeq(), gap.toSeq(), gap.cause());
-    }
-    byte[] value;
-    try {
-      value = EventJson.mapper().writeValueAsBytes(gap);
-    } catch (IOException e) {
-      log.error("cannot write gap record {}", gap, e);
       return;
     }
-    producer.send(new ProducerRecord<>(gapTopic, gap.stationId().getBytes(StandardCharsets.UTF_8), value),
-        (metadata, failure) -> {
-          if (failure != null) {
-            log.error("gap record for station {} was not written to {}", gap.stationId(), gapTopic, failure);
-          }
-        });
+    gaps.increment();
+    missing.increment(gap.size());
+    log.warn("sequence gap: station {} session {} is missing seq {} to {} ({}); asking the station to resend",
+        gap.stationId(), gap.agentSession(), gap.fromSeq(), gap.toSeq(), gap.cause());
+    if (downlink == null) {
+      return;
+    }
+    try {
+      downlink.publish(Topics.mqttTopic(gap.stationId(), Topics.Kind.RESEND), EventJson.toBytes(gap))
+          .whenComplete((ok, failure) -> {
+            if (failure == null) {
+              resendRequests.increment();
+            } else {
+              resendRequestsFailed.increment();
+              log.warn("resend request to station {} for seq {} to {} failed: {}", gap.stationId(), gap.fromSeq(),
+                  gap.toSeq(), failure.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      resendRequestsFailed.increment();
+      log.warn("cannot send the resend request to station {}: {}", gap.stationId(), e.toString());
+    }
   }
 
   /** Stops the loop, waits for it and closes the consumer. Idempotent. */

@@ -1,5 +1,6 @@
 package io.testline.bridge.gaps;
 
+import io.testline.schemas.SeqGap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.UUID;
  *
  * <p>A gap is not always final: a station that keeps its runs until the pipeline confirms them sends an unconfirmed
  * run again, with its original seqs. When every seq of a reported gap has arrived, {@link #due} reports the gap
- * again with cause {@link Gap#FILLED}. A session is remembered while a gap of it may still be filled (at most
+ * again with cause {@link SeqGap#FILLED}. A session is remembered while a gap of it may still be filled (at most
  * {@link #UNFILLED_RETENTION}); a forgotten session's next seq is kept (the last {@link #FORGOTTEN_LIMIT}) so a late
  * resend of it counts as a duplicate, not as a new session with a hole at its start.
  */
@@ -72,9 +73,9 @@ public final class GapTracker {
   }
 
   /** The gaps due at {@code now}; each is reported once. Also forgets finished, superseded sessions. */
-  public List<Gap> due(Instant now) {
+  public List<SeqGap> due(Instant now) {
     Instant deadline = now.minus(grace);
-    List<Gap> gaps = new ArrayList<>();
+    List<SeqGap> gaps = new ArrayList<>();
     for (Map.Entry<String, Map<UUID, SessionSeqs>> station : stations.entrySet()) {
       UUID newest = newestSession.get(station.getKey());
       boolean newestSettled = newestSessionSince.get(station.getKey()).isBefore(deadline);
@@ -83,12 +84,12 @@ public final class GapTracker {
         SessionSeqs seqs = session.getValue();
         boolean superseded = !session.getKey().equals(newest) && newestSettled;
         for (long[] range : seqs.takeFilled()) {
-          gaps.add(new Gap(station.getKey(), session.getKey(), range[0], range[1], now, Gap.FILLED));
+          gaps.add(new SeqGap(station.getKey(), session.getKey(), range[0], range[1], now, SeqGap.FILLED));
         }
         while (seqs.hasHole() && (seqs.holeOlderThan(deadline) || superseded)) {
           long[] range = seqs.closeLowestHole(now);
-          gaps.add(new Gap(station.getKey(), session.getKey(), range[0], range[1], now,
-              superseded ? Gap.SESSION_ENDED : Gap.TIMEOUT));
+          gaps.add(new SeqGap(station.getKey(), session.getKey(), range[0], range[1], now,
+              superseded ? SeqGap.SESSION_ENDED : SeqGap.TIMEOUT));
         }
         // A superseded session with no hole that has been quiet for the grace period is done, unless a gap of it
         // may still be filled.

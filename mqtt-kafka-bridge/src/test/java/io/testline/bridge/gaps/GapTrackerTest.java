@@ -1,5 +1,6 @@
 package io.testline.bridge.gaps;
 
+import io.testline.schemas.SeqGap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.testline.schemas.Ids;
@@ -28,11 +29,11 @@ class GapTrackerTest {
     tracker.see("ST-1", session, 0, t0);
     tracker.see("ST-1", session, 3, t0);
     assertThat(tracker.due(t0.plusSeconds(10))).isEmpty();
-    List<Gap> gaps = tracker.due(t0.plus(GRACE).plusSeconds(1));
+    List<SeqGap> gaps = tracker.due(t0.plus(GRACE).plusSeconds(1));
     assertThat(gaps).singleElement().satisfies(gap -> {
       assertThat(gap.fromSeq()).isEqualTo(1);
       assertThat(gap.toSeq()).isEqualTo(2);
-      assertThat(gap.cause()).isEqualTo(Gap.TIMEOUT);
+      assertThat(gap.cause()).isEqualTo(SeqGap.TIMEOUT);
     });
     assertThat(tracker.due(t0.plus(GRACE).plusSeconds(100))).isEmpty();
   }
@@ -61,10 +62,10 @@ class GapTrackerTest {
       tracker.see("ST-1", session, seq, t0);
     }
     Instant later = t0.plus(GRACE).plusSeconds(1);
-    List<Gap> first = tracker.due(later);
-    assertThat(first).extracting(Gap::fromSeq, Gap::toSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L));
-    List<Gap> second = tracker.due(later.plus(GRACE).plusSeconds(1));
-    assertThat(second).extracting(Gap::fromSeq, Gap::toSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 4L));
+    List<SeqGap> first = tracker.due(later);
+    assertThat(first).extracting(SeqGap::fromSeq, SeqGap::toSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L));
+    List<SeqGap> second = tracker.due(later.plus(GRACE).plusSeconds(1));
+    assertThat(second).extracting(SeqGap::fromSeq, SeqGap::toSeq).containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 4L));
   }
 
   @Test
@@ -73,7 +74,7 @@ class GapTrackerTest {
     tracker.see("ST-1", session, 2, t0);
     UUID newer = Ids.newId();
     tracker.see("ST-1", newer, 0, t0.plusSeconds(1));
-    List<Gap> gaps = tracker.due(t0.plus(GRACE).plusSeconds(2));
+    List<SeqGap> gaps = tracker.due(t0.plus(GRACE).plusSeconds(2));
     assertThat(gaps).singleElement().satisfies(gap -> {
       assertThat(gap.agentSession()).isEqualTo(session);
       assertThat(gap.fromSeq()).isEqualTo(1);
@@ -97,7 +98,7 @@ class GapTrackerTest {
     tracker.see("ST-1", session, 0, t0);
     tracker.see("ST-1", session, 4, t0);
     assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).singleElement()
-        .satisfies(gap -> assertThat(gap.cause()).isEqualTo(Gap.TIMEOUT));
+        .satisfies(gap -> assertThat(gap.cause()).isEqualTo(SeqGap.TIMEOUT));
     Instant later = t0.plusSeconds(120);
     assertThat(tracker.see("ST-1", session, 1, later)).as("a resent seq is news").isTrue();
     assertThat(tracker.see("ST-1", session, 2, later)).isTrue();
@@ -105,7 +106,7 @@ class GapTrackerTest {
     assertThat(tracker.see("ST-1", session, 2, later)).as("twice is a duplicate").isFalse();
     tracker.see("ST-1", session, 3, later);
     assertThat(tracker.due(later)).singleElement().satisfies(gap -> {
-      assertThat(gap.cause()).isEqualTo(Gap.FILLED);
+      assertThat(gap.cause()).isEqualTo(SeqGap.FILLED);
       assertThat(gap.fromSeq()).isEqualTo(1);
       assertThat(gap.toSeq()).isEqualTo(3);
     });
