@@ -13,13 +13,17 @@ import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunStarted;
+import io.testline.schemas.SeqGap;
 import io.testline.schemas.ShopfloorVerdict;
+import io.testline.schemas.StationHeartbeat;
 import io.testline.schemas.Topics;
 import io.testline.schemas.Verdict;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +78,58 @@ class VerdictIT {
     assertThat(starts.stream().map(Event::eventId).distinct()).as("with its original eventId").hasSize(1);
     try (Journal journal = Journal.builder(station.config().journal().path(), station.stationId, Ids.newId())
         .open()) {
-      assertThat(journal.stats().bytes()).as("the verdict confirmed the run: nothing of it is kept").isZero();
+      assertThat(journal.stats().awaitingConfirmation()).as("the verdict confirmed the run: nothing of it is kept")
+          .isZero();
+      assertThat(journal.stats().depth()).isZero();
     }
+  }
+
+  @Test
+  void a_resend_request_from_the_bridge_sends_the_missing_station_event_again(MqttBroker broker, @TempDir Path tmp)
+      throws Exception {
+    TestStation station = new TestStation(tmp, broker, """
+        journal:
+          keepUntil: verdict
+        """);
+    List<Event<?>> copies = new CopyOnWriteArrayList<>();
+    AtomicReference<RunFinished> finished = new AtomicReference<>();
+    TestStation.Result result;
+    try (EventCollector shopfloor = new EventCollector(broker, station.stationId)) {
+      shopfloor.onMessage((collector, received) -> {
+        Event<?> event = received.event();
+        if (event.data() instanceof RunFinished f) {
+          finished.compareAndSet(null, f);
+        } else if (event.data() instanceof StationHeartbeat && finished.get() != null) {
+          if (copies.isEmpty()) {
+            // play the bridge's gap detector: this heartbeat (say) never reached Kafka
+            copies.add(event);
+            SeqGap gap = new SeqGap(station.stationId, event.agentSession(), event.seq(), event.seq(),
+                Instant.now(), SeqGap.TIMEOUT);
+            send(collector, Topics.mqttTopic(station.stationId, Topics.Kind.RESEND), EventJson.toBytes(gap));
+          } else if (event.eventId().equals(copies.get(0).eventId()) && copies.size() == 1) {
+            copies.add(event); // sent again: now the run may have its verdict
+            answer(collector, station.stationId, finished.get(), Verdict.ACCEPTED, null);
+          }
+        }
+      });
+      result = station.run("SN-GAP", "--wait-verdict", "--", "sh", "-c", "echo tested");
+    }
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.PASS);
+    assertThat(copies).as("the heartbeat came again, the same event with its seq").hasSize(2);
+    assertThat(copies.get(1).seq()).isEqualTo(copies.get(0).seq());
+    assertThat(copies.get(1).occurredAt()).isEqualTo(copies.get(0).occurredAt());
+  }
+
+  private static void send(EventCollector collector, String topic, byte[] bytes) {
+    // publishing from the callback thread would deadlock Paho: hand it over
+    new Thread(() -> {
+      try {
+        collector.publish(topic, bytes);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).start();
   }
 
   private static void answer(EventCollector collector, String stationId, RunFinished f, Verdict verdict,

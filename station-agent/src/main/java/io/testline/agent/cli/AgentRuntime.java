@@ -8,6 +8,7 @@ import io.testline.agent.AgentVersion;
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.FreeSpaceProbe;
 import io.testline.agent.journal.Journal;
+import io.testline.agent.publish.Downlink;
 import io.testline.agent.publish.Forwarder;
 import io.testline.agent.publish.MqttLink;
 import io.testline.agent.publish.PublisherLock;
@@ -16,13 +17,13 @@ import io.testline.agent.publish.VerdictWaiter;
 import io.testline.agent.run.RunRecovery;
 import io.testline.schemas.Ids;
 import io.testline.schemas.RunFinished;
-import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +85,13 @@ public final class AgentRuntime implements AutoCloseable {
       // a verdict is the pipeline's confirmation: the run leaves the journal (with journal.keepUntil: verdict)
       VerdictWaiter verdicts = new VerdictWaiter(journal::confirm);
       StationPresence presence = new StationPresence(config, journal, AgentVersion.get(), clock);
-      MqttLink link = new MqttLink(config.mqtt(), presence::will,
-          List.of(Topics.mqttTopic(config.stationId(), Topics.Kind.VERDICT)), verdicts::accept, metrics);
+      // the bridge's resend requests (a sequence gap) go to the forwarder, which is built on the link
+      AtomicReference<Forwarder> resender = new AtomicReference<>();
+      Downlink downlink = new Downlink(config.stationId(), verdicts, gap -> resender.get().resend(gap));
+      MqttLink link = new MqttLink(config.mqtt(), presence::will, downlink.topics(), downlink::accept, metrics);
       Forwarder forwarder = new Forwarder(journal, link, config.mqtt().maxInflight(),
-          config.journal().resendAfter(), clock, metrics);
+          config.journal().resendAfter(), config.journal().keepSentFor(), clock, metrics);
+      resender.set(forwarder);
       link.addListener(presence);
       forwarder.start();
       presence.start();

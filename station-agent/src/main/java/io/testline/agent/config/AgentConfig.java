@@ -51,6 +51,7 @@ public record AgentConfig(
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_FLUSH_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_RESEND_AFTER = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_KEEP_SENT_FOR = Duration.ofMinutes(10);
   public static final Duration DEFAULT_VERDICT_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_LOG_FLUSH_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
@@ -85,9 +86,12 @@ public record AgentConfig(
    *                     verdict (end to end: a broker that acknowledges and then drops a message loses nothing)
    * @param resendAfter  with {@code keepUntil: verdict}, how long after the PUBACK of its run.finished a run without
    *                     a verdict is sent again (doubling with each resend)
+   * @param keepSentFor  with {@code keepUntil: verdict}, how long a sent station event (birth, heartbeat, goodbye)
+   *                     stays in the journal, so that the bridge's resend request after a sequence gap finds it;
+   *                     longer than the bridge's {@code gaps.grace}
    */
   public record Journal(Path path, long maxBytes, int alarmPercent, long minFreeDisk, KeepUntil keepUntil,
-      Duration resendAfter) {}
+      Duration resendAfter, Duration keepSentFor) {}
 
   /** When a run's events leave the journal ({@code journal.keepUntil}). */
   public enum KeepUntil {
@@ -150,7 +154,8 @@ public record AgentConfig(
         source.integer("journal.alarmPercent", DEFAULT_ALARM_PERCENT, 1, 100),
         source.bytes("journal.minFreeDisk", DEFAULT_MIN_FREE_DISK, 0, Long.MAX_VALUE),
         source.enumValue("journal.keepUntil", KeepUntil.class, KeepUntil.PUBACK),
-        source.duration("journal.resendAfter", DEFAULT_RESEND_AFTER, Duration.ofSeconds(1), Duration.ofDays(1)));
+        source.duration("journal.resendAfter", DEFAULT_RESEND_AFTER, Duration.ofSeconds(1), Duration.ofDays(1)),
+        source.duration("journal.keepSentFor", DEFAULT_KEEP_SENT_FOR, Duration.ofSeconds(1), Duration.ofDays(7)));
 
     Run run = new Run(
         source.duration("run.timeout", DEFAULT_RUN_TIMEOUT, Duration.ofMillis(100), Duration.ofDays(7)),

@@ -54,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code keepRunsUntilConfirmed}, a PUBACK only marks a run's events sent: they stay until the pipeline
  * confirms the run ({@link #confirm}, on its shopfloor verdict), and {@link #requeueUnconfirmed} sends a run again
  * when no confirmation came in time. A broker can acknowledge a message and still drop it (one that lost the
- * bridge's shared subscription in a restart does); only the end of the pipeline can say it arrived.
+ * bridge's shared subscription in a restart does); only the end of the pipeline can say it arrived. Station events
+ * (birth, heartbeat, goodbye), which have no verdict, and the events of a confirmed run then stay for a while
+ * ({@link #pruneSent}), so that when the bridge finds a sequence gap and asks for those seqs ({@link #requeueSeqs})
+ * they can be sent again.
  */
 public final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -269,8 +272,8 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * The broker acknowledged these events: they leave the journal, except, when runs are kept until confirmed, the
-   * events of a run, which are marked sent and wait for {@link #confirm}.
+   * The broker acknowledged these events: they leave the journal, except when runs are kept until confirmed: then
+   * every event is marked sent; a run's events wait for {@link #confirm}, station events for {@link #pruneSent}.
    */
   public void acknowledge(Collection<Long> ids) {
     if (!keepRunsUntilConfirmed) {
@@ -283,59 +286,117 @@ public final class Journal implements AutoCloseable {
     List<Long> copy = List.copyOf(ids);
     long now = clock.millis();
     await(submit(connection -> {
-      long freed = 0;
-      try (PreparedStatement row = connection.prepareStatement(
-               "SELECT length(payload), run_id FROM events WHERE id = ?");
-           PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE id = ?");
-           PreparedStatement sent = connection.prepareStatement(
-               "UPDATE events SET acked_ms = ? WHERE id = ? AND acked_ms IS NULL")) {
+      try (PreparedStatement sent = connection.prepareStatement(
+          "UPDATE events SET acked_ms = ? WHERE id = ? AND acked_ms IS NULL")) {
         for (long id : copy) {
-          row.setLong(1, id);
-          try (ResultSet rs = row.executeQuery()) {
-            if (!rs.next()) {
-              continue; // confirmed meanwhile
-            }
-            if (rs.getString(2) == null) {
-              freed += rs.getLong(1) + ROW_OVERHEAD_BYTES;
-              delete.setLong(1, id);
-              delete.addBatch();
-            } else {
-              sent.setLong(1, now);
-              sent.setLong(2, id);
-              sent.addBatch();
-            }
-          }
+          sent.setLong(1, now);
+          sent.setLong(2, id);
+          sent.addBatch(); // a row confirmed meanwhile is simply not there
         }
-        delete.executeBatch();
         sent.executeBatch();
       }
-      approxBytes = Math.max(0, approxBytes - freed);
       return null;
     }));
   }
 
   /**
-   * The pipeline has the run (its shopfloor verdict came back): its events leave the journal, sent or not. Returns
-   * how many did.
+   * Marks unsent again the events of {@code session} with a seq in {@code fromSeq..toSeq} that the journal still
+   * holds: the bridge found them missing in Kafka. Returns the lowest id marked, if any, for the forwarder to go back
+   * to. Events that already left the journal (confirmed, or pruned) cannot be sent again; the gap stays open.
    */
-  public int confirm(UUID runId) {
+  public OptionalLong requeueSeqs(UUID session, long fromSeq, long toSeq) {
     return await(submit(connection -> {
+      long lowest;
+      int marked;
+      try (PreparedStatement first = connection.prepareStatement(
+          "SELECT min(id), count(*) FROM events WHERE session = ? AND seq BETWEEN ? AND ? AND acked_ms IS NOT NULL")) {
+        first.setString(1, session.toString());
+        first.setLong(2, fromSeq);
+        first.setLong(3, toSeq);
+        try (ResultSet rs = first.executeQuery()) {
+          rs.next();
+          lowest = rs.getLong(1);
+          marked = rs.getInt(2);
+        }
+      }
+      if (marked == 0) {
+        log.info("resend request for session {} seq {} to {}: none of them is still in the journal", session,
+            fromSeq, toSeq);
+        return OptionalLong.empty();
+      }
+      try (PreparedStatement requeue = connection.prepareStatement(
+          "UPDATE events SET acked_ms = NULL, resends = resends + 1"
+              + " WHERE session = ? AND seq BETWEEN ? AND ? AND acked_ms IS NOT NULL")) {
+        requeue.setString(1, session.toString());
+        requeue.setLong(2, fromSeq);
+        requeue.setLong(3, toSeq);
+        requeue.executeUpdate();
+      }
+      log.warn("the bridge misses session {} seq {} to {}: sending the {} event(s) the journal holds again", session,
+          fromSeq, toSeq, marked);
+      return OptionalLong.of(lowest);
+    }));
+  }
+
+  /**
+   * Removes the station events (birth, heartbeat, goodbye) the broker acknowledged, and the events of confirmed
+   * runs, at least {@code keepFor} ago; only kept with runs kept until confirmed. Returns how many left. Looks first on the read connection, so the
+   * usual call is a read and no write transaction.
+   */
+  public int pruneSent(Duration keepFor) {
+    if (!keepRunsUntilConfirmed) {
+      return 0;
+    }
+    long cutoff = clock.millis() - keepFor.toMillis();
+    synchronized (readConnection) {
+      try (PreparedStatement ps = readConnection.prepareStatement(
+          "SELECT 1 FROM events WHERE run_id IS NULL AND acked_ms IS NOT NULL AND acked_ms <= ? LIMIT 1")) {
+        ps.setLong(1, cutoff);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return 0;
+          }
+        }
+      } catch (SQLException e) {
+        throw new JournalException("cannot read journal " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return await(submit(connection -> {
+      String where = " FROM events WHERE run_id IS NULL AND acked_ms IS NOT NULL AND acked_ms <= ?";
       long freed;
       try (PreparedStatement size = connection.prepareStatement(
-          "SELECT coalesce(sum(length(payload)), 0), count(*) FROM events WHERE run_id = ?")) {
-        size.setString(1, runId.toString());
+          "SELECT coalesce(sum(length(payload)), 0), count(*)" + where)) {
+        size.setLong(1, cutoff);
         try (ResultSet rs = size.executeQuery()) {
           rs.next();
           freed = rs.getLong(1) + rs.getLong(2) * ROW_OVERHEAD_BYTES;
         }
       }
       int removed;
-      try (PreparedStatement ps = connection.prepareStatement("DELETE FROM events WHERE run_id = ?")) {
-        ps.setString(1, runId.toString());
-        removed = ps.executeUpdate();
+      try (PreparedStatement delete = connection.prepareStatement("DELETE" + where)) {
+        delete.setLong(1, cutoff);
+        removed = delete.executeUpdate();
       }
       approxBytes = Math.max(0, approxBytes - freed);
       return removed;
+    }));
+  }
+
+  /**
+   * The pipeline has the run (its shopfloor verdict came back): its events are no longer sent again on their own and
+   * no longer wait for a verdict. Like sent station events they stay for {@link #pruneSent}'s while: the verdict says
+   * the run.finished arrived, and a step or log chunk lost on the way is still there for the bridge's resend request.
+   * Returns how many events the run had in the journal.
+   */
+  public int confirm(UUID runId) {
+    long now = clock.millis();
+    return await(submit(connection -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "UPDATE events SET run_id = NULL, acked_ms = coalesce(acked_ms, ?) WHERE run_id = ?")) {
+        ps.setLong(1, now);
+        ps.setString(2, runId.toString());
+        return ps.executeUpdate();
+      }
     }));
   }
 
@@ -792,13 +853,15 @@ public final class Journal implements AutoCloseable {
            ResultSet rs = st.executeQuery(
                "SELECT count(*), coalesce(sum(length(payload)), 0),"
                    + " coalesce(min(CASE WHEN acked_ms IS NULL THEN created_ms END), 0),"
-                   + " coalesce(sum(CASE WHEN acked_ms IS NULL THEN 0 ELSE 1 END), 0) FROM events")) {
+                   + " coalesce(sum(CASE WHEN acked_ms IS NULL THEN 0 ELSE 1 END), 0),"
+                   + " coalesce(sum(CASE WHEN acked_ms IS NOT NULL AND run_id IS NOT NULL THEN 1 ELSE 0 END), 0)"
+                   + " FROM events")) {
         rs.next();
         long rows = rs.getLong(1);
         bytes = rs.getLong(2) + rows * ROW_OVERHEAD_BYTES;
         oldest = rs.getLong(3);
-        sent = rs.getLong(4);
-        depth = rows - sent;
+        depth = rows - rs.getLong(4);
+        sent = rs.getLong(5);
       }
     }
     long free;
@@ -862,6 +925,7 @@ public final class Journal implements AutoCloseable {
       addColumnIfMissing(st, "events", "acked_ms", "INTEGER");
       addColumnIfMissing(st, "events", "resends", "INTEGER NOT NULL DEFAULT 0");
       st.execute("CREATE INDEX IF NOT EXISTS events_run ON events(run_id)");
+      st.execute("CREATE INDEX IF NOT EXISTS events_session_seq ON events(session, seq)");
       st.execute("CREATE TABLE IF NOT EXISTS watched_files (file_key TEXT PRIMARY KEY, processed_ms INTEGER NOT NULL)");
     }
   }

@@ -10,7 +10,8 @@ package io.testline.agent.journal;
  * @param alarm           true at or above the alarm threshold
  * @param diskFreeBytes   free space on the journal's file system
  * @param awaitingConfirmation events the broker acknowledged that wait for their run's confirmation (with
- *                        {@code journal.keepUntil: verdict}); they count in {@code bytes}, not in {@code depth}
+ *                        {@code journal.keepUntil: verdict}); they count in {@code bytes}, not in {@code depth}.
+ *                        Sent station events kept for a resend request count in {@code bytes} only
  */
 public record JournalStats(long depth, long bytes, long capacityBytes, long oldestCreatedMs, boolean alarm,
     long diskFreeBytes, long awaitingConfirmation) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.JournalEntry;
+import io.testline.schemas.SeqGap;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +41,14 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
   private final MqttLink link;
   private final int maxInflight;
   private final Duration resendAfter;
+  private final Duration keepSentFor;
   private final Clock clock;
   private final Timer latency;
   private final Thread thread;
   private final Object signal = new Object();
   private final ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
+  /** The bridge's resend requests, handed over from the link's inbound thread. */
+  private final ConcurrentLinkedQueue<SeqGap> resendRequests = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong connectionEpoch = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
@@ -56,13 +60,17 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
   private long seenEpoch;
   private long nextRequeueCheckMs;
 
-  /** {@code resendAfter}: how long a run may wait for its confirmation before it is sent again (kept runs only). */
-  public Forwarder(Journal journal, MqttLink link, int maxInflight, Duration resendAfter, Clock clock,
-      MeterRegistry metrics) {
+  /**
+   * {@code resendAfter}: how long a run may wait for its confirmation before it is sent again; {@code keepSentFor}:
+   * how long sent station events stay for a resend request (both with runs kept until confirmed only).
+   */
+  public Forwarder(Journal journal, MqttLink link, int maxInflight, Duration resendAfter, Duration keepSentFor,
+      Clock clock, MeterRegistry metrics) {
     this.journal = journal;
     this.link = link;
     this.maxInflight = maxInflight;
     this.resendAfter = resendAfter;
+    this.keepSentFor = keepSentFor;
     this.clock = clock;
     this.latency = Timer.builder("testline.agent.publish.latency")
         .description("from journaling an event to the broker's PUBACK")
@@ -90,6 +98,15 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
   public void disconnected() {
     connected = false;
     connectionEpoch.incrementAndGet();
+    wake();
+  }
+
+  /**
+   * The bridge found seqs of a session missing in Kafka: those the journal still holds are sent again. Called on
+   * the link's inbound thread; the work is done on the forwarder's.
+   */
+  public void resend(SeqGap gap) {
+    resendRequests.add(gap);
     wake();
   }
 
@@ -142,6 +159,7 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
     while (!closed.get()) {
       try {
         deleteAcknowledged();
+        requeueRequested();
         requeueOverdueRuns();
         long epoch = connectionEpoch.get();
         if (epoch != seenEpoch) {
@@ -151,7 +169,7 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
         boolean sent = connected && sendWindow(epoch);
         if (!sent) {
           synchronized (signal) {
-            if (acks.isEmpty() && connectionEpoch.get() == seenEpoch) {
+            if (acks.isEmpty() && resendRequests.isEmpty() && connectionEpoch.get() == seenEpoch) {
               signal.wait(IDLE_WAIT_MS);
             }
           }
@@ -188,6 +206,16 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
     }
     nextRequeueCheckMs = now + REQUEUE_CHECK_MS;
     journal.requeueUnconfirmed(resendAfter).ifPresent(lowest -> cursor = Math.min(cursor, lowest - 1));
+    journal.pruneSent(keepSentFor);
+  }
+
+  private void requeueRequested() {
+    SeqGap gap;
+    while ((gap = resendRequests.peek()) != null) {
+      journal.requeueSeqs(gap.agentSession(), gap.fromSeq(), gap.toSeq())
+          .ifPresent(lowest -> cursor = Math.min(cursor, lowest - 1));
+      resendRequests.poll(); // only once the journal took it: a failed requeue is tried again
+    }
   }
 
   private boolean sendWindow(long epoch) {

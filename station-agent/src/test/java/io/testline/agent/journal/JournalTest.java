@@ -66,22 +66,7 @@ class JournalTest {
   @Test
   void a_kept_run_stays_after_the_puback_is_sent_again_when_unconfirmed_and_leaves_at_its_verdict() {
     Instant[] now = {Instant.parse("2026-12-04T10:00:00Z")};
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now[0];
-      }
-    };
+    Clock clock = clockOf(now);
     try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", Ids.newId()).clock(clock)
         .keepRunsUntilConfirmed(true).open()) {
       RunStarted started = new RunStarted(Ids.newId(), "SN-1", List.of(UnitUnderTest.of("SN-1")), null, null,
@@ -112,8 +97,67 @@ class JournalTest {
       assertThat(journal.confirm(started.runId())).isEqualTo(2);
       assertThat(journal.stats().depth()).isZero();
       assertThat(journal.stats().awaitingConfirmation()).isZero();
+      now[0] = now[0].plusSeconds(3600);
+      assertThat(journal.requeueUnconfirmed(Duration.ofSeconds(30))).as("a confirmed run is not sent again").isEmpty();
+      assertThat(journal.requeueSeqs(journal.agentSession(), 1, 1)).as("unless the bridge asks for one of its seqs")
+          .hasValue(ids.get(1));
+      journal.acknowledge(List.of(ids.get(1)));
+      now[0] = now[0].plusSeconds(1);
+      assertThat(journal.pruneSent(Duration.ofSeconds(1)))
+          .as("the station event and the confirmed run, kept for a resend request").isEqualTo(3);
       assertThat(journal.stats().bytes()).isZero();
     }
+  }
+
+  @Test
+  void a_sent_station_event_is_sent_again_on_a_resend_request_until_it_is_pruned() {
+    Instant[] now = {Instant.parse("2026-12-04T10:00:00Z")};
+    UUID session = Ids.newId();
+    try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", session).clock(clockOf(now))
+        .keepRunsUntilConfirmed(true).open()) {
+      for (int i = 0; i < 4; i++) {
+        journal.append(new StationDeath(true, "station event " + i), now[0]);
+      }
+      List<JournalEntry> entries = journal.readAfter(0, 10);
+      List<Long> ids = entries.stream().map(JournalEntry::id).toList();
+      journal.acknowledge(ids);
+      assertThat(journal.stats().depth()).isZero();
+      assertThat(journal.stats().awaitingConfirmation()).as("station events wait for no verdict").isZero();
+      assertThat(journal.stats().bytes()).as("but they stay for a while").isPositive();
+
+      // the bridge misses seq 1..2 of this session: exactly those are sent again, same bytes
+      assertThat(journal.requeueSeqs(session, 1, 2)).hasValue(ids.get(1));
+      assertThat(journal.readAfter(0, 10)).extracting(JournalEntry::id).containsExactly(ids.get(1), ids.get(2));
+      assertThat(journal.readAfter(0, 10).get(0).payload()).isEqualTo(entries.get(1).payload());
+      assertThat(journal.requeueSeqs(Ids.newId(), 0, 3)).as("another session's seqs").isEmpty();
+
+      journal.acknowledge(ids.subList(1, 3));
+      now[0] = now[0].plusSeconds(59);
+      assertThat(journal.pruneSent(Duration.ofMinutes(1))).isZero();
+      now[0] = now[0].plusSeconds(1);
+      assertThat(journal.pruneSent(Duration.ofMinutes(1))).isEqualTo(4);
+      assertThat(journal.stats().bytes()).isZero();
+      assertThat(journal.requeueSeqs(session, 0, 3)).as("pruned events cannot be sent again").isEmpty();
+    }
+  }
+
+  private static Clock clockOf(Instant[] now) {
+    return new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
   }
 
   @Test

@@ -49,6 +49,9 @@ public final class EventCollector implements AutoCloseable {
 
       @Override
       public void messageArrived(String topic, MqttMessage message) {
+        if (topic.endsWith("/" + io.testline.schemas.Topics.Kind.RESEND.level())) {
+          return; // the bridge's resend request (a sequence gap record), not an event
+        }
         Received r = new Received(topic, EventJson.parse(message.getPayload()), message.getPayload(),
             message.isRetained(),
             System.nanoTime());
