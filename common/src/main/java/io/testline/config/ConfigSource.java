@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * into underscores: {@code journal.maxBytes} is {@code TESTLINE_JOURNAL_MAX_BYTES}.
  */
 public final class ConfigSource {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // a key given twice is an error, not a silent override (a second `journal:` block replaced the first)
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern SIZE = Pattern.compile("(?i)^\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?\\s*$");
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(?i)^\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*$");
 

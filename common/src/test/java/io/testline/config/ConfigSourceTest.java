@@ -38,6 +38,15 @@ class ConfigSourceTest {
   }
 
   @Test
+  void a_section_given_twice_is_refused_with_its_key_not_silently_replaced() throws IOException {
+    Path file = write("journal:\n  keepUntil: verdict\nrun:\n  timeout: 1h\njournal:\n  minFreeDisk: 4MiB\n");
+
+    assertThatThrownBy(() -> ConfigSource.load(file, Map.of(), "TESTLINE_"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Duplicate field 'journal'");
+  }
+
+  @Test
   void errors_name_the_key_the_value_and_its_origin() throws IOException {
     Path file = write("mqtt:\n  url: tcp//x\n");
     ConfigSource config = ConfigSource.load(file, Map.of("TESTLINE_RUN_TIMEOUT", "soon"), "TESTLINE_");
