@@ -34,6 +34,11 @@ final class ServiceJvm implements AutoCloseable {
     return name;
   }
 
+  /** The pid of the running JVM; -1 when it is not running. */
+  synchronized long pid() {
+    return process != null && process.isAlive() ? process.pid() : -1;
+  }
+
   synchronized void start() throws IOException {
     if (process != null && process.isAlive()) {
       return;
