@@ -37,9 +37,28 @@ public final class WritePlan {
   final Map<ChunkKey, Event<RunLog>> logs = new LinkedHashMap<>();
   final Map<UUID, Event<ShopfloorVerdict>> verdicts = new LinkedHashMap<>();
 
-  record StepKey(UUID runId, int index) {}
+  record StepKey(UUID runId, int index) {
+    @Override
+    public int hashCode() {
+      return 31 * spread(runId) + index;
+    }
+  }
 
-  record ChunkKey(UUID runId, long chunk) {}
+  record ChunkKey(UUID runId, long chunk) {
+    @Override
+    public int hashCode() {
+      return 31 * spread(runId) + Long.hashCode(chunk);
+    }
+  }
+
+  /**
+   * A run id's hash for the keys above. {@link UUID#hashCode()} folds the two halves with XOR, so ids whose halves
+   * differ by the same bits (sequential test ids, some generators) all collide; these keys are not comparable, so a
+   * collided bucket is scanned linearly and grouping a batch became quadratic.
+   */
+  private static int spread(UUID id) {
+    return Long.hashCode(id.getMostSignificantBits() * 0x9E3779B97F4A7C15L + id.getLeastSignificantBits());
+  }
 
   private static final Comparator<Event<?>> NEWEST =
       Comparator.<Event<?>, java.time.Instant>comparing(Event::occurredAt).thenComparing(Event::eventId);
