@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>A permanent failure of the batch transaction (a constraint, bad data) is narrowed down by writing the batch
  * again record by record, each under a savepoint of one transaction, so only the records that fail are
  * dead-lettered. A transient failure (database unreachable) is thrown as {@link TransientStoreException}: nothing
- * was committed and the caller retries the whole batch later. Thread-confined: one caller at a time.
+ * was committed and the caller retries the whole batch later. {@link #decode} is thread-safe, so the consumer loop
+ * decodes the next batch while this one is stored; {@link #store} takes one batch at a time.
  */
 public final class BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
@@ -42,11 +43,16 @@ public final class BatchProcessor {
   }
 
   /**
-   * Stores {@code records} durably.
+   * Stores {@code records} durably: {@link #decode} then {@link #store}.
    *
    * @throws TransientStoreException when the batch must be retried as a whole
    */
   public WriteStats process(List<ConsumerRecord<byte[], byte[]>> records) {
+    return store(decode(records));
+  }
+
+  /** Decodes a poll batch; touches neither the database nor the dead-letter sink, so any thread may call it. */
+  public DecodedBatch decode(List<ConsumerRecord<byte[], byte[]>> records) {
     List<Rejected> rejected = new ArrayList<>();
     List<Decoded> events = new ArrayList<>(records.size());
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -57,8 +63,19 @@ public final class BatchProcessor {
         rejected.add(new Rejected(record, "not a storable testline event: " + d.failure().getMessage(), d.failure()));
       }
     }
+    return new DecodedBatch(records, events, rejected);
+  }
+
+  /**
+   * Stores a decoded batch durably and dead-letters what can never be stored. One batch at a time.
+   *
+   * @throws TransientStoreException when the batch must be retried as a whole
+   */
+  public WriteStats store(DecodedBatch batch) {
+    // the isolation pass adds the records that fail on their own; the batch itself stays as decoded for a retry
+    List<Rejected> rejected = new ArrayList<>(batch.rejected());
     long started = System.nanoTime();
-    WriteStats stats = store(events, rejected);
+    WriteStats stats = store(batch.events(), rejected);
     metrics.batch(stats, java.time.Duration.ofNanos(System.nanoTime() - started));
     if (!rejected.isEmpty()) {
       try {
@@ -70,6 +87,19 @@ public final class BatchProcessor {
       metrics.deadLettered(rejected.size());
     }
     return stats;
+  }
+
+  /**
+   * A poll batch after decoding: every record, the events among them in order, and the records that are not
+   * storable events.
+   */
+  public record DecodedBatch(List<ConsumerRecord<byte[], byte[]>> records, List<Decoded> events,
+      List<Rejected> rejected) {
+    public DecodedBatch {
+      records = List.copyOf(records);
+      events = List.copyOf(events);
+      rejected = List.copyOf(rejected);
+    }
   }
 
   private WriteStats store(List<Decoded> events, List<Rejected> rejected) {

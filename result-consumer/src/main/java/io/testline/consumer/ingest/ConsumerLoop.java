@@ -1,16 +1,23 @@
 package io.testline.consumer.ingest;
 
+import io.testline.consumer.store.WriteStats;
 import io.testline.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,13 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread that owns the KafkaConsumer: poll, store the batch, commit its offsets; nothing else.
+ * The thread that owns the KafkaConsumer: poll, decode, hand the batch to the writer, commit its offsets; nothing
+ * else.
  *
- * <p>Offsets are committed only after {@link BatchProcessor#process} returned, i.e. after the database commit. When
- * the batch fails transiently, the loop rewinds every partition of the batch to its first offset, pauses all
- * partitions (polling on, so the group keeps the consumer) and tries again after the {@link RetryPolicy}'s backoff:
- * a batch is never skipped. Stopped by {@link #close()}: a flag plus {@code wakeup()}; the consumer is closed in the
- * loop's {@code finally}.
+ * <p>Storing is pipelined one batch deep: while the writer thread stores batch N in its database transaction, this
+ * thread polls and decodes batch N+1; it then waits for N, commits N's offsets and hands N+1 over. Only this thread
+ * touches the consumer. Offsets are committed only after {@link BatchProcessor#store} returned, i.e. after the
+ * database commit. When a batch fails transiently, the loop drops the batch polled behind it, rewinds every
+ * partition to the failed batch's first offset (or the dropped batch's, for a partition only that one had), pauses
+ * all partitions (polling on, so the group keeps the consumer) and tries again after the {@link RetryPolicy}'s
+ * backoff: a batch is never skipped. Before partitions are revoked the batch in flight is finished and committed.
+ * Stopped by {@link #close()}: a flag plus {@code wakeup()}; the batch in flight is finished, the writer and the
+ * consumer are closed in the loop's {@code finally}.
  */
 public final class ConsumerLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -45,8 +57,13 @@ public final class ConsumerLoop implements AutoCloseable {
   private volatile Thread thread;
   private volatile Throwable failure;
 
+  private ExecutorService writer;
+  private InFlight inFlight;
   private int failedAttempts;
   private long resumeAtNanos;
+
+  /** A batch handed to the writer thread and not yet committed. */
+  private record InFlight(List<ConsumerRecord<byte[], byte[]>> records, Future<WriteStats> result) {}
 
   /** Takes ownership of {@code consumer}: it is used and closed on the loop's thread only. */
   public ConsumerLoop(Consumer<byte[], byte[]> consumer, List<String> topics, BatchProcessor processor,
@@ -79,15 +96,25 @@ public final class ConsumerLoop implements AutoCloseable {
   }
 
   private void run() {
+    writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "result-consumer-writer"));
     try {
-      consumer.subscribe(topics);
+      consumer.subscribe(topics, new FinishBeforeRevoke());
       log.info("result consumer started on topics {}", topics);
       while (!closed.get()) {
         resumeWhenDue();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+        // with a batch being stored, take only what the consumer has already fetched: waiting here would delay
+        // that batch's offset commit
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(inFlight == null ? pollTimeout : Duration.ZERO);
         updateLag();
-        if (!records.isEmpty()) {
-          handle(records);
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        BatchProcessor.DecodedBatch next = batch.isEmpty() ? null : processor.decode(batch);
+        if (inFlight != null && !finishInFlight(batch)) {
+          continue;
+        }
+        if (next != null) {
+          BatchProcessor.DecodedBatch toStore = next;
+          inFlight = new InFlight(batch, writer.submit(() -> processor.store(toStore)));
         }
       }
     } catch (WakeupException e) {
@@ -100,6 +127,12 @@ public final class ConsumerLoop implements AutoCloseable {
       log.error("result consumer stopped by an unexpected error", e);
     } finally {
       try {
+        finishOnClose();
+      } catch (RuntimeException e) {
+        log.warn("committing the last stored batch failed; it will be read again", e);
+      }
+      writer.shutdown();
+      try {
         consumer.close();
       } catch (RuntimeException e) {
         log.warn("closing the Kafka consumer failed", e);
@@ -109,26 +142,113 @@ public final class ConsumerLoop implements AutoCloseable {
     }
   }
 
-  private void handle(ConsumerRecords<byte[], byte[]> records) {
-    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
-    records.forEach(batch::add);
+  /**
+   * Waits for the batch in flight and commits it. When it failed transiently, rewinds to it (dropping {@code behind},
+   * polled after it), pauses and schedules the retry.
+   *
+   * @return whether it was stored
+   */
+  private boolean finishInFlight(List<ConsumerRecord<byte[], byte[]>> behind) {
+    InFlight batch = inFlight;
+    inFlight = null;
     try {
-      processor.process(batch);
+      await(batch.result());
     } catch (TransientStoreException e) {
       failedAttempts++;
       Duration delay = retry.delayAfter(failedAttempts, random);
-      log.warn("storing a batch of {} records failed (attempt {}), retrying in {} ms: {}", batch.size(),
+      log.warn("storing a batch of {} records failed (attempt {}), retrying in {} ms: {}", batch.records().size(),
           failedAttempts, delay.toMillis(), e.getMessage());
-      rewind(batch);
+      List<ConsumerRecord<byte[], byte[]>> both = new ArrayList<>(batch.records());
+      both.addAll(behind);
+      rewind(both);
       consumer.pause(consumer.assignment());
       resumeAtNanos = System.nanoTime() + delay.toNanos();
-      return;
+      return false;
     }
     if (failedAttempts > 0) {
       log.info("storing resumed after {} failed attempts", failedAttempts);
       failedAttempts = 0;
     }
-    commit(batch);
+    commit(batch.records());
+    return true;
+  }
+
+  /** The result of the writer's task; its exception as thrown by the processor. */
+  private static WriteStats await(Future<WriteStats> result) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          // the batch is being written; leaving before it ends would commit nothing and rewind nothing
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException("storing a batch failed", e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** On the way out: the batch in flight is finished and, when stored, committed, so it is not read again. */
+  private void finishOnClose() {
+    InFlight batch = inFlight;
+    inFlight = null;
+    if (batch == null) {
+      return;
+    }
+    try {
+      await(batch.result());
+    } catch (RuntimeException | Error e) {
+      log.warn("the batch being stored when the consumer stopped failed; it will be read again", e);
+      return;
+    }
+    try {
+      commit(batch.records());
+    } catch (WakeupException pending) {
+      // close() woke the consumer after the loop's last blocking call; the wakeup is spent now
+      commit(batch.records());
+    }
+  }
+
+  /** Finishes the batch in flight before its partitions go to another member, so they are committed as stored. */
+  private final class FinishBeforeRevoke implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (inFlight != null) {
+        finishInFlight(List.of());
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // positions come from the committed offsets
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // the partitions are someone else's already: nothing may be committed for them; what is stored is idempotent
+      if (inFlight != null) {
+        InFlight batch = inFlight;
+        inFlight = null;
+        try {
+          await(batch.result());
+        } catch (TransientStoreException e) {
+          log.warn("a batch failed while its partitions were lost; their new owner reads it again: {}",
+              e.getMessage());
+        }
+      }
+    }
   }
 
   private void commit(List<ConsumerRecord<byte[], byte[]>> batch) {
