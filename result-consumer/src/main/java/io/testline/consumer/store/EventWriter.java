@@ -38,6 +38,10 @@ import java.util.UUID;
  * measurements; a run.started or run.step arriving after it changes nothing; a station's state and a run's verdict
  * only move forward in (occurredAt, seq, eventId) order; log chunks need no run row.
  *
+ * <p>The bulk of a batch (finished runs with their steps and measurements, log chunks, verdicts) is written as one
+ * {@code unnest} statement per table ({@link Columns}): one round trip and one parse per table and batch. The rarer
+ * live statements stay batched row by row.
+ *
  * <p>Stateless and thread-safe; the caller owns the connection and its transaction.
  */
 public final class EventWriter {
@@ -67,7 +71,16 @@ public final class EventWriter {
                         program_version, program_hash, operator, work_order, attempt, test_method, operation,
                         started_at, finished, ended_at, duration_ms, outcome, exit_code, signal, core_dumped,
                         error_code, error_message, failing_step, counts, log_summary)
-      values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)
+      select r.run_id, r.serial_number, r.station_id, r.units::jsonb, r.part_number, r.part_revision, r.program_name,
+             r.program_version, r.program_hash, r.operator, r.work_order, r.attempt, r.test_method, r.operation,
+             r.started_at::timestamptz, true, r.ended_at::timestamptz, r.duration_ms, r.outcome, r.exit_code, r.signal,
+             r.core_dumped, r.error_code, r.error_message, r.failing_step, r.counts::jsonb, r.log_summary::jsonb
+      from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],
+                  ?::int[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+        as r(run_id, serial_number, station_id, units, part_number, part_revision, program_name, program_version,
+             program_hash, operator, work_order, attempt, test_method, operation, started_at, ended_at, duration_ms,
+             outcome, exit_code, signal, core_dumped, error_code, error_message, failing_step, counts, log_summary)
       on conflict (run_id) do update set
         serial_number = excluded.serial_number, station_id = excluded.station_id, units = excluded.units,
         part_number = excluded.part_number, part_revision = excluded.part_revision,
@@ -80,18 +93,40 @@ public final class EventWriter {
         error_message = excluded.error_message, failing_step = excluded.failing_step, counts = excluded.counts,
         log_summary = excluded.log_summary""";
 
+  private static final Columns.Type[] FINISHED_COLUMNS = {
+      Columns.Type.UUID, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
+      Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
+      Columns.Type.TEXT, Columns.Type.INT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TIME,
+      Columns.Type.TIME, Columns.Type.BIGINT, Columns.Type.TEXT, Columns.Type.INT, Columns.Type.TEXT,
+      Columns.Type.BOOL, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
+      Columns.Type.TEXT};
+
   private static final String DELETE_STEPS_OF_RUNS = "delete from steps where run_id = any(?::uuid[])";
   private static final String DELETE_MEASUREMENTS_OF_RUNS = "delete from measurements where run_id = any(?::uuid[])";
 
-  private static final String INSERT_STEP = """
+  private static final String INSERT_STEPS = """
       insert into steps (run_id, step_index, name, path, started_at, ended_at, outcome, error_code, error_message,
                          attachments)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""";
+      select s.run_id, s.step_index, s.name, s.path, s.started_at::timestamptz, s.ended_at::timestamptz, s.outcome,
+             s.error_code, s.error_message, s.attachments::jsonb
+      from unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[])
+        as s(run_id, step_index, name, path, started_at, ended_at, outcome, error_code, error_message, attachments)""";
 
-  private static final String INSERT_MEASUREMENT = """
+  private static final Columns.Type[] STEP_COLUMNS = {
+      Columns.Type.UUID, Columns.Type.INT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TIME,
+      Columns.Type.TIME, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT};
+
+  private static final String INSERT_MEASUREMENTS = """
       insert into measurements (run_id, step_index, ordinal, name, value, text_value, unit, low_limit, high_limit,
                                 comparator, nominal, outcome, marginal)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+      select * from unnest(?::uuid[], ?::int[], ?::int[], ?::text[], ?::float8[], ?::text[], ?::text[], ?::float8[],
+                           ?::float8[], ?::text[], ?::float8[], ?::text[], ?::bool[])""";
+
+  private static final Columns.Type[] MEASUREMENT_COLUMNS = {
+      Columns.Type.UUID, Columns.Type.INT, Columns.Type.INT, Columns.Type.TEXT, Columns.Type.DOUBLE,
+      Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.DOUBLE, Columns.Type.DOUBLE, Columns.Type.TEXT,
+      Columns.Type.DOUBLE, Columns.Type.TEXT, Columns.Type.BOOL};
 
   /** A live step counts only while its run has not finished: run.finished is the authoritative record. */
   private static final String UPSERT_LIVE_STEP = """
@@ -115,21 +150,39 @@ public final class EventWriter {
              ?::float8, ?::text, ?::boolean
       where not exists (select 1 from runs r where r.run_id = ?::uuid and r.finished)""";
 
-  private static final String INSERT_LOG_CHUNK = """
+  private static final String INSERT_LOG_CHUNKS = """
       insert into log_chunks (run_id, chunk, serial_number, station_id, stream, first_line, line_count, bytes, lines)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+      select l.run_id, l.chunk, l.serial_number, l.station_id, l.stream, l.first_line, l.line_count, l.bytes,
+             l.lines::jsonb
+      from unnest(?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[], ?::bigint[],
+                  ?::text[])
+        as l(run_id, chunk, serial_number, station_id, stream, first_line, line_count, bytes, lines)
       on conflict (run_id, chunk) do nothing""";
 
-  private static final String UPSERT_VERDICT = """
+  private static final Columns.Type[] LOG_COLUMNS = {
+      Columns.Type.UUID, Columns.Type.BIGINT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
+      Columns.Type.BIGINT, Columns.Type.INT, Columns.Type.BIGINT, Columns.Type.TEXT};
+
+  private static final String UPSERT_VERDICTS = """
       insert into verdicts (run_id, serial_number, station_id, verdict, code, message, attempts, latency_ms,
                             shopfloor_reference, occurred_at, event_id)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      select v.run_id, v.serial_number, v.station_id, v.verdict, v.code, v.message, v.attempts, v.latency_ms,
+             v.shopfloor_reference, v.occurred_at::timestamptz, v.event_id
+      from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[], ?::text[],
+                  ?::text[], ?::uuid[])
+        as v(run_id, serial_number, station_id, verdict, code, message, attempts, latency_ms, shopfloor_reference,
+             occurred_at, event_id)
       on conflict (run_id) do update set
         serial_number = excluded.serial_number, station_id = excluded.station_id, verdict = excluded.verdict,
         code = excluded.code, message = excluded.message, attempts = excluded.attempts,
         latency_ms = excluded.latency_ms, shopfloor_reference = excluded.shopfloor_reference,
         occurred_at = excluded.occurred_at, event_id = excluded.event_id
       where (excluded.occurred_at, excluded.event_id) > (verdicts.occurred_at, verdicts.event_id)""";
+
+  private static final Columns.Type[] VERDICT_COLUMNS = {
+      Columns.Type.UUID, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
+      Columns.Type.TEXT, Columns.Type.INT, Columns.Type.BIGINT, Columns.Type.TEXT, Columns.Type.TIME,
+      Columns.Type.UUID};
 
   /**
    * One statement for birth, death and heartbeat. Each column group moves forward only when the event is newer
@@ -295,27 +348,33 @@ public final class EventWriter {
     if (plan.finished.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(UPSERT_FINISHED)) {
-      for (Event<RunFinished> e : plan.finished.values()) {
-        RunFinished r = e.data();
-        int i = setDescription(ps, r.runId(), r.serialNumber(), e.stationId(), r.units(), r.partNumber(),
-            r.partRevision(), r.program(), r.operator(), r.workOrder(), r.attempt(), r.testMethod(), r.operation());
-        setTime(ps, i++, r.startedAt());
-        setTime(ps, i++, r.endedAt());
-        ps.setLong(i++, r.durationMs());
-        ps.setString(i++, r.outcome().name());
-        setInt(ps, i++, r.exitCode());
-        ps.setString(i++, r.signal());
-        setBool(ps, i++, r.coreDumped());
-        ps.setString(i++, r.errorCode());
-        ps.setString(i++, r.errorMessage());
-        ps.setString(i++, r.failingStep());
-        ps.setString(i++, json(r.counts()));
-        ps.setString(i, r.log() == null ? null : json(r.log()));
-        ps.addBatch();
+    Columns runs = new Columns(FINISHED_COLUMNS);
+    Columns steps = new Columns(STEP_COLUMNS);
+    Columns measurements = new Columns(MEASUREMENT_COLUMNS);
+    for (Event<RunFinished> e : plan.finished.values()) {
+      RunFinished r = e.data();
+      Program p = r.program();
+      runs.row(r.runId(), r.serialNumber(), e.stationId(), json(r.units()), r.partNumber(), r.partRevision(),
+          p.name(), p.version(), p.hash(), r.operator(), r.workOrder(), r.attempt(), r.testMethod(), r.operation(),
+          r.startedAt(), r.endedAt(), r.durationMs(), r.outcome().name(), r.exitCode(), r.signal(), r.coreDumped(),
+          r.errorCode(), r.errorMessage(), r.failingStep(), json(r.counts()), r.log() == null ? null : json(r.log()));
+      List<Step> runSteps = r.steps();
+      for (int position = 0; position < runSteps.size(); position++) {
+        Step step = runSteps.get(position);
+        // the agent always numbers steps; a position in the authoritative list is the stable fallback
+        int index = step.index() != null ? step.index() : position;
+        steps.row(r.runId(), index, step.name(), step.path(), step.startedAt(), step.endedAt(), step.outcome().name(),
+            step.errorCode(), step.errorMessage(), step.attachments() == null ? null : json(step.attachments()));
+        List<Measurement> ms = step.measurements() == null ? List.of() : step.measurements();
+        for (int ordinal = 0; ordinal < ms.size(); ordinal++) {
+          Measurement m = ms.get(ordinal);
+          measurements.row(r.runId(), index, ordinal, m.name(), m.value(), m.text(), m.unit(), m.lowLimit(),
+              m.highLimit(), m.comparator() == null ? null : m.comparator().name(), m.nominal(), m.outcome().name(),
+              m.marginal());
+        }
       }
-      ps.executeBatch();
     }
+    runs.execute(c, UPSERT_FINISHED);
     stats.rows("runs", plan.finished.size());
     UUID[] runIds = plan.finished.keySet().toArray(new UUID[0]);
     for (String delete : List.of(DELETE_STEPS_OF_RUNS, DELETE_MEASUREMENTS_OF_RUNS)) {
@@ -324,36 +383,14 @@ public final class EventWriter {
         ps.executeUpdate();
       }
     }
-    int steps = 0;
-    int measurements = 0;
-    try (PreparedStatement stepPs = c.prepareStatement(INSERT_STEP);
-         PreparedStatement mPs = c.prepareStatement(INSERT_MEASUREMENT)) {
-      for (Event<RunFinished> e : plan.finished.values()) {
-        List<Step> runSteps = e.data().steps();
-        for (int position = 0; position < runSteps.size(); position++) {
-          Step step = runSteps.get(position);
-          // the agent always numbers steps; a position in the authoritative list is the stable fallback
-          int index = step.index() != null ? step.index() : position;
-          bindStep(stepPs, 1, e.data().runId(), index, step);
-          stepPs.addBatch();
-          steps++;
-          List<Measurement> ms = step.measurements() == null ? List.of() : step.measurements();
-          for (int ordinal = 0; ordinal < ms.size(); ordinal++) {
-            bindMeasurement(mPs, 1, e.data().runId(), index, ordinal, ms.get(ordinal));
-            mPs.addBatch();
-            measurements++;
-          }
-        }
-      }
-      if (steps > 0) {
-        stepPs.executeBatch();
-      }
-      if (measurements > 0) {
-        mPs.executeBatch();
-      }
+    if (steps.size() > 0) {
+      steps.execute(c, INSERT_STEPS);
     }
-    stats.rows("steps", steps);
-    stats.rows("measurements", measurements);
+    if (measurements.size() > 0) {
+      measurements.execute(c, INSERT_MEASUREMENTS);
+    }
+    stats.rows("steps", steps.size());
+    stats.rows("measurements", measurements.size());
   }
 
   private static void writeLiveSteps(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
@@ -397,23 +434,13 @@ public final class EventWriter {
     if (plan.logs.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(INSERT_LOG_CHUNK)) {
-      for (Event<RunLog> e : plan.logs.values()) {
-        RunLog l = e.data();
-        int i = 1;
-        ps.setObject(i++, l.runId());
-        ps.setLong(i++, l.chunk());
-        ps.setString(i++, l.serialNumber());
-        ps.setString(i++, e.stationId());
-        ps.setString(i++, l.stream().name());
-        ps.setLong(i++, l.firstLine());
-        ps.setInt(i++, l.lines().size());
-        ps.setLong(i++, l.bytes());
-        ps.setString(i, json(l.lines()));
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    Columns logs = new Columns(LOG_COLUMNS);
+    for (Event<RunLog> e : plan.logs.values()) {
+      RunLog l = e.data();
+      logs.row(l.runId(), l.chunk(), l.serialNumber(), e.stationId(), l.stream().name(), l.firstLine(),
+          l.lines().size(), l.bytes(), json(l.lines()));
     }
+    logs.execute(c, INSERT_LOG_CHUNKS);
     stats.rows("log_chunks", plan.logs.size());
   }
 
@@ -421,25 +448,13 @@ public final class EventWriter {
     if (plan.verdicts.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(UPSERT_VERDICT)) {
-      for (Event<ShopfloorVerdict> e : plan.verdicts.values()) {
-        ShopfloorVerdict v = e.data();
-        int i = 1;
-        ps.setObject(i++, v.runId());
-        ps.setString(i++, v.serialNumber());
-        ps.setString(i++, e.stationId());
-        ps.setString(i++, v.verdict().name());
-        ps.setString(i++, v.code());
-        ps.setString(i++, v.message());
-        ps.setInt(i++, v.attempts());
-        setLong(ps, i++, v.latencyMs());
-        ps.setString(i++, v.shopfloorReference());
-        setTime(ps, i++, e.occurredAt());
-        ps.setObject(i, e.eventId());
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    Columns verdicts = new Columns(VERDICT_COLUMNS);
+    for (Event<ShopfloorVerdict> e : plan.verdicts.values()) {
+      ShopfloorVerdict v = e.data();
+      verdicts.row(v.runId(), v.serialNumber(), e.stationId(), v.verdict().name(), v.code(), v.message(),
+          v.attempts(), v.latencyMs(), v.shopfloorReference(), e.occurredAt(), e.eventId());
     }
+    verdicts.execute(c, UPSERT_VERDICTS);
     stats.rows("verdicts", plan.verdicts.size());
   }
 
@@ -516,22 +531,6 @@ public final class EventWriter {
       ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
       ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
-    }
-  }
-
-  private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setInt(i, v);
-    }
-  }
-
-  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.BIGINT);
-    } else {
-      ps.setLong(i, v);
     }
   }
 

@@ -8,12 +8,15 @@ import io.testline.consumer.support.Env;
 import io.testline.consumer.support.RunFixture;
 import io.testline.consumer.support.RunFixture.Run;
 import io.testline.schemas.Event;
+import io.testline.schemas.Measurement;
+import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunStarted;
 import io.testline.schemas.RunStep;
 import io.testline.schemas.StationDeath;
 import io.testline.schemas.Step;
 import io.testline.schemas.StepOutcome;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,43 @@ class EventWriterIT {
     write(db, List.of(events.get(2)));
     assertThat(Env.count(db, "select count(*) from stations where state = 'OFFLINE' and death_reason = 'shutdown' "
         + "and (heartbeat ->> 'journalDepth')::int = 2")).isEqualTo(1);
+  }
+
+  @Test
+  void a_run_finished_stores_steps_and_measurements_exactly_as_the_live_events_did(Database db) throws Exception {
+    migrate(db);
+    Run run = RunFixture.runs(1, 0).get(0);
+    Event<?> started = run.events().get(0);
+    Instant at = Instant.parse("2026-11-22T06:04:10.123456Z");
+    // values that an array literal must quote or escape, and doubles that must survive exactly
+    Step odd = new Step("quote \" back\\slash {brace}, comma", "", 7, at, null, StepOutcome.FAIL,
+        List.of(new Measurement("NULL", 0.1 + 0.2, "a \"b\" c", "", Double.MIN_VALUE, 1e300,
+                io.testline.schemas.Comparator.GELE, -0.0, io.testline.schemas.MeasurementOutcome.FAIL, true),
+            new Measurement("ünïcode ✓", null, null, null, null, null, null, null,
+                io.testline.schemas.MeasurementOutcome.UNSET, null)),
+        "E 'x'", "line one\nline two\ttab", null);
+    RunFinished f = (RunFinished) run.events().get(3).data();
+    RunFinished finished = new RunFinished(f.runId(), f.serialNumber(), f.units(), f.partNumber(), f.partRevision(),
+        f.program(), f.operator(), f.workOrder(), f.attempt(), f.testMethod(), f.operation(), f.startedAt(),
+        f.endedAt(), f.durationMs(), f.outcome(), f.exitCode(), f.signal(), f.coreDumped(), f.errorCode(),
+        f.errorMessage(), f.failingStep(), f.counts(), f.log(), List.of(odd));
+
+    write(db, List.of(started, Event.of(run.station(), started.agentSession(), 1, at,
+        new RunStep(run.runId(), run.serial(), odd))));
+    java.util.Map<String, String> live = Env.dump(db);
+    write(db, List.of(Event.of(run.station(), started.agentSession(), 2, at, finished)));
+    java.util.Map<String, String> replaced = Env.dump(db);
+
+    assertThat(replaced.get("steps")).isEqualTo(live.get("steps"));
+    assertThat(replaced.get("measurements")).isEqualTo(live.get("measurements"));
+    assertThat(Env.count(db, "select count(*) from measurements where name = 'NULL' and value = 0.1::float8 + 0.2::float8"
+        + " and text_value = 'a \"b\" c' and unit = '' and low_limit = 4.9e-324::float8 and high_limit = 1e300"
+        + " and marginal")).isEqualTo(1);
+    assertThat(Env.count(db, "select count(*) from measurements where name = 'ünïcode ✓' and value is null"
+        + " and unit is null and marginal is null")).isEqualTo(1);
+    assertThat(Env.count(db, "select count(*) from steps where name = 'quote \" back\\slash {brace}, comma'"
+        + " and path = '' and started_at = '2026-11-22T06:04:10.123456Z' and ended_at is null"
+        + " and error_message = E'line one\\nline two\\ttab'")).isEqualTo(1);
   }
 
   private void write(Database db, List<Event<?>> events) throws Exception {
