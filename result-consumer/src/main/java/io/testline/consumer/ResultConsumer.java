@@ -23,6 +23,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,6 +46,7 @@ public final class ResultConsumer implements AutoCloseable {
   private final ConsumerLoop loop;
   private final QueryApi api;
   private final HikariDataSource dataSource;
+  private final CompletableFuture<Void> schemaReady;
 
   private ResultConsumer(ConsumerConfig config, boolean withApi) {
     try {
@@ -52,7 +55,9 @@ public final class ResultConsumer implements AutoCloseable {
       dataSource = StoreDataSource.create(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
           config.dbConnectTimeout());
       closeables.push(dataSource);
-      StoreDataSource.migrate(dataSource);
+      // Flyway runs while the Kafka clients are built and the consumer joins its group; the writer stores nothing
+      // before it is done, and start() fails as before when it fails
+      schemaReady = migrateInBackground(dataSource);
       IngestMetrics metrics = new IngestMetrics(registry);
       DeadLetterSink deadLetters = new KafkaDeadLetterSink(config.bootstrapServers(), config.kafkaClient(),
           config.topics().deadLetter(), COMPONENT + "/" + config.groupId());
@@ -63,7 +68,8 @@ public final class ResultConsumer implements AutoCloseable {
       KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
       kafkaMetrics.bindTo(registry);
       closeables.push(kafkaMetrics);
-      loop = new ConsumerLoop(consumer, topics(config), processor, config.retry(), config.pollTimeout(), metrics);
+      loop = new ConsumerLoop(consumer, topics(config), processor, config.retry(), config.pollTimeout(), metrics,
+          schemaReady);
       closeables.push(loop);
       if (withApi && config.httpPort() >= 0) {
         api = new QueryApi(dataSource, registry, config.httpAuthToken());
@@ -77,11 +83,15 @@ public final class ResultConsumer implements AutoCloseable {
     }
   }
 
-  /** Builds and starts the service: migrations, then the consumer loop, then the query API. */
+  /**
+   * Builds and starts the service: the consumer loop while the schema is migrated, then, once it is, the query API.
+   * Throws what the migration threw.
+   */
   public static ResultConsumer start(ConsumerConfig config) {
     ResultConsumer service = new ResultConsumer(config, true);
     try {
       service.loop.start();
+      awaitSchema(service.schemaReady);
       if (service.api != null) {
         service.api.start(config.httpHost(), config.httpPort());
       }
@@ -106,6 +116,37 @@ public final class ResultConsumer implements AutoCloseable {
       BatchProcessor processor = new BatchProcessor(dataSource, new EventWriter(),
           new RecordDecoder(config.topics()), logOnly, metrics);
       return new Rebuild(consumer, dataSource, processor, config.retry(), config.pollTimeout()).run(topics(config));
+    }
+  }
+
+  private static CompletableFuture<Void> migrateInBackground(HikariDataSource dataSource) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread migrating = new Thread(() -> {
+      long started = System.nanoTime();
+      try {
+        StoreDataSource.migrate(dataSource);
+        log.info("result store schema ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+        done.complete(null);
+      } catch (RuntimeException | Error e) {
+        done.completeExceptionally(e);
+      }
+    }, "result-consumer-migrate");
+    migrating.setDaemon(true);
+    migrating.start();
+    return done;
+  }
+
+  private static void awaitSchema(CompletableFuture<Void> schemaReady) {
+    try {
+      schemaReady.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,7 @@ public final class ConsumerLoop implements AutoCloseable {
   private final RetryPolicy retry;
   private final Duration pollTimeout;
   private final IngestMetrics metrics;
+  private final CompletableFuture<?> storeAfter;
   private final SplittableRandom random = new SplittableRandom();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -68,6 +70,16 @@ public final class ConsumerLoop implements AutoCloseable {
   /** Takes ownership of {@code consumer}: it is used and closed on the loop's thread only. */
   public ConsumerLoop(Consumer<byte[], byte[]> consumer, List<String> topics, BatchProcessor processor,
       RetryPolicy retry, Duration pollTimeout, IngestMetrics metrics) {
+    this(consumer, topics, processor, retry, pollTimeout, metrics, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Like the other constructor, and the writer stores nothing before {@code storeAfter} completes (the schema
+   * migration, run while the consumer joins its group); when it fails, storing fails and the loop ends.
+   */
+  public ConsumerLoop(Consumer<byte[], byte[]> consumer, List<String> topics, BatchProcessor processor,
+      RetryPolicy retry, Duration pollTimeout, IngestMetrics metrics, CompletableFuture<?> storeAfter) {
+    this.storeAfter = storeAfter;
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.processor = processor;
@@ -114,7 +126,10 @@ public final class ConsumerLoop implements AutoCloseable {
         }
         if (next != null) {
           BatchProcessor.DecodedBatch toStore = next;
-          inFlight = new InFlight(batch, writer.submit(() -> processor.store(toStore)));
+          inFlight = new InFlight(batch, writer.submit(() -> {
+            storeAfter.join();
+            return processor.store(toStore);
+          }));
         }
       }
     } catch (WakeupException e) {
@@ -233,6 +248,7 @@ public final class ConsumerLoop implements AutoCloseable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       // positions come from the committed offsets
+      log.info("result consumer assigned {} partitions: {}", partitions.size(), partitions);
     }
 
     @Override
