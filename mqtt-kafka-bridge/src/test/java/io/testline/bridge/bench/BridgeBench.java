@@ -11,6 +11,9 @@ import io.testline.brokers.Brokers;
 import io.testline.brokers.KafkaBroker;
 import io.testline.brokers.MqttBroker;
 import io.testline.schemas.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.builder.RouteBuilder;
@@ -153,7 +158,22 @@ public final class BridgeBench {
     try (Bridge bridge = new Bridge(fixture.config("bench", Map.of("gaps.enabled", "false",
         "downlink.enabled", "false", "mqtt.sessionExpiry", "1s")))) {
       bridge.start();
-      return endToEnd(kafka, mqtt, fixture.topics().events(), n, "BR");
+      AtomicLong maxInFlight = new AtomicLong();
+      AtomicLong sumInFlight = new AtomicLong();
+      AtomicLong samples = new AtomicLong();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(() -> {
+        int now = bridge.metrics().inFlight();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        sumInFlight.addAndGet(now);
+        samples.incrementAndGet();
+      }, 0, 50, TimeUnit.MILLISECONDS);
+      Result result = endToEnd(kafka, mqtt, fixture.topics().events(), n, "BR");
+      sampler.shutdownNow();
+      var ack = bridge.metrics().registry().get("testline.bridge.ack.latency").timer().takeSnapshot();
+      System.out.printf("bridge: in flight mean %d max %d; MQTT receipt -> PUBACK %s%n",
+          sumInFlight.get() / Math.max(1, samples.get()), maxInFlight.get(), Arrays.toString(ack.percentileValues()));
+      return result;
     }
   }
 
@@ -211,6 +231,7 @@ public final class BridgeBench {
           Thread.currentThread().interrupt();
         }
       }, "bench-publisher");
+      Map<String, Long> cpuBefore = threadCpuByGroup();
       long start = System.nanoTime();
       publisher.start();
       long deadline = start + TimeUnit.MINUTES.toNanos(5);
@@ -228,6 +249,7 @@ public final class BridgeBench {
         }
       }
       publisher.join();
+      printCpuPerMessage(stationPrefix, cpuBefore, threadCpuByGroup(), received);
       double secs = (last - start) / 1e9;
       long[] seen = Arrays.copyOf(latencies, received);
       Arrays.sort(seen);
@@ -235,5 +257,41 @@ public final class BridgeBench {
       double p99 = seen.length == 0 ? Double.NaN : seen[Math.min(seen.length - 1, (int) (seen.length * 0.99))] / 1e6;
       return new Result(n, received / secs, p50, p99, n - received);
     }
+  }
+
+  /**
+   * CPU time of this JVM's threads, summed by thread name with digits blanked: what each part costs per message
+   * does not depend on how busy the rest of the machine is, unlike a rate.
+   */
+  private static Map<String, Long> threadCpuByGroup() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byGroup = new HashMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long cpu = threads.getThreadCpuTime(info.getThreadId());
+      if (cpu > 0) {
+        byGroup.merge(info.getThreadName().replaceAll("[0-9a-f]{8,}|[0-9]+", "#"), cpu, Long::sum);
+      }
+    }
+    return byGroup;
+  }
+
+  private static void printCpuPerMessage(String label, Map<String, Long> before, Map<String, Long> after,
+      int messages) {
+    Map<String, Long> spent = new HashMap<>();
+    after.forEach((group, cpu) -> {
+      long delta = cpu - before.getOrDefault(group, 0L);
+      if (delta > 0) {
+        spent.put(group, delta);
+      }
+    });
+    long total = spent.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder line = new StringBuilder(String.format("%s: JVM CPU %.1f us/msg (threads alive at the end):",
+        label, total / 1e3 / Math.max(1, messages)));
+    spent.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() / 1e3 / Math.max(1, messages))));
+    System.out.println(line);
   }
 }
