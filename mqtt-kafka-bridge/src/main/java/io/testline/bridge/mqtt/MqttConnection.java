@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.reactivex.schedulers.Schedulers;
 import io.testline.bridge.config.BridgeConfig;
 import io.testline.bridge.forward.InboundMessage;
 import io.testline.retry.RetryPolicy;
@@ -35,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * messages right after CONNACK, before any SUBSCRIBE, and the client acknowledges a message that no flow takes.
  * The callback runs on the client's event loop and only hands the message over. The client sends PUBACKs in the
  * order the messages arrived, whatever the order of {@code acknowledge()} calls, as MQTT requires.
+ *
+ * <p>The client's application scheduler is {@code trampoline}: publish callbacks and future completions run on the
+ * event loop itself. With the default (RxJava's computation pool) every message took one more thread hop, and each
+ * time that pool fell behind its prefetch of 128 the client's incoming-publish queue became "blocked", after which
+ * it walked every unacknowledged message on each new PUBLISH (a third of the event loop's CPU in a JFR profile at a
+ * window of a few thousand). Everything run there must therefore only hand work over: the sink enqueues, and the
+ * completions of {@link #publish} and SUBSCRIBE only count and log.
  */
 public final class MqttConnection implements MqttPublisher, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
@@ -54,6 +62,8 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
         .serverPort(config.url().getPort() > 0 ? config.url().getPort()
             : "ssl".equalsIgnoreCase(config.url().getScheme()) ? 8883 : 1883)
         .automaticReconnect().initialDelay(100, TimeUnit.MILLISECONDS).maxDelay(5, TimeUnit.SECONDS).applyAutomaticReconnect()
+        // Callbacks run on the client's event loop instead of hopping to RxJava's computation pool; see the class doc.
+        .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
         .addConnectedListener(context -> {
           log.info("MQTT connected to {} as {}", config.url(), config.clientId());
           if (subscribed.get()) {

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.reactivex.schedulers.Schedulers;
 import io.testline.bridge.Bridge;
 import io.testline.bridge.support.BridgeFixture;
 import io.testline.bridge.support.TestPublisher;
@@ -102,7 +103,10 @@ public final class BridgeBench {
   private static Result rawMqtt(MqttBroker mqtt, int n) throws Exception {
     CountDownLatch done = new CountDownLatch(n);
     Mqtt5AsyncClient sub = Mqtt5Client.builder().identifier("bench-raw-sub").serverHost(mqtt.host())
-        .serverPort(mqtt.port()).buildAsync();
+        .serverPort(mqtt.port())
+        // as the bridge: callbacks on the event loop, so raw stays the client's best case
+        .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
+        .buildAsync();
     sub.publishes(MqttGlobalPublishFilter.ALL, p -> {
       p.acknowledge();
       done.countDown();
