@@ -19,8 +19,24 @@ public final class Schemas {
 
   private Schemas() {}
 
-  /** True when {@code stationId} is valid and so also safe as one MQTT topic level. */
+  /**
+   * True when {@code stationId} is valid and so also safe as one MQTT topic level. The same rule as
+   * {@link #STATION_ID}, spelled out: the bridge asks it for every message, and a regex matcher costs an allocation.
+   */
   public static boolean isValidStationId(String stationId) {
-    return stationId != null && STATION_ID.matcher(stationId).matches();
+    if (stationId == null || stationId.isEmpty() || stationId.length() > 64 || !isAsciiAlnum(stationId.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < stationId.length(); i++) {
+      char c = stationId.charAt(i);
+      if (!isAsciiAlnum(c) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiAlnum(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 }

@@ -57,18 +57,21 @@ public final class Topics {
   public enum Kind {
     BIRTH, DEATH, HEARTBEAT, EVENTS, LOGS, VERDICT, RESEND;
 
+    private static final Kind[] ALL = values();
+    private final String level = name().toLowerCase(Locale.ROOT);
+
     /** True for the kinds the bridge sends down to a station (not forwarded to Kafka). */
     public boolean downlink() {
       return this == VERDICT || this == RESEND;
     }
 
     public String level() {
-      return name().toLowerCase(Locale.ROOT);
+      return level;
     }
 
     static Optional<Kind> ofLevel(String level) {
-      for (Kind kind : values()) {
-        if (kind.level().equals(level)) {
+      for (Kind kind : ALL) {
+        if (kind.level.equals(level)) {
           return Optional.of(kind);
         }
       }

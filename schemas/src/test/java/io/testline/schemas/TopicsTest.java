@@ -57,4 +57,24 @@ class TopicsTest {
     assertThat(names.all()).hasSize(6).allMatch(name -> name.startsWith("it-42.testline."));
     assertThatThrownBy(() -> new TopicNames("bad/prefix")).hasMessageStartingWith("prefix");
   }
+
+  @Test
+  void station_id_check_agrees_with_the_station_id_pattern() {
+    String alphabet = "aZ09._-/+# \n\u00e9";
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder id = new StringBuilder();
+      int length = random.nextInt(68);
+      for (int j = 0; j < length; j++) {
+        id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String candidate = id.toString();
+      assertThat(Schemas.isValidStationId(candidate)).as(candidate)
+          .isEqualTo(Schemas.STATION_ID.matcher(candidate).matches());
+    }
+    assertThat(Schemas.isValidStationId("F".repeat(64))).isTrue();
+    assertThat(Schemas.isValidStationId("F".repeat(65))).isFalse();
+    assertThat(Schemas.isValidStationId("FCT-L1-03\n")).isFalse();
+    assertThat(Schemas.isValidStationId(null)).isFalse();
+  }
 }
