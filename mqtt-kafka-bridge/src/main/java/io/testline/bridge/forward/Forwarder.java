@@ -5,11 +5,14 @@ import io.testline.bridge.metrics.BridgeMetrics;
 import io.testline.errors.Errors;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.DeadLetterReason;
+import io.testline.schemas.MessageType;
 import io.testline.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,6 +42,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Forwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+  private static final Map<MessageType, byte[]> SCHEMA_HEADERS = new EnumMap<>(MessageType.class);
+
+  static {
+    for (MessageType type : MessageType.values()) {
+      SCHEMA_HEADERS.put(type, type.schemaId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** How many queued messages a worker takes per lock round trip. */
+  private static final int DRAIN_BATCH = 256;
   private static final RetryPolicy RESEND = RetryPolicy.forever(Duration.ofMillis(200), Duration.ofSeconds(10));
 
   private final Router router;
@@ -90,21 +103,29 @@ public final class Forwarder implements AutoCloseable {
   }
 
   private void work(BlockingQueue<InboundMessage> queue) {
+    List<InboundMessage> batch = new ArrayList<>(DRAIN_BATCH);
     while (!closed.get()) {
-      InboundMessage message;
       try {
-        message = queue.take();
+        batch.add(queue.take());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      try {
-        process(message);
-      } catch (RuntimeException e) {
-        // A bug in routing must not kill the worker; the message stays unacknowledged and is sent again.
-        log.error("forward failed unexpectedly for a message on {}; retrying", message.mqttTopic(), e);
-        scheduleResend(() -> process(message), 1);
+      // Whatever else is queued comes in the same lock round trip; order within the queue is kept.
+      queue.drainTo(batch, DRAIN_BATCH - 1);
+      for (InboundMessage message : batch) {
+        if (closed.get()) {
+          return;
+        }
+        try {
+          process(message);
+        } catch (RuntimeException e) {
+          // A bug in routing must not kill the worker; the message stays unacknowledged and is sent again.
+          log.error("forward failed unexpectedly for a message on {}; retrying", message.mqttTopic(), e);
+          scheduleResend(() -> process(message), 1);
+        }
       }
+      batch.clear();
     }
   }
 
@@ -125,7 +146,7 @@ public final class Forwarder implements AutoCloseable {
     headers.add(Topics.HEADER_MQTT_TOPIC, message.mqttTopic().getBytes(StandardCharsets.UTF_8));
     headers.add(Topics.HEADER_RECEIVED_AT, message.receivedAt().toString().getBytes(StandardCharsets.UTF_8));
     headers.add(Topics.HEADER_BRIDGE, bridgeId);
-    headers.add(Topics.HEADER_SCHEMA, forward.type().schemaId().getBytes(StandardCharsets.UTF_8));
+    headers.add(Topics.HEADER_SCHEMA, SCHEMA_HEADERS.get(forward.type()));
     byte[] key = forward.key() == null ? null : forward.key().getBytes(StandardCharsets.UTF_8);
     return new ProducerRecord<>(forward.topic(), null, key, message.payload(), headers);
   }
