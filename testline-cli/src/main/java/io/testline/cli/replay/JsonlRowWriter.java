@@ -10,21 +10,37 @@ import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * {@code {"topic","partition","offset","timestamp","receivedAt","key","value"}} a line. A value that is one JSON
  * object is written as it is when it is already on one line (checked by a streaming parser that builds nothing), or
  * re-serialized compactly when it spans lines; any other value is written as a base64 string.
+ *
+ * <p>Each line is put together in one reused byte buffer and handed to the stream in one write. The common case
+ * costs no parser and no strings: a value that {@link CompactObjectCheck} vouches for is copied as it is, and a key
+ * or header of printable ASCII without quote or backslash (which JSON quoting leaves as it is) is copied between
+ * quotes; anything else takes the general path, so the output does not depend on the shortcuts.
  */
 final class JsonlRowWriter implements RowWriter {
-  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] OFFSET = ascii(",\"offset\":");
+  private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+  private static final byte[] RECEIVED_AT = ascii(",\"receivedAt\":");
+  private static final byte[] KEY = ascii(",\"key\":");
+  private static final byte[] VALUE = ascii(",\"value\":");
+  private static final byte[] END = ascii("}\n");
 
   private final JsonFactory factory = EventJson.mapper().getFactory();
   private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+  private final CompactObjectCheck compact = new CompactObjectCheck();
   private String lastTopic;
   private byte[] topicPrefix;
+  private byte[] line = new byte[4096];
+  private int length;
 
   @Override
   public byte[] header() {
@@ -43,32 +59,37 @@ final class JsonlRowWriter implements RowWriter {
       topicPrefix = ("{\"topic\":\"" + new String(encoder.quoteAsString(lastTopic)) + "\",\"partition\":")
           .getBytes(StandardCharsets.UTF_8);
     }
-    out.write(topicPrefix);
-    ascii(out, Integer.toString(record.partition()));
-    ascii(out, ",\"offset\":");
-    ascii(out, Long.toString(record.offset()));
-    ascii(out, ",\"timestamp\":");
-    ascii(out, Long.toString(record.timestamp()));
-    ascii(out, ",\"receivedAt\":");
-    string(out, RowWriter.header(record, Topics.HEADER_RECEIVED_AT));
-    ascii(out, ",\"key\":");
-    string(out, RowWriter.key(record));
-    ascii(out, ",\"value\":");
-    value(record.value(), event, out);
-    ascii(out, "}\n");
+    length = 0;
+    put(topicPrefix);
+    number(record.partition());
+    put(OFFSET);
+    number(record.offset());
+    put(TIMESTAMP);
+    number(record.timestamp());
+    put(RECEIVED_AT);
+    Header receivedAt = record.headers().lastHeader(Topics.HEADER_RECEIVED_AT);
+    string(receivedAt == null ? null : receivedAt.value());
+    put(KEY);
+    string(record.key());
+    put(VALUE);
+    value(record.value(), event);
+    put(END);
+    out.write(line, 0, length);
   }
 
-  private void value(byte[] value, JsonNode event, OutputStream out) throws IOException {
+  private void value(byte[] value, JsonNode event) throws IOException {
     if (value == null) {
-      out.write(NULL);
+      put(NULL);
     } else if (event != null && event.isObject()) {
-      out.write(EventJson.mapper().writeValueAsBytes(event));
+      put(EventJson.mapper().writeValueAsBytes(event));
+    } else if (compact.certainly(value)) {
+      put(value);
     } else if (!isObject(value)) {
-      string(out, Base64.getEncoder().encodeToString(value));
+      string(Base64.getEncoder().encodeToString(value));
     } else if (oneLine(value)) {
-      out.write(value);
+      put(value);
     } else {
-      out.write(EventJson.mapper().writeValueAsBytes(EventJson.mapper().readTree(value)));
+      put(EventJson.mapper().writeValueAsBytes(EventJson.mapper().readTree(value)));
     }
   }
 
@@ -95,19 +116,74 @@ final class JsonlRowWriter implements RowWriter {
     return true;
   }
 
-  private void string(OutputStream out, String s) throws IOException {
-    if (s == null) {
-      out.write(NULL);
+  /** UTF-8 text as a JSON string, or null. */
+  private void string(byte[] utf8) {
+    if (utf8 == null) {
+      put(NULL);
+    } else if (quotesAsItIs(utf8)) {
+      ensure(utf8.length + 2);
+      line[length++] = '"';
+      System.arraycopy(utf8, 0, line, length, utf8.length);
+      length += utf8.length;
+      line[length++] = '"';
     } else {
-      out.write('"');
-      out.write(encoder.quoteAsUTF8(s));
-      out.write('"');
+      string(new String(utf8, StandardCharsets.UTF_8));
     }
   }
 
-  private static void ascii(OutputStream out, String s) throws IOException {
-    for (int i = 0; i < s.length(); i++) {
-      out.write(s.charAt(i));
+  private void string(String s) {
+    byte[] quoted = encoder.quoteAsUTF8(s);
+    ensure(quoted.length + 2);
+    line[length++] = '"';
+    System.arraycopy(quoted, 0, line, length, quoted.length);
+    length += quoted.length;
+    line[length++] = '"';
+  }
+
+  /** Printable ASCII without quote or backslash: what JSON quoting leaves unchanged. */
+  private static boolean quotesAsItIs(byte[] utf8) {
+    for (byte b : utf8) {
+      if (b < 0x20 || b > 0x7e || b == '"' || b == '\\') {
+        return false;
+      }
     }
+    return true;
+  }
+
+  private void number(long value) {
+    ensure(20);
+    if (value < 0) {
+      if (value == Long.MIN_VALUE) {
+        put(ascii(Long.toString(value)));
+        return;
+      }
+      line[length++] = '-';
+      value = -value;
+    }
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      digits++;
+    }
+    for (int i = length + digits - 1; i >= length; i--) {
+      line[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    length += digits;
+  }
+
+  private void put(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, line, length, bytes.length);
+    length += bytes.length;
+  }
+
+  private void ensure(int more) {
+    if (length + more > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, length + more));
+    }
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }
