@@ -18,7 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Replays a time window of Kafka topics into a file: each topic read with {@link TopicWindow}, filtered on the
  * event envelope, written in (topic, partition, offset) order, and optionally republished to another topic.
- * A value is parsed only when the filter or the format needs it.
+ * A value is parsed only when the filter or the format needs it. The calling thread reads Kafka; filtering, writing
+ * and republishing run behind it on one thread of their own ({@link WriteBehind}), in the order read.
  */
 public final class Replay {
 
@@ -61,26 +62,30 @@ public final class Replay {
     long[] written = {0};
     try (PartitionSpool spool = new PartitionSpool(request.output());
          Republisher republisher = request.republishTo() == null ? null
-             : new Republisher(clientProps, request.republishTo())) {
+             : new Republisher(clientProps, request.republishTo());
+         WriteBehind writing = new WriteBehind("replay-writer", record -> {
+           JsonNode event = parse ? parse(record) : null;
+           if (!request.filter().matches(event)) {
+             return;
+           }
+           try {
+             writer.write(record, event, spool.out(record.topic(), record.partition()));
+           } catch (IOException e) {
+             throw new UncheckedIOException(e);
+           }
+           if (republisher != null) {
+             republisher.send(record);
+           }
+           written[0]++;
+         })) {
       for (String topic : request.topics()) {
         progress.topic(topic, WindowSize.of(clientProps, topic, request.from(), request.to()));
         window.read(topic, request.from(), request.to(), record -> {
           progress.tick();
-          JsonNode event = parse ? parse(record) : null;
-          if (!request.filter().matches(event)) {
-            return;
-          }
-          try {
-            writer.write(record, event, spool.out(record.topic(), record.partition()));
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          if (republisher != null) {
-            republisher.send(record);
-          }
-          written[0]++;
+          writing.accept(record);
         });
       }
+      writing.finish();
       spool.mergeInto(request.output(), writer.header());
       return new Result(written[0], republisher == null ? -1 : republisher.finish());
     } catch (UncheckedIOException e) {
