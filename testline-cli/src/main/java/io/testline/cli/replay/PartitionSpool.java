@@ -25,6 +25,9 @@ final class PartitionSpool implements AutoCloseable {
 
   private final Path dir;
   private final Map<TopicPartition, OutputStream> open = new TreeMap<>(ORDER);
+  private String lastTopic;
+  private int lastPartition;
+  private OutputStream last;
 
   PartitionSpool(Path output) throws IOException {
     Path parent = output.toAbsolutePath().getParent();
@@ -34,13 +37,21 @@ final class PartitionSpool implements AutoCloseable {
 
   /** The buffered stream of {@code partition}'s lines. */
   OutputStream out(String topic, int partition) {
-    return open.computeIfAbsent(new TopicPartition(topic, partition), tp -> {
+    // records come in runs of one partition (a fetch's batch), so the last stream is usually the one asked for
+    if (last != null && partition == lastPartition && topic.equals(lastTopic)) {
+      return last;
+    }
+    OutputStream out = open.computeIfAbsent(new TopicPartition(topic, partition), tp -> {
       try {
         return new BufferedOutputStream(Files.newOutputStream(file(tp)), 1 << 16);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     });
+    lastTopic = topic;
+    lastPartition = partition;
+    last = out;
+    return out;
   }
 
   /** Writes {@code header} then every partition's lines in order to {@code output}, replacing it. */
@@ -73,6 +84,7 @@ final class PartitionSpool implements AutoCloseable {
       out.close();
     }
     open.clear();
+    last = null;
     try (var files = Files.list(dir)) {
       for (Path p : files.toList()) {
         Files.deleteIfExists(p);
