@@ -165,25 +165,34 @@ final class CompactObjectCheck {
 
   /** At the opening quote; ends after the closing one. A name must be short and free of escapes. */
   private boolean string(boolean name) {
-    int start = ++pos;
-    while (pos < n) {
-      int c = b[pos] & 0xff;
+    byte[] b = this.b;
+    int n = this.n;
+    int start = pos + 1;
+    int p = start;
+    while (p < n) {
+      byte c = b[p];
+      // printable ASCII other than quote and backslash, the bulk of any event: as signed bytes, non-ASCII is < 0
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        p++;
+        continue;
+      }
       if (c == '"') {
-        pos++;
-        return !name || pos - 1 - start <= MAX_NAME_LENGTH;
-      } else if (c < 0x20) {
-        return false;
-      } else if (c == '\\') {
+        pos = p + 1;
+        return !name || p - start <= MAX_NAME_LENGTH;
+      }
+      pos = p;
+      if (c == '\\') {
         if (name || !escape()) {
           return false;
         }
-      } else if (c >= 0x80) {
-        if (!utf8(c)) {
+      } else if (c < 0) {
+        if (!utf8(c & 0xff)) {
           return false;
         }
       } else {
-        pos++;
+        return false;
       }
+      p = pos;
     }
     return false;
   }

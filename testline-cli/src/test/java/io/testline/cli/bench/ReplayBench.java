@@ -6,6 +6,7 @@ import io.testline.cli.replay.ExportFormat;
 import io.testline.cli.replay.Replay;
 import io.testline.schemas.Topics;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Not a test: how close replay (TopicWindow, JSONL export, no filter) comes to a bare KafkaConsumer reading the same
  * 1,000,000 records of ~300 bytes from a 3-partition topic of an embedded broker. Prints records/s of both and the
- * ratio. {@code java -cp ... io.testline.cli.bench.ReplayBench [records]}
+ * ratio, and the process CPU time of each. {@code java -cp ... io.testline.cli.bench.ReplayBench [records]}
  */
 public final class ReplayBench {
   private static final String TOPIC = "bench.events";
@@ -49,23 +50,36 @@ public final class ReplayBench {
       Instant to = Instant.now().plusSeconds(1);
 
       t0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       long raw = rawRead(client);
       double rawRate = raw / ((System.nanoTime() - t0) / 1e9);
       System.out.printf("raw consumer: %,d records, %,.0f records/s%n", raw, rawRate);
+      System.out.printf("raw consumer: process CPU %.2f s%n", (processCpuNanos() - cpu0) / 1e9);
 
       Path out = dir.resolve("replay.jsonl");
       t0 = System.nanoTime();
+      cpu0 = processCpuNanos();
       Replay.Result result = new Replay(client, new PrintStream(System.err), Clock.systemUTC()).run(
           new Replay.Request(from, to, List.of(TOPIC), EventFilter.ALL, ExportFormat.JSONL, out, null));
       double replayRate = result.written() / ((System.nanoTime() - t0) / 1e9);
       System.out.printf("replay to jsonl: %,d records (%,d MB), %,.0f records/s%n", result.written(),
           Files.size(out) >> 20, replayRate);
+      System.out.printf("replay to jsonl: process CPU %.2f s%n", (processCpuNanos() - cpu0) / 1e9);
       System.out.printf("ratio replay/raw: %.0f%%%n", 100 * replayRate / rawRate);
     } finally {
       try (var paths = Files.walk(dir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /**
+   * CPU time of the whole JVM (broker included): on a shared machine the rates move with other people's load, the
+   * CPU a phase costs much less.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void produce(Map<String, Object> client, int records) {
