@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
@@ -66,13 +67,17 @@ public final class TopicWindow {
         }
       }
       consumer.assign(open);
+      long fromMs = from.toEpochMilli();
       long toMs = to == null ? Long.MAX_VALUE : to.toEpochMilli();
       while (!open.isEmpty()) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-          TopicPartition p = new TopicPartition(r.topic(), r.partition());
-          if (r.offset() < end.get(p) && r.timestamp() >= from.toEpochMilli() && r.timestamp() < toMs) {
-            sink.accept(r);
-            handed++;
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        for (TopicPartition p : records.partitions()) {
+          long endOffset = end.get(p);
+          for (ConsumerRecord<byte[], byte[]> r : records.records(p)) {
+            if (r.offset() < endOffset && r.timestamp() >= fromMs && r.timestamp() < toMs) {
+              sink.accept(r);
+              handed++;
+            }
           }
         }
         open.removeIf(p -> consumer.position(p) >= end.get(p));
