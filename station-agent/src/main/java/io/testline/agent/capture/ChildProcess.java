@@ -18,16 +18,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its own file and cut into lines for a {@link LineSink}. Closing it stops the whole process tree if still running.
  */
 public final class ChildProcess implements AutoCloseable {
+  /** How often {@link #awaitOutput} looks at the pumps. */
+  private static final long DRAIN_SLICE_MILLIS = 50;
+
   private final Process process;
-  private final Thread stdoutPump;
-  private final Thread stderrPump;
+  private final List<Thread> pumpThreads;
+  private final List<StreamPump> pumps;
   private final Duration killGrace;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ChildProcess(Process process, Thread stdoutPump, Thread stderrPump, Duration killGrace) {
+  private ChildProcess(Process process, List<Thread> pumpThreads, List<StreamPump> pumps, Duration killGrace) {
     this.process = process;
-    this.stdoutPump = stdoutPump;
-    this.stderrPump = stderrPump;
+    this.pumpThreads = pumpThreads;
+    this.pumps = pumps;
     this.killGrace = killGrace;
   }
 
@@ -50,15 +53,17 @@ public final class ChildProcess implements AutoCloseable {
       stderrRaw.close();
       throw e;
     }
-    Thread out = new Thread(new StreamPump(LogStream.STDOUT, process.getInputStream(), stdoutRaw, sink,
-        LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock), "capture-stdout-" + process.pid());
-    Thread err = new Thread(new StreamPump(LogStream.STDERR, process.getErrorStream(), stderrRaw, sink,
-        LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock), "capture-stderr-" + process.pid());
+    StreamPump outPump = new StreamPump(LogStream.STDOUT, process.getInputStream(), stdoutRaw, sink,
+        LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock);
+    StreamPump errPump = new StreamPump(LogStream.STDERR, process.getErrorStream(), stderrRaw, sink,
+        LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock);
+    Thread out = new Thread(outPump, "capture-stdout-" + process.pid());
+    Thread err = new Thread(errPump, "capture-stderr-" + process.pid());
     out.setDaemon(true);
     err.setDaemon(true);
     out.start();
     err.start();
-    return new ChildProcess(process, out, err, killGrace);
+    return new ChildProcess(process, List.of(out, err), List.of(outPump, errPump), killGrace);
   }
 
   public ProcessHandle handle() {
@@ -85,14 +90,34 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for both streams to reach end of file. A grandchild that keeps the pipes open after
-   * the program exited holds them; false then, and the caller stops the tree.
+   * Waits for both streams to reach end of file, after the program exited. A grandchild that keeps the pipes open
+   * holds them: when neither pump has handled a read for {@code quiet} (counted from this call at the earliest),
+   * this gives up and returns false, and the caller stops the tree. A pump that is slow, not stuck (a station so
+   * loaded that the capture thread gets the CPU only now and then), is waited for while it is handling a read or has
+   * handled one within {@code quiet}, up to {@code limit} in all: closing the run's output under it would leave the
+   * rest of the output out of the journaled log.
    */
-  public boolean awaitOutput(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    stdoutPump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-    stderrPump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-    return !stdoutPump.isAlive() && !stderrPump.isAlive();
+  public boolean awaitOutput(Duration quiet, Duration limit) throws InterruptedException {
+    long start = System.nanoTime();
+    while (true) {
+      boolean ended = true;
+      boolean active = false;
+      long now = System.nanoTime();
+      for (int i = 0; i < pumps.size(); i++) {
+        if (pumpThreads.get(i).isAlive()) {
+          ended = false;
+          StreamPump pump = pumps.get(i);
+          active |= pump.handling() || now - Math.max(start, pump.lastReadNanos()) < quiet.toNanos();
+        }
+      }
+      if (ended) {
+        return true;
+      }
+      if (!active || now - start >= limit.toNanos()) {
+        return false;
+      }
+      pumpThreads.get(pumpThreads.get(0).isAlive() ? 0 : 1).join(DRAIN_SLICE_MILLIS);
+    }
   }
 
   @Override

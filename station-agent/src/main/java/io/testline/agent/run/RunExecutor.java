@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunExecutor {
   private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
-  /** How long the output pipes may stay open after the program exited (a background child holding them). */
+  /**
+   * How long the output pipes may stay open without output after the program exited (a background child holding
+   * them), and how long at most a capture still handling output is waited for.
+   */
   private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(3);
+  private static final Duration OUTPUT_DRAIN_LIMIT = Duration.ofSeconds(30);
   private static final Duration WAIT_SLICE = Duration.ofMillis(50);
 
   private final AgentConfig config;
@@ -111,9 +115,9 @@ public final class RunExecutor {
         }
         child.waitFor(Duration.ofSeconds(30));
         termination = child.termination();
-        if (!child.awaitOutput(OUTPUT_DRAIN)) {
+        if (!child.awaitOutput(OUTPUT_DRAIN, OUTPUT_DRAIN_LIMIT)) {
           output.agentNote("the program exited but a process it started still holds its output open; "
-              + "capture stopped after " + OUTPUT_DRAIN);
+              + "capture stopped after " + OUTPUT_DRAIN + " without output");
         }
       } catch (IOException e) {
         startError = "cannot start " + request.command().get(0) + ": " + e.getMessage();
