@@ -113,10 +113,16 @@ public final class GapTracker {
     return stations.values().stream().mapToInt(Map::size).sum();
   }
 
-  /** UUIDv7 sessions sort by their start time in the most significant bits; other UUIDs by their value. */
+  /**
+   * UUIDv7 sessions sort by their start time in the most significant bits, then by the rest: two ids of one
+   * millisecond share those bits, and a monotonic generator (the agent's) counts up in the least significant ones.
+   * Other UUIDs sort by their value.
+   */
   static boolean isNewer(UUID candidate, UUID current) {
     if (candidate.version() == 7 && current.version() == 7) {
-      return Long.compareUnsigned(candidate.getMostSignificantBits(), current.getMostSignificantBits()) > 0;
+      int byTime = Long.compareUnsigned(candidate.getMostSignificantBits(), current.getMostSignificantBits());
+      return byTime != 0 ? byTime > 0
+          : Long.compareUnsigned(candidate.getLeastSignificantBits(), current.getLeastSignificantBits()) > 0;
     }
     return candidate.compareTo(current) > 0;
   }

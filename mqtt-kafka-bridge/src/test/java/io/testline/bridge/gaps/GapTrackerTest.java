@@ -86,6 +86,17 @@ class GapTrackerTest {
   }
 
   @Test
+  void a_session_started_in_the_same_millisecond_as_the_last_still_counts_as_newer() {
+    UUID previous = Ids.newId();
+    for (int i = 0; i < 10_000; i++) {
+      UUID next = Ids.newId();
+      assertThat(GapTracker.isNewer(next, previous)).as("%s after %s", next, previous).isTrue();
+      assertThat(GapTracker.isNewer(previous, next)).isFalse();
+      previous = next;
+    }
+  }
+
+  @Test
   void keeps_stations_apart() {
     tracker.see("ST-1", session, 0, t0);
     tracker.see("ST-2", session, 1, t0);
