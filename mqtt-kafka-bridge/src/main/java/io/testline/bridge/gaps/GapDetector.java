@@ -60,6 +60,7 @@ public final class GapDetector implements AutoCloseable {
   private final MqttPublisher downlink;
   private final GapTracker tracker;
   private final Clock clock;
+  private final Counter read;
   private final Counter gaps;
   private final Counter missing;
   private final Counter filled;
@@ -90,6 +91,8 @@ public final class GapDetector implements AutoCloseable {
     this.downlink = downlink;
     this.tracker = new GapTracker(grace);
     this.clock = clock;
+    this.read = Counter.builder("testline.bridge.seq.events")
+        .description("station events the gap detector has read and tracked").register(registry);
     this.gaps = Counter.builder("testline.bridge.seq.gaps").description("sequence gaps detected")
         .register(registry);
     this.missing = Counter.builder("testline.bridge.seq.missing").description("events missing in detected gaps")
@@ -176,6 +179,7 @@ public final class GapDetector implements AutoCloseable {
           || MessageType.STATION_DEATH.schemaId().equals(schema))) {
         tracker.see(stationId, agentSession, willSeq.asLong(), clock.instant());
       }
+      read.increment();
     } catch (IOException | IllegalArgumentException e) {
       unreadable.increment();
       log.warn("gap detector cannot read the envelope of {}-{}@{}: {}", record.topic(), record.partition(),

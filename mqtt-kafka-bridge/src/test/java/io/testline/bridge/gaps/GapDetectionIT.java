@@ -94,9 +94,8 @@ class GapDetectionIT {
       }
       publisher.awaitAcks();
       await().atMost(Duration.ofSeconds(30)).until(() -> bridge.metrics().forwardedCount() >= 2);
-      // no signal tells when the detector has read them; 1 s is ample (it polls every 250 ms) and well inside the
-      // 3 s grace, so the gap falls due while Kafka is down
-      Thread.sleep(1_000);
+      // the detector has read both, so the gap falls due (3 s grace) while Kafka is down
+      await().atMost(Duration.ofSeconds(30)).until(() -> counter(bridge, "testline.bridge.seq.events") >= 2);
       kafka.stop();
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> counter(bridge, "testline.bridge.seq.gaps.write.retries") > 0);
