@@ -21,16 +21,17 @@ public final class ChildProcess implements AutoCloseable {
   /** How often {@link #awaitOutput} looks at the pumps. */
   private static final long DRAIN_SLICE_MILLIS = 50;
 
+  /** One captured stream: its pump and the thread that runs it. */
+  private record Capture(StreamPump pump, Thread thread) {}
+
   private final Process process;
-  private final List<Thread> pumpThreads;
-  private final List<StreamPump> pumps;
+  private final List<Capture> captures;
   private final Duration killGrace;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ChildProcess(Process process, List<Thread> pumpThreads, List<StreamPump> pumps, Duration killGrace) {
+  private ChildProcess(Process process, List<Capture> captures, Duration killGrace) {
     this.process = process;
-    this.pumpThreads = pumpThreads;
-    this.pumps = pumps;
+    this.captures = captures;
     this.killGrace = killGrace;
   }
 
@@ -53,17 +54,19 @@ public final class ChildProcess implements AutoCloseable {
       stderrRaw.close();
       throw e;
     }
-    StreamPump outPump = new StreamPump(LogStream.STDOUT, process.getInputStream(), stdoutRaw, sink,
-        LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock);
-    StreamPump errPump = new StreamPump(LogStream.STDERR, process.getErrorStream(), stderrRaw, sink,
-        LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock);
-    Thread out = new Thread(outPump, "capture-stdout-" + process.pid());
-    Thread err = new Thread(errPump, "capture-stderr-" + process.pid());
-    out.setDaemon(true);
-    err.setDaemon(true);
-    out.start();
-    err.start();
-    return new ChildProcess(process, List.of(out, err), List.of(outPump, errPump), killGrace);
+    List<Capture> captures = List.of(
+        capture(new StreamPump(LogStream.STDOUT, process.getInputStream(), stdoutRaw, sink,
+            LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock), "capture-stdout-" + process.pid()),
+        capture(new StreamPump(LogStream.STDERR, process.getErrorStream(), stderrRaw, sink,
+            LineSplitter.DEFAULT_MAX_FRAGMENT_BYTES, clock), "capture-stderr-" + process.pid()));
+    return new ChildProcess(process, captures, killGrace);
+  }
+
+  private static Capture capture(StreamPump pump, String threadName) {
+    Thread thread = new Thread(pump, threadName);
+    thread.setDaemon(true);
+    thread.start();
+    return new Capture(pump, thread);
   }
 
   public ProcessHandle handle() {
@@ -100,23 +103,23 @@ public final class ChildProcess implements AutoCloseable {
   public boolean awaitOutput(Duration quiet, Duration limit) throws InterruptedException {
     long start = System.nanoTime();
     while (true) {
-      boolean ended = true;
+      Thread running = null;
       boolean active = false;
       long now = System.nanoTime();
-      for (int i = 0; i < pumps.size(); i++) {
-        if (pumpThreads.get(i).isAlive()) {
-          ended = false;
-          StreamPump pump = pumps.get(i);
+      for (Capture capture : captures) {
+        if (capture.thread().isAlive()) {
+          running = capture.thread();
+          StreamPump pump = capture.pump();
           active |= pump.handling() || now - Math.max(start, pump.lastReadNanos()) < quiet.toNanos();
         }
       }
-      if (ended) {
+      if (running == null) {
         return true;
       }
       if (!active || now - start >= limit.toNanos()) {
         return false;
       }
-      pumpThreads.get(pumpThreads.get(0).isAlive() ? 0 : 1).join(DRAIN_SLICE_MILLIS);
+      running.join(DRAIN_SLICE_MILLIS);
     }
   }
 
