@@ -1,6 +1,5 @@
 package io.testline.cli.replay;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -34,7 +33,6 @@ final class JsonlRowWriter implements RowWriter {
   private static final byte[] VALUE = ascii(",\"value\":");
   private static final byte[] END = ascii("}\n");
 
-  private final JsonFactory factory = EventJson.mapper().getFactory();
   private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
   private final CompactObjectCheck compact = new CompactObjectCheck();
   private String lastTopic;
@@ -93,9 +91,17 @@ final class JsonlRowWriter implements RowWriter {
     }
   }
 
+  /**
+   * Whether the general path writes {@code value} as it is: exactly one JSON object, read by the event mapper's own
+   * parser, on one line. What {@link CompactObjectCheck} vouches for must pass this too.
+   */
+  static boolean isOneLineObject(byte[] value) {
+    return isObject(value) && oneLine(value);
+  }
+
   /** Whether the bytes are exactly one JSON object (whitespace around it allowed). */
-  private boolean isObject(byte[] value) {
-    try (JsonParser p = factory.createParser(value)) {
+  private static boolean isObject(byte[] value) {
+    try (JsonParser p = EventJson.mapper().getFactory().createParser(value)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return false;
       }
