@@ -1,9 +1,6 @@
 package io.testline.bridge;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.testline.bridge.config.BridgeConfig;
@@ -15,8 +12,9 @@ import io.testline.bridge.forward.Router;
 import io.testline.bridge.gaps.GapDetector;
 import io.testline.bridge.metrics.BridgeMetrics;
 import io.testline.bridge.metrics.Health;
-import io.testline.bridge.metrics.HttpEndpoint;
 import io.testline.bridge.mqtt.MqttConnection;
+import io.testline.metrics.JvmMeters;
+import io.testline.metrics.MetricsEndpoint;
 import io.testline.schemas.MessageValidator;
 import io.testline.schemas.TopicNames;
 import java.io.IOException;
@@ -49,13 +47,12 @@ public final class Bridge implements AutoCloseable {
   private final Health health;
   private final AtomicBoolean startCalled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private HttpEndpoint http;
+  private final JvmMeters jvmMeters;
+  private MetricsEndpoint http;
 
   public Bridge(BridgeConfig config) {
     this.config = config;
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
+    jvmMeters = JvmMeters.bindTo(registry);
     TopicNames topics = new TopicNames(config.kafka().topicPrefix());
     MessageValidator validator = new MessageValidator(config.forward().maxMessageBytes());
     producer = new KafkaProducer<>(KafkaClientProps.producer(config, "producer"));
@@ -92,7 +89,7 @@ public final class Bridge implements AutoCloseable {
       gaps.start();
     }
     if (config.http().port() >= 0) {
-      http = new HttpEndpoint(config.http().host(), config.http().port(), registry, health);
+      http = MetricsEndpoint.start("bridge", config.http().host(), config.http().port(), registry, health);
     }
     log.info("bridge {} started: {} -> Kafka {} (topic prefix \"{}\")", config.instanceId(),
         config.mqtt().sharedFilter(), config.kafka().bootstrapServers(), config.kafka().topicPrefix());
@@ -131,6 +128,7 @@ public final class Bridge implements AutoCloseable {
     closeQuietly(mqtt);
     closeQuietly(producerMetrics);
     producer.close(Duration.ofSeconds(10));
+    jvmMeters.close();
     registry.close();
     log.info("bridge {} stopped", config.instanceId());
   }

@@ -1,8 +1,6 @@
 package io.testline.consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,6 +15,7 @@ import io.testline.consumer.ingest.RecordDecoder;
 import io.testline.consumer.rebuild.Rebuild;
 import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoreDataSource;
+import io.testline.metrics.JvmMeters;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -50,8 +49,7 @@ public final class ResultConsumer implements AutoCloseable {
 
   private ResultConsumer(ConsumerConfig config, boolean withApi) {
     try {
-      new JvmMemoryMetrics().bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
+      closeables.push(JvmMeters.bindTo(registry));
       dataSource = StoreDataSource.create(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize(),
           config.dbConnectTimeout());
       closeables.push(dataSource);

@@ -2,13 +2,12 @@ package io.testline.shopfloor;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.metrics.HealthReport;
+import io.testline.metrics.JvmMeters;
+import io.testline.metrics.MetricsEndpoint;
 import io.testline.schemas.Ids;
 import io.testline.schemas.Verdict;
 import io.testline.shopfloor.adapter.HttpShopfloorAdapter;
@@ -20,8 +19,9 @@ import io.testline.shopfloor.dispatch.GuardedAdapter;
 import io.testline.shopfloor.intake.RunIntake;
 import io.testline.shopfloor.ledger.Ledger;
 import io.testline.shopfloor.metrics.BridgeMetrics;
-import io.testline.shopfloor.metrics.MetricsServer;
 import io.testline.shopfloor.verdicts.VerdictPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -63,7 +63,7 @@ public final class ShopfloorBridge implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final RunIntake intake;
   private final ScheduledExecutorService statsPoller;
-  private final MetricsServer metricsServer;
+  private final MetricsEndpoint metricsServer;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,10 +82,7 @@ public final class ShopfloorBridge implements AutoCloseable {
       this.ledger = new Ledger(dataSource);
       this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       register(registry::close);
-      new JvmMemoryMetrics().bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      register(new JvmGcMetrics()).bindTo(registry);
+      register(JvmMeters.bindTo(registry));
       this.metrics = new BridgeMetrics(registry, clock);
 
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config));
@@ -125,8 +122,7 @@ public final class ShopfloorBridge implements AutoCloseable {
         return t;
       });
       register(statsPoller::shutdownNow);
-      this.metricsServer = config.metricsPort() < 0 ? null
-          : register(new MetricsServer(config.metricsPort(), registry, () -> !closed.get()));
+      this.metricsServer = config.metricsPort() < 0 ? null : register(startMetrics(config, registry));
     } catch (RuntimeException e) {
       closeAll();
       throw e;
@@ -169,6 +165,15 @@ public final class ShopfloorBridge implements AutoCloseable {
   /** The metrics port, or -1 when metrics are not served. */
   public int metricsPort() {
     return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  private MetricsEndpoint startMetrics(ShopfloorBridgeConfig config, PrometheusMeterRegistry registry) {
+    try {
+      return MetricsEndpoint.start("shopfloor-bridge", config.metricsHost(), config.metricsPort(), registry,
+          () -> closed.get() ? HealthReport.down(Map.of("closed", true)) : HealthReport.up(Map.of()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("metrics.port: " + e.getMessage(), e);
+    }
   }
 
   /** Wakes the dispatcher, e.g. after a redrive. */

@@ -162,7 +162,7 @@ public record BridgeConfig(
         source.string("gaps.groupId", DEFAULT_GAPS_GROUP),
         source.duration("gaps.grace", DEFAULT_GAP_GRACE, Duration.ofMillis(100), Duration.ofDays(1)));
     Http http = new Http(
-        source.string("http.host", "0.0.0.0"),
+        source.string("http.host", "127.0.0.1"),
         source.integer("http.port", DEFAULT_HTTP_PORT, -1, 65_535),
         source.duration("health.stuckAfter", DEFAULT_STUCK_AFTER, Duration.ofSeconds(1), Duration.ofHours(1)));
     Duration forever = Duration.ofMillis(-1);

@@ -1,5 +1,7 @@
 package io.testline.bridge.metrics;
 
+import io.testline.metrics.HealthCheck;
+import io.testline.metrics.HealthReport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * within {@code stuckAfter}). A stuck bridge is DOWN so an orchestrator can tell, but it is not restarted by this
  * class: holding messages unacknowledged during a Kafka outage is the designed behaviour.
  */
-public final class Health {
+public final class Health implements HealthCheck {
   private final BooleanSupplier mqttConnected;
   private final BridgeMetrics metrics;
   private final Duration stuckAfter;
@@ -21,22 +23,22 @@ public final class Health {
     this.stuckAfter = stuckAfter;
   }
 
-  /** The checks and their results; {@code status} is UP only when all pass. */
-  public Map<String, Object> check() {
+  /** The checks and their results; UP only when all pass. */
+  @Override
+  public HealthReport check() {
     boolean mqtt = mqttConnected.getAsBoolean();
     int inFlight = metrics.inFlight();
     Duration sinceAck = metrics.sinceLastAck();
     boolean kafka = inFlight == 0 || sinceAck.compareTo(stuckAfter) < 0;
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("status", mqtt && kafka ? "UP" : "DOWN");
     result.put("mqttConnected", mqtt);
     result.put("kafkaAcking", kafka);
     result.put("inFlight", inFlight);
     result.put("msSinceLastKafkaAck", sinceAck.toMillis());
-    return result;
+    return new HealthReport(mqtt && kafka, result);
   }
 
   public boolean isUp() {
-    return "UP".equals(check().get("status"));
+    return check().up();
   }
 }

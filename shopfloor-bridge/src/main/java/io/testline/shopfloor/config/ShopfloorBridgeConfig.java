@@ -29,12 +29,15 @@ public record ShopfloorBridgeConfig(
     HttpAdapterConfig shopfloor,
     DispatchConfig dispatch,
     GuardConfig guard,
+    String metricsHost,
     int metricsPort,
     Map<String, String> kafkaClient) {
 
   public static final String ENV_PREFIX = "TESTLINE_";
   public static final String DEFAULT_GROUP_ID = "testline-shopfloor-bridge";
   public static final int DEFAULT_METRICS_PORT = 9466;
+  /** Closed by default: only this machine can read the metrics unless {@code metrics.host} says otherwise. */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
   public ShopfloorBridgeConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -44,6 +47,7 @@ public record ShopfloorBridgeConfig(
     Objects.requireNonNull(shopfloor, "shopfloor");
     Objects.requireNonNull(dispatch, "dispatch");
     Objects.requireNonNull(guard, "guard");
+    Objects.requireNonNull(metricsHost, "metricsHost");
     kafkaClient = Map.copyOf(kafkaClient);
   }
 
@@ -110,6 +114,7 @@ public record ShopfloorBridgeConfig(
     int successThreshold = source.integer("circuit.successThreshold", g.successThreshold(), 1, 10_000);
     double permits = decimal(source, "rateLimit.permitsPerSecond", g.permitsPerSecond(), 0.01, 1_000_000);
     Duration maxWait = source.duration("rateLimit.maxWait", g.maxRateWait(), Duration.ZERO, Duration.ofMinutes(1));
+    String metricsHost = source.string("metrics.host", DEFAULT_METRICS_HOST);
     int metricsPort = source.integer("metrics.port", DEFAULT_METRICS_PORT, -1, 65535);
     // security.protocol, ssl.*, sasl.*: passed to the Kafka clients unchanged
     Map<String, String> kafkaClient = source.map("kafka.client");
@@ -129,7 +134,7 @@ public record ShopfloorBridgeConfig(
         poolSize == 0 ? workers + 4 : poolSize, shopfloor,
         new DispatchConfig(workers, lease, pollInterval, retry),
         new GuardConfig(failureThreshold, failureWindow, openDelay, successThreshold, permits, maxWait),
-        metricsPort, kafkaClient);
+        metricsHost, metricsPort, kafkaClient);
   }
 
   private static double decimal(ConfigSource source, String key, double defaultValue, double min, double max) {
@@ -153,7 +158,7 @@ public record ShopfloorBridgeConfig(
   public String toString() {
     return "ShopfloorBridgeConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId="
         + groupId + ", jdbcUrl=" + jdbcUrl + ", dbUser=" + dbUser + ", shopfloor=" + shopfloor + ", dispatch="
-        + dispatch + ", guard=" + guard + ", metricsPort=" + metricsPort + ", kafkaClient=" + kafkaClient.keySet()
+        + dispatch + ", guard=" + guard + ", metrics=" + metricsHost + ":" + metricsPort + ", kafkaClient=" + kafkaClient.keySet()
         + "]";
   }
 }

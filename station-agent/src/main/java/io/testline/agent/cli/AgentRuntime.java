@@ -120,6 +120,11 @@ public final class AgentRuntime implements AutoCloseable {
     return link != null;
   }
 
+  /** True when this process publishes and its MQTT connection is up. */
+  public boolean connected() {
+    return link != null && link.isConnected();
+  }
+
   public Optional<VerdictWaiter> verdicts() {
     return Optional.ofNullable(verdicts);
   }

@@ -1,17 +1,15 @@
 package io.testline.agent.cli;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.FreeSpaceProbe;
-import io.testline.agent.metrics.MetricsEndpoint;
 import io.testline.agent.run.ExitCodes;
+import io.testline.metrics.HealthReport;
+import io.testline.metrics.JvmMeters;
+import io.testline.metrics.MetricsEndpoint;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       try (MetricsEndpoint endpoint = startMetrics(cfg, runtime)) {
         spec.commandLine().getOut().println("testline-agent serving station " + cfg.stationId()
-            + (endpoint == null ? "" : ", metrics at http://<host>:" + endpoint.port() + "/metrics"));
+            + (endpoint == null ? "" : ", metrics at http://" + cfg.metricsHost() + ":" + endpoint.port() + "/metrics"));
         spec.commandLine().getOut().flush();
         stop.await();
       }
@@ -63,10 +61,8 @@ final class ServeCommand implements Callable<Integer> {
     if (cfg.metricsPort() == 0) {
       return null;
     }
-    new JvmMemoryMetrics().bindTo(runtime.metrics());
-    new JvmThreadMetrics().bindTo(runtime.metrics());
-    new ProcessorMetrics().bindTo(runtime.metrics());
-    new UptimeMetrics().bindTo(runtime.metrics());
-    return MetricsEndpoint.start(new InetSocketAddress(cfg.metricsPort()), runtime.metrics());
+    JvmMeters.bindTo(runtime.metrics());
+    return MetricsEndpoint.start("agent", cfg.metricsHost(), cfg.metricsPort(), runtime.metrics(),
+        () -> new HealthReport(runtime.connected(), Map.of("mqttConnected", runtime.connected())));
   }
 }

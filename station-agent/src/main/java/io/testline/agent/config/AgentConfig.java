@@ -32,6 +32,7 @@ public record AgentConfig(
     Run run,
     Watch watch,
     Duration heartbeatInterval,
+    String metricsHost,
     int metricsPort) {
 
   /** The prefix of every environment override. */
@@ -59,6 +60,8 @@ public record AgentConfig(
   public static final Duration DEFAULT_WATCH_SETTLE = Duration.ofSeconds(2);
   /** {@code metrics.port}: 0 serves no metrics endpoint. */
   public static final int DEFAULT_METRICS_PORT = 0;
+  /** {@code metrics.host}: closed by default, only this PC can read the endpoint unless configured. */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
   /** Broker connection. */
   public record Mqtt(URI url, String clientId, String username, String password, Duration sessionExpiry,
@@ -179,6 +182,7 @@ public record AgentConfig(
     Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
         Duration.ofHours(1));
 
+    String metricsHost = source.string("metrics.host", DEFAULT_METRICS_HOST);
     int metricsPort = source.integer("metrics.port", DEFAULT_METRICS_PORT, 0, 65535);
 
     source.requireNoUnknownKeys();
@@ -198,7 +202,7 @@ public record AgentConfig(
       throw new ConfigException("watch.processedSuffix: must not be empty");
     }
     return new AgentConfig(stationId, site, line, labels, dataDir, mqtt, journal, run, watch, heartbeat,
-        metricsPort);
+        metricsHost, metricsPort);
   }
 
   /** Where each run's directory is created. */
@@ -217,7 +221,7 @@ public record AgentConfig(
     effective.put("watch", watch.poll() + "|" + watch.settle() + "|" + watch.processedSuffix() + "|"
         + new TreeMap<>(watch.mapping()));
     effective.put("heartbeat", heartbeatInterval.toString());
-    effective.put("metrics", Integer.toString(metricsPort));
+    effective.put("metrics", metricsHost + ":" + metricsPort);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(effective.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,124 @@
+package io.testline.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one metrics and health endpoint of every testline process: {@code GET /metrics} (Prometheus text format) and
+ * {@code GET /health} (JSON, 200 when UP, 503 when DOWN), {@code HEAD} for both, 404 for any other path. The JDK's
+ * own HTTP server on one daemon thread: two read-only resources need no web framework, and the station agent carries
+ * no extra jar for it. It listens on the address it is given; callers pass {@code 127.0.0.1} unless configured.
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private MetricsEndpoint(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+     * Listens on {@code host:port} (port 0: any free port).
+     *
+     * @param name the service's name, used for the thread and the log line
+     * @throws IOException when the address cannot be bound; the message names it
+     */
+  public static MetricsEndpoint start(String name, String host, int port, PrometheusMeterRegistry registry,
+    HealthCheck health) throws IOException {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    } catch (IOException e) {
+      throw new IOException("cannot listen for metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name + "-metrics-http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", exchange -> serve(exchange, registry, health));
+    server.start();
+    MetricsEndpoint endpoint = new MetricsEndpoint(server, executor);
+    log.info("{} metrics and health on http://{}:{}/metrics and /health", name, host, endpoint.port());
+    return endpoint;
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry, HealthCheck health)
+    throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if (!path.equals("/metrics") && !path.equals("/health")) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      if (path.equals("/metrics")) {
+        respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
+      } else {
+        HealthReport report = check(health);
+        respond(exchange, report.up() ? 200 : 503, "application/json",
+          JSON.writeValueAsBytes(report.body()));
+      }
+    } catch (IOException | RuntimeException e) {
+      // a scrape or probe that failed is retried by its caller; keep the endpoint up
+      log.warn("serving {} failed: {}", exchange.getRequestURI().getPath(), e.toString(), e);
+    }
+  }
+
+  private static HealthReport check(HealthCheck health) {
+    try {
+      return health.check();
+    } catch (RuntimeException e) {
+      return HealthReport.down(Map.of("error", String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+    throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.testline.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MetricsEndpointTest {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicBoolean healthy = new AtomicBoolean(true);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private JvmMeters jvm;
+  private MetricsEndpoint endpoint;
+
+  @BeforeEach
+  void start() throws IOException {
+    jvm = JvmMeters.bindTo(registry);
+    registry.counter("testline.test.things").increment(3);
+    endpoint = MetricsEndpoint.start("test", "127.0.0.1", 0, registry, () -> healthy.get()
+        ? HealthReport.up(Map.of("database", "reachable"))
+        : HealthReport.down(Map.of("database", "unreachable")));
+  }
+
+  @AfterEach
+  void stop() {
+    endpoint.close();
+    jvm.close();
+    registry.close();
+  }
+
+  @Test
+  void metrics_are_served_in_prometheus_text_with_the_jvm_meters() throws Exception {
+    HttpResponse<String> response = get("/metrics");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(MetricsEndpoint.PROMETHEUS_TEXT);
+    assertThat(response.body()).contains("testline_test_things_total 3.0")
+        .contains("jvm_memory_used_bytes").contains("jvm_gc_").contains("process_uptime_seconds");
+  }
+
+  @Test
+  void health_answers_200_when_up_and_503_with_the_reason_when_down() throws Exception {
+    HttpResponse<String> up = get("/health");
+    assertThat(up.statusCode()).isEqualTo(200);
+    assertThat(up.body()).isEqualTo("{\"status\":\"UP\",\"database\":\"reachable\"}");
+
+    healthy.set(false);
+    HttpResponse<String> down = get("/health");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+  }
+
+  @Test
+  void a_health_check_that_throws_is_reported_down_not_as_a_server_error() throws Exception {
+    endpoint.close();
+    endpoint = MetricsEndpoint.start("test", "127.0.0.1", 0, registry, () -> {
+      throw new IllegalStateException("pool closed");
+    });
+
+    HttpResponse<String> response = get("/health");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).contains("\"status\":\"DOWN\"").contains("pool closed");
+  }
+
+  @Test
+  void other_paths_are_not_found_and_other_methods_not_allowed() throws Exception {
+    assertThat(get("/").statusCode()).isEqualTo(404);
+    assertThat(get("/metrics/x").statusCode()).isEqualTo(404);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri("/metrics"))
+        .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void head_answers_without_a_body() throws Exception {
+    HttpResponse<String> head = http.send(HttpRequest.newBuilder(uri("/health"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void a_taken_port_is_refused_with_the_address_in_the_message() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> MetricsEndpoint.start("test", "127.0.0.1", taken.getLocalPort(), registry,
+          () -> HealthReport.up(Map.of())))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + endpoint.port() + path);
+  }
+}
