@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -104,10 +103,10 @@ public final class Journal implements AutoCloseable {
     this.keepRunsUntilConfirmed = b.keepRunsUntilConfirmed;
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    this.writeConnection = open(file);
+    this.writeConnection = JournalSchema.connect(file);
     try {
-      createSchema(writeConnection);
-      this.readConnection = open(file);
+      JournalSchema.migrate(writeConnection);
+      this.readConnection = JournalSchema.connect(file);
     } catch (SQLException e) {
       writeConnection.close();
       throw e;
@@ -895,51 +894,6 @@ public final class Journal implements AutoCloseable {
     } catch (IOException e) {
       throw new JournalException("cannot serialise " + value.getClass().getSimpleName(), e);
     }
-  }
-
-  private static Connection open(Path file) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-    try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA busy_timeout = 30000");
-      st.execute("PRAGMA journal_mode = WAL");
-      st.execute("PRAGMA synchronous = FULL");
-    }
-    return c;
-  }
-
-  private static void createSchema(Connection c) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, session TEXT NOT NULL,"
-          + " seq INTEGER NOT NULL, type TEXT NOT NULL, topic TEXT NOT NULL, retained INTEGER NOT NULL,"
-          + " payload BLOB NOT NULL, created_ms INTEGER NOT NULL)");
-      st.execute("CREATE TABLE IF NOT EXISTS sessions (session TEXT PRIMARY KEY, started_ms INTEGER NOT NULL,"
-          + " next_seq INTEGER NOT NULL)");
-      st.execute("CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, dir TEXT NOT NULL, started BLOB NOT NULL,"
-          + " state TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_start_ms INTEGER NOT NULL, child_pid INTEGER,"
-          + " child_start_ms INTEGER, stdout_lines INTEGER NOT NULL, stderr_lines INTEGER NOT NULL,"
-          + " next_chunk INTEGER NOT NULL, steps_emitted INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
-          + " last_step TEXT)");
-      st.execute("CREATE INDEX IF NOT EXISTS runs_state ON runs(state)");
-      addColumnIfMissing(st, "runs", "last_step", "TEXT");
-      addColumnIfMissing(st, "events", "run_id", "TEXT");
-      addColumnIfMissing(st, "events", "acked_ms", "INTEGER");
-      addColumnIfMissing(st, "events", "resends", "INTEGER NOT NULL DEFAULT 0");
-      st.execute("CREATE INDEX IF NOT EXISTS events_run ON events(run_id)");
-      st.execute("CREATE INDEX IF NOT EXISTS events_session_seq ON events(session, seq)");
-      st.execute("CREATE TABLE IF NOT EXISTS watched_files (file_key TEXT PRIMARY KEY, processed_ms INTEGER NOT NULL)");
-    }
-  }
-
-  /** Journals written by an older agent lack columns added since; SQLite adds a nullable column in place. */
-  private static void addColumnIfMissing(Statement st, String table, String column, String type) throws SQLException {
-    try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
-      while (rs.next()) {
-        if (rs.getString("name").equalsIgnoreCase(column)) {
-          return;
-        }
-      }
-    }
-    st.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
   }
 
   private static void closeQuietly(Connection c) {
