@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -91,7 +90,7 @@ public final class Journal implements AutoCloseable {
 
   private record Op<T>(Work<T> work, CompletableFuture<T> done) {}
 
-  private Journal(Builder b) throws SQLException, IOException {
+  Journal(JournalBuilder b) throws SQLException, IOException {
     this.file = b.file;
     this.stationId = b.stationId;
     this.agentSession = b.agentSession;
@@ -125,75 +124,9 @@ public final class Journal implements AutoCloseable {
     checkAlarm();
   }
 
-  public static Builder builder(Path file, String stationId, UUID agentSession) {
-    return new Builder(file, stationId, agentSession);
-  }
-
-  /** Options of a journal; {@link #open()} creates the file and its tables when missing. */
-  public static final class Builder {
-    private final Path file;
-    private final String stationId;
-    private final UUID agentSession;
-    private long maxBytes = 1L << 30;
-    private int alarmPercent = 80;
-    private long minFreeDisk;
-    private FreeSpaceProbe freeSpace = FreeSpaceProbe.FILE_SYSTEM;
-    private Clock clock = Clock.systemUTC();
-    private boolean keepRunsUntilConfirmed;
-
-    private Builder(Path file, String stationId, UUID agentSession) {
-      this.file = Objects.requireNonNull(file, "file");
-      this.stationId = Objects.requireNonNull(stationId, "stationId");
-      this.agentSession = Objects.requireNonNull(agentSession, "agentSession");
-    }
-
-    public Builder maxBytes(long maxBytes) {
-      if (maxBytes <= 0) {
-        throw new IllegalArgumentException("maxBytes: must be > 0, was " + maxBytes);
-      }
-      this.maxBytes = maxBytes;
-      return this;
-    }
-
-    public Builder alarmPercent(int alarmPercent) {
-      if (alarmPercent < 1 || alarmPercent > 100) {
-        throw new IllegalArgumentException("alarmPercent: must be 1..100, was " + alarmPercent);
-      }
-      this.alarmPercent = alarmPercent;
-      return this;
-    }
-
-    public Builder minFreeDisk(long minFreeDisk) {
-      if (minFreeDisk < 0) {
-        throw new IllegalArgumentException("minFreeDisk: must be >= 0, was " + minFreeDisk);
-      }
-      this.minFreeDisk = minFreeDisk;
-      return this;
-    }
-
-    public Builder freeSpace(FreeSpaceProbe freeSpace) {
-      this.freeSpace = Objects.requireNonNull(freeSpace, "freeSpace");
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Keeps a run's events after the PUBACK until {@link Journal#confirm} (journal.keepUntil: verdict). */
-    public Builder keepRunsUntilConfirmed(boolean keep) {
-      this.keepRunsUntilConfirmed = keep;
-      return this;
-    }
-
-    public Journal open() {
-      try {
-        return new Journal(this);
-      } catch (SQLException | IOException e) {
-        throw new JournalException("cannot open journal " + file + ": " + e.getMessage(), e);
-      }
-    }
+  /** Options of a journal; {@link JournalBuilder#open()} creates the file and its tables when missing. */
+  public static JournalBuilder builder(Path file, String stationId, UUID agentSession) {
+    return new JournalBuilder(file, stationId, agentSession);
   }
 
   public Path file() {
