@@ -1,19 +1,14 @@
 package io.testline.agent.journal;
 
 import io.testline.schemas.Event;
-import io.testline.schemas.EventJson;
 import io.testline.schemas.Payload;
 import io.testline.schemas.RunStarted;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +35,8 @@ import java.util.UUID;
  *       bridge's resend request ({@link #requeueSeqs});
  *   <li>{@link Backlog}: the bound ({@code maxBytes}), its alarm at {@code alarmPercent}, the disk floor
  *       ({@code minFreeDisk}), and whether a new run may start ({@link #admission()});
- *   <li>here still: the runs, their owner and child processes and progress, and the watched result files.
+ *   <li>{@link RunRegistry}: the runs, their owner and child processes and progress;
+ *   <li>{@link WatchedFiles}: the watched result files already journaled.
  * </ul>
  */
 public final class Journal implements AutoCloseable {
@@ -51,6 +47,8 @@ public final class Journal implements AutoCloseable {
   private final Backlog backlog;
   private final Outbox outbox;
   private final Retention retention;
+  private final RunRegistry runs;
+  private final WatchedFiles watchedFiles;
 
   Journal(JournalBuilder b) throws SQLException, IOException {
     this.stationId = b.stationId;
@@ -69,6 +67,8 @@ public final class Journal implements AutoCloseable {
       throw e;
     }
     this.retention = new Retention(store, outbox, backlog, clock, b.keepRunsUntilConfirmed);
+    this.runs = new RunRegistry(store, clock);
+    this.watchedFiles = new WatchedFiles(store);
     store.onChange(backlog::checkAlarm);
     store.start(List.of(outbox, backlog));
     backlog.checkAlarm();
@@ -110,7 +110,7 @@ public final class Journal implements AutoCloseable {
     return store.write(connection -> {
       Event<?> event = outbox.add(connection, payload, occurredAt);
       if (progress != null) {
-        updateProgress(connection, progress);
+        RunRegistry.updateProgress(connection, progress);
       }
       return event;
     });
@@ -199,36 +199,12 @@ public final class Journal implements AutoCloseable {
 
   /** Records a new run as ACTIVE, owned by this process. */
   public void registerRun(RunStarted started, Path dir) {
-    byte[] json = writeJson(started);
-    ProcessHandle self = ProcessHandle.current();
-    store.write(connection -> {
-      try (PreparedStatement ps = connection.prepareStatement(
-          "INSERT INTO runs(run_id, dir, started, state, owner_pid, owner_start_ms, stdout_lines, stderr_lines,"
-              + " next_chunk, steps_emitted, created_ms) VALUES (?, ?, ?, 'ACTIVE', ?, ?, 0, 0, 0, 0, ?)")) {
-        ps.setString(1, started.runId().toString());
-        ps.setString(2, dir.toAbsolutePath().toString());
-        ps.setBytes(3, json);
-        ps.setLong(4, self.pid());
-        ps.setLong(5, startMillis(self));
-        ps.setLong(6, clock.millis());
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    runs.register(started, dir);
   }
 
   /** Records the test program's process, so a restart after an agent crash can stop it. */
   public void recordChild(UUID runId, ProcessHandle child) {
-    store.write(connection -> {
-      try (PreparedStatement ps = connection.prepareStatement(
-          "UPDATE runs SET child_pid = ?, child_start_ms = ? WHERE run_id = ?")) {
-        ps.setLong(1, child.pid());
-        ps.setLong(2, startMillis(child));
-        ps.setString(3, runId.toString());
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    runs.recordChild(runId, child);
   }
 
   /**
@@ -238,10 +214,7 @@ public final class Journal implements AutoCloseable {
   public Event<?> appendFinal(UUID runId, Payload runFinished, Instant occurredAt) {
     return store.write(connection -> {
       Event<?> event = outbox.add(connection, runFinished, occurredAt);
-      try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET state = 'FINISHED' WHERE run_id = ?")) {
-        ps.setString(1, runId.toString());
-        ps.executeUpdate();
-      }
+      RunRegistry.markFinished(connection, runId);
       return event;
     });
   }
@@ -255,45 +228,19 @@ public final class Journal implements AutoCloseable {
       for (Payload payload : payloads) {
         outbox.add(connection, payload, occurredAt);
       }
-      try (PreparedStatement ps = connection.prepareStatement(
-          "INSERT INTO watched_files(file_key, processed_ms) VALUES (?, ?)")) {
-        ps.setString(1, fileKey);
-        ps.setLong(2, clock.millis());
-        ps.executeUpdate();
-      }
+      WatchedFiles.record(connection, fileKey, clock.millis());
       return null;
     });
   }
 
   /** Whether a watched file with this key was journaled already. */
   public boolean watchedBefore(String fileKey) {
-    return store.read(connection -> {
-      try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM watched_files WHERE file_key = ?")) {
-        ps.setString(1, fileKey);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
+    return watchedFiles.contains(fileKey);
   }
 
   /** Runs still ACTIVE, whoever owns them. */
   public List<RunRecord> activeRuns() {
-    return store.read(connection -> {
-      try (PreparedStatement ps = connection.prepareStatement(
-          "SELECT run_id, dir, started, state, owner_pid, owner_start_ms, child_pid, child_start_ms, stdout_lines,"
-              + " stderr_lines, next_chunk, steps_emitted FROM runs WHERE state = 'ACTIVE' ORDER BY created_ms");
-           ResultSet rs = ps.executeQuery()) {
-        List<RunRecord> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(new RunRecord(UUID.fromString(rs.getString(1)), Path.of(rs.getString(2)), rs.getBytes(3),
-              RunState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getObject(7) == null
-              ? null : rs.getLong(7), rs.getObject(8) == null ? null : rs.getLong(8), rs.getLong(9), rs.getLong(10),
-              rs.getLong(11), rs.getLong(12)));
-        }
-        return out;
-      }
-    });
+    return runs.active();
   }
 
   /**
@@ -301,59 +248,17 @@ public final class Journal implements AutoCloseable {
    * {@code serve} journals into the same file); empty when none.
    */
   public Optional<RunInProgress> runInProgress() {
-    return store.read(connection -> {
-      try (PreparedStatement ps = connection.prepareStatement(
-          "SELECT run_id, started, owner_pid, owner_start_ms, last_step FROM runs WHERE state = 'ACTIVE'"
-              + " ORDER BY created_ms DESC");
-           ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (processAlive(rs.getLong(3), rs.getLong(4))) {
-            String serial = EventJson.mapper().readTree(rs.getBytes(2)).path("serialNumber").asText(null);
-            return Optional.of(new RunInProgress(UUID.fromString(rs.getString(1)), serial, rs.getString(5)));
-          }
-        }
-        return Optional.empty();
-      }
-    });
+    return runs.inProgress();
   }
 
   /** Whether the process that owns {@code run} is still alive (same pid and same start time). */
   public static boolean ownerAlive(RunRecord run) {
-    return processAlive(run.ownerPid(), run.ownerStartMs());
+    return RunRegistry.ownerAlive(run);
   }
 
   /** The start time of a process as the OS reports it, 0 when unknown. */
   public static long startMillis(ProcessHandle process) {
-    return process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-  }
-
-  /** The pid is alive and is still the same process (a reused pid has another start time). */
-  private static boolean processAlive(long pid, long startMs) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> startMillis(p) == startMs).orElse(false);
-  }
-
-  /** Records how far the run was journaled, inside the writer's batch; null fields stay unchanged. */
-  private static void updateProgress(Connection connection, RunProgress p) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(
-        "UPDATE runs SET stdout_lines = coalesce(?, stdout_lines), stderr_lines = coalesce(?, stderr_lines),"
-            + " next_chunk = coalesce(?, next_chunk), steps_emitted = coalesce(?, steps_emitted),"
-            + " last_step = coalesce(?, last_step) WHERE run_id = ?")) {
-      ps.setObject(1, p.stdoutLines());
-      ps.setObject(2, p.stderrLines());
-      ps.setObject(3, p.nextChunk());
-      ps.setObject(4, p.stepsEmitted());
-      ps.setString(5, p.lastStep());
-      ps.setString(6, p.runId().toString());
-      ps.executeUpdate();
-    }
-  }
-
-  private static byte[] writeJson(Object value) {
-    try {
-      return EventJson.mapper().writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new JournalException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
+    return RunRegistry.startMillis(process);
   }
 
   @Override
