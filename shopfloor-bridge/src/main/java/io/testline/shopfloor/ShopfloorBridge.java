@@ -18,7 +18,7 @@ import io.testline.shopfloor.dispatch.Dispatcher;
 import io.testline.shopfloor.dispatch.GuardedAdapter;
 import io.testline.shopfloor.intake.RunIntake;
 import io.testline.shopfloor.ledger.Ledger;
-import io.testline.shopfloor.metrics.BridgeMetrics;
+import io.testline.shopfloor.metrics.ShopfloorMetrics;
 import io.testline.shopfloor.verdicts.VerdictPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +58,7 @@ public final class ShopfloorBridge implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Ledger ledger;
   private final PrometheusMeterRegistry registry;
-  private final BridgeMetrics metrics;
+  private final ShopfloorMetrics metrics;
   private final VerdictPublisher publisher;
   private final Dispatcher dispatcher;
   private final RunIntake intake;
@@ -83,7 +83,7 @@ public final class ShopfloorBridge implements AutoCloseable {
       this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       register(registry::close);
       register(JvmMeters.bindTo(registry));
-      this.metrics = new BridgeMetrics(registry, clock);
+      this.metrics = new ShopfloorMetrics(registry, clock);
 
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config));
       register(new KafkaClientMetrics(producer)).bindTo(registry);

@@ -9,7 +9,7 @@ import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.FreeSpaceProbe;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.publish.Downlink;
-import io.testline.agent.publish.Forwarder;
+import io.testline.agent.publish.JournalPublisher;
 import io.testline.agent.publish.MqttLink;
 import io.testline.agent.publish.PublisherLock;
 import io.testline.agent.publish.StationPresence;
@@ -41,14 +41,14 @@ public final class AgentRuntime implements AutoCloseable {
   private final Journal journal;
   private final PublisherLock lock;
   private final MqttLink link;
-  private final Forwarder forwarder;
+  private final JournalPublisher forwarder;
   private final StationPresence presence;
   private final VerdictWaiter verdicts;
   private final List<RunFinished> recovered;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AgentRuntime(AgentConfig config, PrometheusMeterRegistry metrics, Journal journal, PublisherLock lock,
-      MqttLink link, Forwarder forwarder, StationPresence presence, VerdictWaiter verdicts,
+      MqttLink link, JournalPublisher forwarder, StationPresence presence, VerdictWaiter verdicts,
       List<RunFinished> recovered) {
     this.config = config;
     this.metrics = metrics;
@@ -86,10 +86,10 @@ public final class AgentRuntime implements AutoCloseable {
       VerdictWaiter verdicts = new VerdictWaiter(journal::confirm);
       StationPresence presence = new StationPresence(config, journal, AgentVersion.get(), clock);
       // the bridge's resend requests (a sequence gap) go to the forwarder, which is built on the link
-      AtomicReference<Forwarder> resender = new AtomicReference<>();
+      AtomicReference<JournalPublisher> resender = new AtomicReference<>();
       Downlink downlink = new Downlink(config.stationId(), verdicts, gap -> resender.get().resend(gap));
       MqttLink link = new MqttLink(config.mqtt(), presence::will, downlink.topics(), downlink::accept, metrics);
-      Forwarder forwarder = new Forwarder(journal, link, config.mqtt().maxInflight(),
+      JournalPublisher forwarder = new JournalPublisher(journal, link, config.mqtt().maxInflight(),
           config.journal().resendAfter(), config.journal().keepSentFor(), clock, metrics);
       resender.set(forwarder);
       link.addListener(presence);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The bridge's own meters, named {@code testline.shopfloor.*}: outcomes by kind, shopfloor latency, and the
  * ledger's backlog, oldest unfinished run and dead runs (from the last {@link #update(LedgerStats) snapshot}).
  */
-public final class BridgeMetrics implements DispatchListener {
+public final class ShopfloorMetrics implements DispatchListener {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Timer latency;
@@ -28,7 +28,7 @@ public final class BridgeMetrics implements DispatchListener {
   private final Counter recorded;
   private final AtomicReference<LedgerStats> stats = new AtomicReference<>(new LedgerStats(Map.of(), null));
 
-  public BridgeMetrics(MeterRegistry registry, Clock clock) {
+  public ShopfloorMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
     this.latency = Timer.builder("testline.shopfloor.latency")

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>When the journal keeps runs until the pipeline confirms them ({@code journal.keepUntil: verdict}), the forwarder
  * also sends again, every {@link #REQUEUE_CHECK_MS}, each run whose confirmation is overdue.
  */
-public final class Forwarder implements AutoCloseable, MqttLink.Listener {
-  private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+public final class JournalPublisher implements AutoCloseable, MqttLink.Listener {
+  private static final Logger log = LoggerFactory.getLogger(JournalPublisher.class);
   /** Idle poll: catches events another agent process of the station journaled. */
   private static final long IDLE_WAIT_MS = 200;
   /** How often overdue runs are looked for. */
@@ -64,7 +64,7 @@ public final class Forwarder implements AutoCloseable, MqttLink.Listener {
    * {@code resendAfter}: how long a run may wait for its confirmation before it is sent again; {@code keepSentFor}:
    * how long sent station events stay for a resend request (both with runs kept until confirmed only).
    */
-  public Forwarder(Journal journal, MqttLink link, int maxInflight, Duration resendAfter, Duration keepSentFor,
+  public JournalPublisher(Journal journal, MqttLink link, int maxInflight, Duration resendAfter, Duration keepSentFor,
       Clock clock, MeterRegistry metrics) {
     this.journal = journal;
     this.link = link;
