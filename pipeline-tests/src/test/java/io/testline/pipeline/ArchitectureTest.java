@@ -35,7 +35,7 @@ class ArchitectureTest {
     @Test
     void every_module_is_imported() {
         // the modules come as target/classes in `mvn test` and as jars in `mvn verify`: both must be seen
-        for (String module : new String[] {"schemas", "config", "agent", "bridge", "consumer", "shopfloor", "cli",
+        for (String module : new String[] {"schemas", "config", "metrics", "kafka", "agent", "bridge", "consumer", "shopfloor", "cli",
             "brokers"}) {
             assertThat(main.stream().filter(c -> c.getPackageName().startsWith("io.testline." + module)).count())
                 .as("main classes of io.testline.%s", module)
@@ -56,7 +56,8 @@ class ArchitectureTest {
     @Test
     void common_depends_on_no_service() {
         ArchRule rule = noClasses().that().resideInAnyPackage(
-                "io.testline.config..", "io.testline.errors..", "io.testline.retry..", "io.testline.tls..")
+                "io.testline.config..", "io.testline.errors..", "io.testline.retry..", "io.testline.tls..",
+                "io.testline.metrics..", "io.testline.kafka..")
             .should().dependOnClassesThat().resideInAnyPackage(
                 AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.cli..", "io.testline.brokers..")
             .because("common is below every service");
@@ -67,7 +68,8 @@ class ArchitectureTest {
     void the_station_agent_carries_no_kafka_client_and_no_server_database() {
         ArchRule rule = noClasses().that().resideInAPackage(AGENT)
             .should().dependOnClassesThat().resideInAnyPackage(
-                "org.apache.kafka..", "org.postgresql..", "com.hivemq..", "io.testline.brokers..")
+                "org.apache.kafka..", "org.postgresql..", "com.hivemq..", "io.testline.brokers..",
+                "io.testline.kafka..")
             .because("the agent runs on station PCs: it speaks MQTT and keeps its journal in SQLite, nothing else");
         rule.check(main);
     }

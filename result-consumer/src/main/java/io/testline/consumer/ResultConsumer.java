@@ -15,6 +15,7 @@ import io.testline.consumer.ingest.RecordDecoder;
 import io.testline.consumer.rebuild.Rebuild;
 import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoreDataSource;
+import io.testline.kafka.KafkaClientProperties;
 import io.testline.metrics.JvmMeters;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -57,8 +58,8 @@ public final class ResultConsumer implements AutoCloseable {
       // before it is done, and start() fails as before when it fails
       schemaReady = migrateInBackground(dataSource);
       IngestMetrics metrics = new IngestMetrics(registry);
-      DeadLetterSink deadLetters = new KafkaDeadLetterSink(config.bootstrapServers(), config.kafkaClient(),
-          config.topics().deadLetter(), COMPONENT + "/" + config.groupId());
+      DeadLetterSink deadLetters = new KafkaDeadLetterSink(kafka(config), config.topics().deadLetter(),
+          COMPONENT + "/" + config.groupId());
       closeables.push(deadLetters);
       BatchProcessor processor = new BatchProcessor(dataSource, new EventWriter(),
           new RecordDecoder(config.topics()), deadLetters, metrics);
@@ -154,20 +155,14 @@ public final class ResultConsumer implements AutoCloseable {
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(ConsumerConfig config, String groupId) {
-    Map<String, Object> props = new java.util.HashMap<>();
-    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.putAll(config.kafkaClient());
-    if (groupId != null) {
-      props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, groupId);
-      props.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, COMPONENT + "-" + UUID.randomUUID());
-    } else {
-      props.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, COMPONENT + "-rebuild");
-    }
+    Map<String, Object> props = kafka(config).consumer(groupId == null ? "rebuild" : UUID.randomUUID().toString(),
+        groupId, Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            config.maxPollRecords()));
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static KafkaClientProperties kafka(ConsumerConfig config) {
+    return new KafkaClientProperties(config.bootstrapServers(), COMPONENT, config.kafkaClient(), "kafka.client");
   }
 
   /** The query API's port, or -1 when it is disabled. */

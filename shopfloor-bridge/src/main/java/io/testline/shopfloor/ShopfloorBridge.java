@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.kafka.KafkaClientProperties;
 import io.testline.metrics.HealthReport;
 import io.testline.metrics.JvmMeters;
 import io.testline.metrics.MetricsEndpoint;
@@ -26,7 +27,6 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -85,7 +84,8 @@ public final class ShopfloorBridge implements AutoCloseable {
       register(JvmMeters.bindTo(registry));
       this.metrics = new ShopfloorMetrics(registry, clock);
 
-      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config));
+      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
+          new ByteArraySerializer());
       register(new KafkaClientMetrics(producer)).bindTo(registry);
       this.publisher = register(new VerdictPublisher(producer, config.topics().verdicts(), ledger, session));
 
@@ -218,33 +218,17 @@ public final class ShopfloorBridge implements AutoCloseable {
     return new HikariDataSource(hikari);
   }
 
-  private static Properties consumerProperties(ShopfloorBridgeConfig config) {
-    Properties p = new Properties();
-    p.putAll(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-        ConsumerConfig.CLIENT_ID_CONFIG, "shopfloor-bridge-intake",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
-    p.putAll(config.kafkaClient());
-    return p;
+  private static Map<String, Object> consumerProperties(ShopfloorBridgeConfig config) {
+    return kafka(config).consumer("intake", config.groupId(), Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500));
   }
 
-  private static Properties producerProperties(ShopfloorBridgeConfig config) {
-    Properties p = new Properties();
-    p.putAll(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        ProducerConfig.CLIENT_ID_CONFIG, "shopfloor-bridge-verdicts",
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-        ProducerConfig.LINGER_MS_CONFIG, "5",
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-    p.putAll(config.kafkaClient());
-    return p;
+  private static Map<String, Object> producerProperties(ShopfloorBridgeConfig config) {
+    return kafka(config).producer("verdicts", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
+  }
+
+  /** The Kafka clients of the shopfloor-bridge; also checks {@code kafka.client.*} at config load. */
+  public static KafkaClientProperties kafka(ShopfloorBridgeConfig config) {
+    return new KafkaClientProperties(config.bootstrapServers(), "shopfloor-bridge", config.kafkaClient(),
+        "kafka.client");
   }
 }

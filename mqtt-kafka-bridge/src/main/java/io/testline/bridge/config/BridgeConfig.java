@@ -196,7 +196,9 @@ public record BridgeConfig(
       throw new ConfigException("topics.maxMessageBytes: " + topics.maxMessageBytes()
           + " leaves no room for forward.maxMessageBytes " + forward.maxMessageBytes() + " plus headers");
     }
-    return new BridgeConfig(instanceId, mqtt, kafka, forward, downlink, gaps, http, topics);
+    BridgeConfig config = new BridgeConfig(instanceId, mqtt, kafka, forward, downlink, gaps, http, topics);
+    KafkaClientProps.of(config); // refuses kafka.client.* settings that testline fixes, naming the key
+    return config;
   }
 
   /** Hostname and pid: unique per process, readable in logs, headers and dead letters. */

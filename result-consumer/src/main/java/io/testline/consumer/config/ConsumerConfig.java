@@ -2,6 +2,7 @@ package io.testline.consumer.config;
 
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
+import io.testline.kafka.KafkaClientProperties;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.TopicNames;
 import java.time.Duration;
@@ -114,6 +115,8 @@ public record ConsumerConfig(
         source.map("kafka.client"),
         RetryPolicy.forever(initial, max));
     source.requireNoUnknownKeys();
+    // refuses kafka.client.* settings that testline fixes (acks, idempotence, commits), naming the key
+    new KafkaClientProperties(config.bootstrapServers(), "result-consumer", config.kafkaClient(), "kafka.client");
     return config;
   }
 

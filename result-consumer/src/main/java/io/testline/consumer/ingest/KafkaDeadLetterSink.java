@@ -1,10 +1,10 @@
 package io.testline.consumer.ingest;
 
+import io.testline.kafka.KafkaClientProperties;
 import io.testline.schemas.DeadLetterReason;
 import io.testline.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -34,17 +34,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
   private final String component;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** @param clientSettings further Kafka client settings (security), applied before the delivery settings */
-  public KafkaDeadLetterSink(String bootstrapServers, Map<String, String> clientSettings, String topic,
-      String component) {
+  /** A producer of {@code kafka}'s (acks=all, idempotent) that gives up on a dead letter after 30 s. */
+  public KafkaDeadLetterSink(KafkaClientProperties kafka, String topic, String component) {
     this.topic = topic;
     this.component = component;
-    Map<String, Object> props = new HashMap<>(clientSettings);
-    props.putAll(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.CLIENT_ID_CONFIG, component + "-dlq",
+    Map<String, Object> props = kafka.producer("dlq", Map.of(
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
     this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

@@ -2,6 +2,7 @@ package io.testline.shopfloor.config;
 
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
+import io.testline.kafka.KafkaClientProperties;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.TopicNames;
 import io.testline.shopfloor.adapter.HttpAdapterConfig;
@@ -119,6 +120,8 @@ public record ShopfloorBridgeConfig(
     // security.protocol, ssl.*, sasl.*: passed to the Kafka clients unchanged
     Map<String, String> kafkaClient = source.map("kafka.client");
     source.requireNoUnknownKeys();
+    // refuses kafka.client.* settings that testline fixes (acks, idempotence, commits), naming the key
+    new KafkaClientProperties(bootstrap, "shopfloor-bridge", kafkaClient, "kafka.client");
 
     if (failureThreshold > failureWindow) {
       throw new ConfigException("circuit.failureThreshold: " + failureThreshold

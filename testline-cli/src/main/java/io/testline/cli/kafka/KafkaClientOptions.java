@@ -1,5 +1,6 @@
 package io.testline.cli.kafka;
 
+import io.testline.kafka.KafkaClientProperties;
 import io.testline.schemas.TopicNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,7 +25,10 @@ public final class KafkaClientOptions {
   @Option(names = "--topic-prefix", defaultValue = "", description = "as the services' kafka.topicPrefix")
   String topicPrefix;
 
-  /** The client settings: the file's, then {@code bootstrap.servers}. */
+  /**
+   * The base settings of this command's Kafka clients (bootstrap servers, client id, the file's settings), built by
+   * the shared {@link KafkaClientProperties}; each reader or writer adds its own on top.
+   */
   public Map<String, Object> clientProps() throws IOException {
     Properties file = new Properties();
     if (kafkaConfig != null) {
@@ -33,10 +36,9 @@ public final class KafkaClientOptions {
         file.load(in);
       }
     }
-    Map<String, Object> props = new HashMap<>();
-    file.forEach((k, v) -> props.put(k.toString(), v));
-    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    return props;
+    Map<String, String> settings = new HashMap<>();
+    file.forEach((k, v) -> settings.put(k.toString(), v.toString()));
+    return new KafkaClientProperties(bootstrap, "testline-cli", settings, "--kafka-config").admin("cli");
   }
 
   public TopicNames topics() {
