@@ -114,7 +114,7 @@ public final class ShopfloorBridge implements AutoCloseable {
                   record.offset(), problem.getMessage());
               metrics.unreadable();
             }
-          }));
+          }, registry));
 
       this.statsPoller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "shopfloor-ledger-stats");
