@@ -71,7 +71,7 @@ public final class ResultConsumer implements AutoCloseable {
           schemaReady);
       closeables.push(loop);
       if (withApi && config.httpPort() >= 0) {
-        api = new QueryApi(dataSource, registry, config.httpAuthToken());
+        api = new QueryApi(dataSource, registry, config.httpAuthToken(), config.httpCursorKey());
         closeables.push(api);
       } else {
         api = null;

@@ -37,12 +37,23 @@ import org.slf4j.LoggerFactory;
  * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 401 without the bearer token when
  * one is configured ({@code http.authToken}; it guards {@code /api/*}, while {@code /health} and {@code /metrics}
  * stay open for probes and Prometheus), 404 for an unknown run or path, 503 while the database is unreachable, 500
- * otherwise.
+ * otherwise (logged with its cause).
+ *
+ * <p>Client input never causes a 5xx and a filter is never dropped: every {@code /api/*} parameter is read from the
+ * raw query string by {@link Query} (malformed percent-encodings, invalid UTF-8, control characters, unknown,
+ * repeated, empty or over-long parameters are refused) and checked by {@link Params} (times bounded to what
+ * PostgreSQL's {@code timestamptz} and Java both hold, numbers and enums strict); paging cursors are signed
+ * ({@link Cursors}); requests Jetty refuses before routing get the same JSON error shape ({@link JsonErrorHandler}).
+ * {@code /health} and {@code /metrics} take no parameters and ignore any query, as probes and scrapers expect.
  */
 public final class QueryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
   private static final Set<String> OUTCOMES = Set.of("PASS", "FAIL", "ERROR", "TIMEOUT", "ABORTED", "CRASHED");
   private static final Set<String> STREAMS = Set.of("MERGED", "STDOUT", "STDERR", "AGENT");
+  private static final Set<String> RUNS_PARAMS =
+      Set.of("serial", "station", "outcome", "program", "from", "to", "limit", "cursor");
+  private static final Set<String> LOG_PARAMS = Set.of("stream", "offset", "limit");
+  private static final Set<String> YIELD_PARAMS = Set.of("from", "to", "station", "program", "top");
   static final int MAX_RUNS = 1000;
   static final int MAX_LOG_LINES = 100_000;
 
@@ -56,13 +67,22 @@ public final class QueryApi implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** An API without authentication (a trusted network, a test). */
+  /** An API without authentication (a trusted network, a test), its cursors signed with a random key. */
   public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics) {
-    this(dataSource, metrics, null);
+    this(dataSource, metrics, null, null);
   }
 
   /** @param authToken the bearer token every {@code /api/*} request must carry; null for none */
   public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics, String authToken) {
+    this(dataSource, metrics, authToken, null);
+  }
+
+  /**
+   * @param authToken the bearer token every {@code /api/*} request must carry; null for none
+   * @param cursorKey the secret that signs paging cursors, shared by every instance behind one load balancer; null
+   *                  for a random key of this process (a cursor is then valid only here, until a restart)
+   */
+  public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics, String authToken, String cursorKey) {
     ObjectMapper mapper = JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -70,13 +90,16 @@ public final class QueryApi implements AutoCloseable {
     Rows rows = new Rows(mapper);
     this.dataSource = dataSource;
     this.metrics = metrics;
-    this.runs = new RunQueries(dataSource, rows);
+    this.runs = new RunQueries(dataSource, rows,
+        cursorKey == null ? Cursors.withRandomKey() : Cursors.withSecret(cursorKey));
     this.logs = new LogQueries(dataSource);
     this.stations = new StationQueries(dataSource, rows);
     this.yields = new YieldQueries(dataSource);
     this.app = Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(mapper, false));
       config.startup.showJavalinBanner = false;
+      // requests Jetty refuses before routing (a malformed path encoding, an over-long URI) get our JSON errors too
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(mapper)));
       if (authToken != null) {
         byte[] expected = ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
         config.routes.before("/api/*", ctx -> requireToken(ctx, expected));
@@ -84,7 +107,7 @@ public final class QueryApi implements AutoCloseable {
       config.routes.get("/api/runs", this::listRuns);
       config.routes.get("/api/runs/{runId}", this::getRun);
       config.routes.get("/api/runs/{runId}/log", this::getLog);
-      config.routes.get("/api/stations", ctx -> ctx.json(Map.of("stations", stations.all())));
+      config.routes.get("/api/stations", this::listStations);
       config.routes.get("/api/yield", this::getYield);
       config.routes.get("/health", this::health);
       config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -120,33 +143,31 @@ public final class QueryApi implements AutoCloseable {
   }
 
   private void listRuns(Context ctx) throws SQLException {
-    Instant from = Params.instant(ctx, "from", false);
-    Instant to = Params.instant(ctx, "to", false);
+    Query q = query(ctx, RUNS_PARAMS);
+    Instant from = Params.instant(q, "from", false);
+    Instant to = Params.instant(q, "to", false);
     Params.requireOrdered(from, to);
-    String cursor = Params.text(ctx, "cursor");
-    Instant afterStartedAt = null;
-    UUID afterRunId = null;
-    if (cursor != null) {
-      Object[] c = RunQueries.parseCursor(cursor);
-      afterStartedAt = (Instant) c[0];
-      afterRunId = (UUID) c[1];
-    }
-    RunFilter filter = new RunFilter(Params.text(ctx, "serial"), Params.text(ctx, "station"),
-        Params.oneOf(ctx, "outcome", OUTCOMES), Params.text(ctx, "program"), from, to,
-        Params.integer(ctx, "limit", 100, 1, MAX_RUNS), afterStartedAt, afterRunId);
+    String cursor = Params.text(q, "cursor");
+    Cursors.Position after = cursor == null ? null : runs.cursors().decode(cursor);
+    RunFilter filter = new RunFilter(Params.text(q, "serial"), Params.text(q, "station"),
+        Params.oneOf(q, "outcome", OUTCOMES), Params.text(q, "program"), from, to,
+        Params.integer(q, "limit", 100, 1, MAX_RUNS), after == null ? null : after.startedAt(),
+        after == null ? null : after.runId());
     ctx.json(runs.list(filter));
   }
 
   private void getRun(Context ctx) throws SQLException {
     UUID runId = Params.uuidPath(ctx, "runId");
+    query(ctx, Set.of());
     ctx.json(runs.get(runId).orElseThrow(() -> new NotFoundException("run " + runId + " is not known")));
   }
 
   private void getLog(Context ctx) throws SQLException {
     UUID runId = Params.uuidPath(ctx, "runId");
-    String stream = Params.oneOf(ctx, "stream", STREAMS);
-    long offset = Params.longValue(ctx, "offset", 0, 0, Long.MAX_VALUE);
-    int limit = Params.integer(ctx, "limit", 10_000, 1, MAX_LOG_LINES);
+    Query q = query(ctx, LOG_PARAMS);
+    String stream = Params.oneOf(q, "stream", STREAMS);
+    long offset = Params.longValue(q, "offset", 0, 0, Long.MAX_VALUE);
+    int limit = Params.integer(q, "limit", 10_000, 1, MAX_LOG_LINES);
     LogQueries.Page page = logs.page(runId, stream == null || stream.equals("MERGED") ? null : stream, offset, limit);
     if (page == null) {
       throw new NotFoundException("run " + runId + " is not known");
@@ -158,18 +179,29 @@ public final class QueryApi implements AutoCloseable {
     ctx.contentType("text/plain; charset=utf-8").result(page.text());
   }
 
+  private void listStations(Context ctx) throws SQLException {
+    query(ctx, Set.of());
+    ctx.json(Map.of("stations", stations.all()));
+  }
+
   private void getYield(Context ctx) throws SQLException {
-    Instant from = Params.instant(ctx, "from", true);
-    Instant to = Params.instant(ctx, "to", true);
+    Query q = query(ctx, YIELD_PARAMS);
+    Instant from = Params.instant(q, "from", true);
+    Instant to = Params.instant(q, "to", true);
     Params.requireOrdered(from, to);
-    String station = Params.text(ctx, "station");
-    String program = Params.text(ctx, "program");
-    int top = Params.integer(ctx, "top", 5, 1, 100);
+    String station = Params.text(q, "station");
+    String program = Params.text(q, "program");
+    int top = Params.integer(q, "top", 5, 1, 100);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("from", from);
     out.put("to", to);
     out.put("groups", yields.yields(from, to, station, program, top));
     ctx.json(out);
+  }
+
+  /** The request's parameters, parsed from the raw query string: the container's own parsing drops bad pairs. */
+  private static Query query(Context ctx, Set<String> allowed) {
+    return Query.parse(ctx.queryString(), allowed);
   }
 
   /** Compares in constant time, so the answer's timing does not reveal how much of a guess was right. */

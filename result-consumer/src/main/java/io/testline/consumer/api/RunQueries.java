@@ -1,6 +1,5 @@
 package io.testline.consumer.api;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +23,16 @@ final class RunQueries {
 
   private final DataSource dataSource;
   private final Rows rows;
+  private final Cursors cursors;
 
-  RunQueries(DataSource dataSource, Rows rows) {
+  RunQueries(DataSource dataSource, Rows rows, Cursors cursors) {
     this.dataSource = dataSource;
     this.rows = rows;
+    this.cursors = cursors;
+  }
+
+  Cursors cursors() {
+    return cursors;
   }
 
   /** A page of runs and the cursor of the next page (null on the last). */
@@ -61,7 +65,7 @@ final class RunQueries {
     if (page.size() > f.limit()) {
       page = page.subList(0, f.limit());
       Map<String, Object> last = page.get(page.size() - 1);
-      next = cursor((Instant) last.get("startedAt"), (UUID) last.get("runId"));
+      next = cursors.encode((Instant) last.get("startedAt"), (UUID) last.get("runId"));
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runs", page);
@@ -107,22 +111,6 @@ final class RunQueries {
       } finally {
         c.rollback();
       }
-    }
-  }
-
-  static String cursor(Instant startedAt, UUID runId) {
-    String raw = startedAt + "|" + runId;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Decodes a cursor into (startedAt, runId); a malformed one is a bad request. */
-  static Object[] parseCursor(String cursor) {
-    try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      int bar = raw.indexOf('|');
-      return new Object[] {Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1))};
-    } catch (RuntimeException e) {
-      throw new BadRequestException("cursor", "cursor: \"" + cursor + "\" is not a cursor this API returned");
     }
   }
 

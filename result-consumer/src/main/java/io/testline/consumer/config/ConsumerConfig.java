@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param dbConnectTimeout how long to wait for a connection before the attempt counts as failed
  * @param httpPort         port of the query API; 0 picks a free one, -1 disables it
  * @param httpAuthToken    bearer token the query API's {@code /api/*} requires; null: no authentication
+ * @param httpCursorKey    secret that signs the query API's paging cursors, the same on every instance behind one
+ *                         load balancer; null: a random key per process (cursors then work only on the instance
+ *                         that issued them, until it restarts)
  * @param kafkaClient      further Kafka client settings ({@code kafka.client.*}, e.g. security.protocol, ssl.*,
  *                         sasl.*), passed to every Kafka client unchanged
  * @param retry            backoff between attempts while the database is unreachable (no deadline: never skip)
@@ -40,6 +43,7 @@ public record ConsumerConfig(
     String httpHost,
     int httpPort,
     String httpAuthToken,
+    String httpCursorKey,
     Map<String, String> kafkaClient,
     RetryPolicy retry) {
 
@@ -112,6 +116,7 @@ public record ConsumerConfig(
         source.string("http.host", DEFAULT_HTTP_HOST),
         source.integer("http.port", DEFAULT_HTTP_PORT, -1, 65535),
         authToken(source),
+        cursorKey(source),
         source.map("kafka.client"),
         RetryPolicy.forever(initial, max));
     source.requireNoUnknownKeys();
@@ -129,14 +134,27 @@ public record ConsumerConfig(
     return token;
   }
 
-  /** Never prints the database password or the API token. */
+  /** Minimum length of {@code http.cursorKey}. */
+  public static final int MIN_CURSOR_KEY_LENGTH = 32;
+
+  private static String cursorKey(ConfigSource source) {
+    String key = source.string("http.cursorKey", null);
+    if (key != null && key.length() < MIN_CURSOR_KEY_LENGTH) {
+      throw new ConfigException("http.cursorKey: must be at least " + MIN_CURSOR_KEY_LENGTH
+          + " characters (a random secret, e.g. from `openssl rand -base64 32`), was " + key.length());
+    }
+    return key;
+  }
+
+  /** Never prints the database password, the API token or the cursor key. */
   @Override
   public String toString() {
     return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
         + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout + ", dbUrl=" + dbUrl + ", dbUser="
         + dbUser + ", dbPassword=" + (dbPassword == null || dbPassword.isEmpty() ? "(none)" : "(hidden)")
         + ", dbPoolSize=" + dbPoolSize + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", httpAuthToken="
-        + (httpAuthToken == null ? "(none)" : "(hidden)") + ", kafkaClient=" + kafkaClient.keySet()
+        + (httpAuthToken == null ? "(none)" : "(hidden)") + ", httpCursorKey="
+        + (httpCursorKey == null ? "(random)" : "(hidden)") + ", kafkaClient=" + kafkaClient.keySet()
         + ", retry=" + retry + "]";
   }
 }

@@ -97,4 +97,18 @@ class ConsumerConfigTest {
     assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(v)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.authToken");
   }
+
+  @Test
+  void a_cursor_key_is_read_never_printed_and_refused_when_short() {
+    Map<String, Object> v = minimal();
+    assertThat(ConsumerConfig.load(ConfigSource.of(v)).httpCursorKey()).isNull();
+    v.put("http.cursorKey", "k7Qy1v0cS4l2tP9mXwE3rB6nJ8hA5dFz-shared");
+    ConsumerConfig c = ConsumerConfig.load(ConfigSource.of(v));
+    assertThat(c.httpCursorKey()).isEqualTo("k7Qy1v0cS4l2tP9mXwE3rB6nJ8hA5dFz-shared");
+    assertThat(c.toString()).doesNotContain("k7Qy1v0cS4l2tP9mXwE3rB6nJ8hA5dFz");
+
+    v.put("http.cursorKey", "too-short-for-hmac");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(v)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.cursorKey");
+  }
 }
