@@ -411,6 +411,33 @@ class QueryApiFuzzIT {
     soft.assertAll();
   }
 
+  @Test
+  void a_fault_of_ours_is_still_a_500_in_the_same_json_shape_and_logged(Database unmigrated) {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(QueryApi.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    // a database without the schema: every query fails with "relation does not exist", no input of the client's
+    try (HikariDataSource broken = StoreDataSource.create(unmigrated.jdbcUrl(), unmigrated.user(),
+        unmigrated.password(), 2, Duration.ofSeconds(5))) {
+      QueryApi api = new QueryApi(broken, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
+      apis.add(api);
+      Reply r = new ApiClient(api.port()).get("/api/runs?serial=SN00007");
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.contentType()).startsWith("application/json");
+      assertThat(body(r).path("error").asText()).startsWith("internal error");
+      assertThat(logged.list).anySatisfy(e -> {
+        assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        assertThat(e.getFormattedMessage()).contains("/api/runs");
+        assertThat(e.getThrowableProxy()).isNotNull();
+      });
+    } finally {
+      logger.detachAppender(logged);
+    }
+  }
+
   private static boolean inRange(String v, long min, long max) {
     if (!WHOLE.matcher(v).matches()) {
       return false;
