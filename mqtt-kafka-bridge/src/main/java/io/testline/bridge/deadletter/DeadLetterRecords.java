@@ -1,5 +1,6 @@
 package io.testline.bridge.deadletter;
 
+import io.testline.kafka.DeadLetterHeaders;
 import io.testline.schemas.DeadLetterReason;
 import io.testline.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -55,20 +56,13 @@ public final class DeadLetterRecords {
       byte[] value, DeadLetterReason reason, String detail, Throwable cause) {
     Headers headers = new RecordHeaders();
     headers.add(Topics.HEADER_BRIDGE, utf8(bridgeId));
-    headers.add(Topics.HEADER_DLQ_SOURCE_TOPIC, utf8(sourceTopic));
-    headers.add(Topics.HEADER_DLQ_SOURCE_PARTITION, utf8(Integer.toString(partition)));
-    headers.add(Topics.HEADER_DLQ_SOURCE_OFFSET, utf8(Long.toString(offset)));
+    DeadLetterHeaders.addKafkaSource(headers, sourceTopic, partition, offset);
     addProvenance(headers, reason, detail, cause);
     return new ProducerRecord<>(topic, null, key, value, headers);
   }
 
   private void addProvenance(Headers headers, DeadLetterReason reason, String detail, Throwable cause) {
-    headers.add(Topics.HEADER_DLQ_REASON, utf8(reason.name()));
-    headers.add(Topics.HEADER_DLQ_DETAIL, utf8(detail));
-    headers.add(Topics.HEADER_DLQ_COMPONENT, utf8(component));
-    if (cause != null) {
-      headers.add(Topics.HEADER_DLQ_EXCEPTION, utf8(cause.getClass().getName()));
-    }
+    DeadLetterHeaders.addProvenance(headers, reason, detail, component, cause);
   }
 
   private static byte[] utf8(String text) {

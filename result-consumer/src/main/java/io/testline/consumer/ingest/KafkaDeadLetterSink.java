@@ -1,9 +1,8 @@
 package io.testline.consumer.ingest;
 
+import io.testline.kafka.DeadLetterHeaders;
 import io.testline.kafka.KafkaClientProperties;
 import io.testline.schemas.DeadLetterReason;
-import io.testline.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaDeadLetterSink implements DeadLetterSink {
   private static final Logger log = LoggerFactory.getLogger(KafkaDeadLetterSink.class);
   /** Kafka header values are bytes; a detail this long says all there is to say. */
-  private static final int MAX_DETAIL_CHARS = 2000;
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
@@ -55,15 +53,10 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
       for (Header h : r.record().headers()) {
         out.headers().add(h);
       }
-      header(out, Topics.HEADER_DLQ_REASON, DeadLetterReason.PERMANENT_ERROR.name());
-      header(out, Topics.HEADER_DLQ_DETAIL, truncate(r.detail()));
-      header(out, Topics.HEADER_DLQ_COMPONENT, component);
-      if (r.cause() != null) {
-        header(out, Topics.HEADER_DLQ_EXCEPTION, r.cause().getClass().getName());
-      }
-      header(out, Topics.HEADER_DLQ_SOURCE_TOPIC, r.record().topic());
-      header(out, Topics.HEADER_DLQ_SOURCE_PARTITION, String.valueOf(r.record().partition()));
-      header(out, Topics.HEADER_DLQ_SOURCE_OFFSET, String.valueOf(r.record().offset()));
+      DeadLetterHeaders.addProvenance(out.headers(), DeadLetterReason.PERMANENT_ERROR, r.detail(), component,
+          r.cause());
+      DeadLetterHeaders.addKafkaSource(out.headers(), r.record().topic(), r.record().partition(),
+          r.record().offset());
       sends.add(producer.send(out));
     }
     for (Future<RecordMetadata> send : sends) {
@@ -81,14 +74,6 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
       log.warn("dead-lettered record {}-{}@{}: {}", r.record().topic(), r.record().partition(), r.record().offset(),
           r.detail());
     }
-  }
-
-  private static void header(ProducerRecord<byte[], byte[]> out, String name, String value) {
-    out.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String truncate(String detail) {
-    return detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "...";
   }
 
   @Override

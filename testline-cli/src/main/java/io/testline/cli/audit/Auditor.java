@@ -6,13 +6,13 @@ import io.testline.cli.audit.AuditReport.Gap;
 import io.testline.cli.audit.Reconciler.SeenRun;
 import io.testline.cli.audit.Reconciler.StoredRun;
 import io.testline.cli.kafka.TopicWindow;
+import io.testline.kafka.DeadLetterHeaders;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import io.testline.schemas.TopicNames;
 import io.testline.schemas.Topics;
 import io.testline.schemas.SeqGap;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Reconciles a time window across Kafka (the system of record), the result database and the shopfloor ledger:
@@ -92,11 +91,12 @@ public final class Auditor {
     Map<String, Long> deadLetters = new TreeMap<>();
     List<DeadLetterRef> samples = new ArrayList<>();
     window.read(sources.topics().deadLetter(), from, to, r -> {
-      String reason = header(r, Topics.HEADER_DLQ_REASON);
+      String reason = DeadLetterHeaders.reason(r.headers());
       deadLetters.merge(reason == null ? "UNKNOWN" : reason, 1L, Long::sum);
       if (samples.size() < SAMPLE_LIMIT) {
-        samples.add(new DeadLetterRef(reason, header(r, Topics.HEADER_DLQ_DETAIL),
-            header(r, Topics.HEADER_MQTT_TOPIC), header(r, Topics.HEADER_DLQ_COMPONENT), r.partition(), r.offset()));
+        samples.add(new DeadLetterRef(reason, DeadLetterHeaders.detail(r.headers()),
+            DeadLetterHeaders.text(r.headers(), Topics.HEADER_MQTT_TOPIC), DeadLetterHeaders.component(r.headers()),
+            r.partition(), r.offset()));
       }
     });
 
@@ -187,10 +187,5 @@ public final class Auditor {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-    Header h = r.headers().lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }
