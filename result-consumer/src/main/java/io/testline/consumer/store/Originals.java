@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.testline.schemas.EventJson;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,8 +87,7 @@ final class Originals {
     if (node.isObject()) {
       boolean any = false;
       ObjectNode out = JsonNodeFactory.instance.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         String name = StorableText.readable(field.getKey());
         JsonNode cleaned = clean(field.getValue());
         any |= !name.equals(field.getKey()) || cleaned != field.getValue();
