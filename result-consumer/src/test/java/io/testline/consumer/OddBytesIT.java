@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.testline.brokers.Database;
 import io.testline.brokers.KafkaBroker;
 import io.testline.brokers.junit.RealBrokers;
-import io.testline.consumer.store.StorableText;
+import io.testline.text.StorableText;
 import io.testline.consumer.support.Env;
 import io.testline.schemas.Attachment;
 import io.testline.schemas.Comparator;

@@ -14,6 +14,7 @@ import io.testline.schemas.StationDeath;
 import io.testline.schemas.StationHeartbeat;
 import io.testline.schemas.Step;
 import io.testline.schemas.UnitUnderTest;
+import io.testline.text.StorableText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.testline.schemas.EventJson;
+import io.testline.text.StorableText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.testline.consumer.store;
+package io.testline.text;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +16,11 @@ import java.util.Base64;
  *   <li>{@linkplain #exactBase64 exactly} beside it, as base64 of the string's bytes: UTF-8, with a lone surrogate in
  *       its three-byte generalised form (WTF-8), so {@link #fromExactBase64} gives back the very string the station
  *       sent. For a log line this is the line's own {@code base64} field, which already holds the exact bytes of a
- *       line that was not valid UTF-8; for any other column the row's {@code originals} ({@link Originals}).
+ *       line that was not valid UTF-8; in the result store, for any other column, the row's {@code originals}.
  * </ul>
  *
- * A string without U+0000 or lone surrogates is stored exactly as it is and has no original beside it.
+ * A string without U+0000 or lone surrogates is stored exactly as it is and has no original beside it. Every
+ * service that puts station text into PostgreSQL applies this rule (pure JDK, no JDBC here).
  */
 public final class StorableText {
   /** What U+0000 is stored as in the readable text. */

@@ -1,13 +1,10 @@
-package io.testline.consumer.store;
+package io.testline.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.testline.schemas.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StorableTextTest {
@@ -55,28 +52,5 @@ class StorableTextTest {
   void bytes_that_are_not_utf8_decode_to_replacement_characters() {
     String b64 = Base64.getEncoder().encodeToString(new byte[] {'a', (byte) 0xFF, (byte) 0xC0, (byte) 0x80, 'b'});
     assertThat(StorableText.fromExactBase64(b64)).isEqualTo("a\ufffd\ufffd\ufffdb");
-  }
-
-  @Test
-  void originals_keep_only_what_changed_and_json_documents_are_cleaned_inside() throws Exception {
-    Originals o = new Originals();
-    assertThat(o.text("plain", "ok")).isEqualTo("ok");
-    assertThat(o.toJson()).isNull();
-    assertThat(o.json("clean", Map.of("k", "v\u001b"))).isEqualTo("{\"k\":\"v\\u001B\"}");
-    assertThat(o.toJson()).isNull();
-
-    assertThat(o.text("error_message", "boom\u0000")).isEqualTo("boom\u2400");
-    String labels = o.json("labels", Map.of("k\u0000", "\ud800v"));
-    assertThat(StorableText.isStorable(labels)).isTrue();
-    assertThat(labels).doesNotContain("\\u0000");
-    JsonNode clean = EventJson.mapper().readTree(labels);
-    assertThat(clean.get("k\u2400").textValue()).isEqualTo("\ufffdv");
-
-    JsonNode originals = EventJson.mapper().readTree(o.toJson());
-    assertThat(originals.fieldNames()).toIterable().containsExactly("error_message", "labels");
-    assertThat(StorableText.fromExactBase64(originals.get("error_message").textValue())).isEqualTo("boom\u0000");
-    JsonNode original = EventJson.mapper().readTree(
-        StorableText.fromExactBase64(originals.get("labels").textValue()));
-    assertThat(original.get("k\u0000").textValue()).isEqualTo("\ud800v");
   }
 }
