@@ -2,6 +2,7 @@ package io.testline.shopfloor.ledger;
 
 import io.testline.schemas.Ids;
 import io.testline.schemas.Verdict;
+import io.testline.text.StorableText;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,8 +76,10 @@ public final class Ledger {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (NewRun run : runs) {
           ps.setObject(1, run.runId());
-          ps.setString(2, run.serialNumber());
-          ps.setString(3, run.stationId());
+          // StorableText's rule: a NUL would fail the insert forever and stop the intake; the exact values stay in
+          // the payload, which is what the shopfloor is sent
+          ps.setString(2, StorableText.readable(run.serialNumber()));
+          ps.setString(3, StorableText.readable(run.stationId()));
           ps.setObject(4, odt(run.finishedAt()));
           ps.setString(5, run.topic());
           ps.setInt(6, run.partition());
@@ -161,12 +164,13 @@ public final class Ledger {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, verdict.name());
       ps.setString(2, verdict.name());
-      ps.setString(3, code);
-      ps.setString(4, message);
-      ps.setString(5, reference);
+      // the shopfloor's own text: stored readably (a NUL must not fail the verdict), not kept exactly
+      ps.setString(3, StorableText.readable(code));
+      ps.setString(4, StorableText.readable(message));
+      ps.setString(5, StorableText.readable(reference));
       ps.setObject(6, odt(now));
       ps.setObject(7, Ids.newId());
-      ps.setString(8, lastError);
+      ps.setString(8, StorableText.readable(lastError));
       ps.setObject(9, claim.runId());
       ps.setInt(10, claim.attempts());
       return ps.executeUpdate() == 1;
@@ -179,7 +183,7 @@ public final class Ledger {
         + " last_error = ? WHERE run_id = ? AND state = 'IN_FLIGHT' AND attempts = ?";
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, odt(nextAttemptAt));
-      ps.setString(2, lastError);
+      ps.setString(2, StorableText.readable(lastError));
       ps.setObject(3, claim.runId());
       ps.setInt(4, claim.attempts());
       return ps.executeUpdate() == 1;

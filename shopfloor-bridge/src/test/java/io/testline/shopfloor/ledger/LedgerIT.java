@@ -62,6 +62,22 @@ class LedgerIT {
   }
 
   @Test
+  void a_run_whose_serial_holds_a_nul_or_a_lone_surrogate_is_recorded_readably_and_submitted_with_its_exact_payload()
+      throws Exception {
+    byte[] payload = "{\"serialNumber\":\"SN\\u0000-\\ud800\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    NewRun odd = new NewRun(Ids.newId(), "SN\u0000-\ud800", "FCT-1", NOW.minusSeconds(5), "t.events", 0, offset++,
+        Ids.newId(), payload);
+    assertThat(ledger.insert(List.of(odd), NOW)).as("recorded, not refused by PostgreSQL").isEqualTo(1);
+
+    List<Claim> claims = ledger.claimDue(NOW, 10, LEASE);
+    assertThat(claims).extracting(Claim::runId).containsExactly(odd.runId());
+    assertThat(claims.get(0).serialNumber()).isEqualTo("SN\u2400-\ufffd");
+    assertThat(claims.get(0).payload()).as("the shopfloor gets the bytes the station sent").isEqualTo(payload);
+    assertThat(ledger.recordVerdict(claims.get(0), Verdict.REJECTED, "R\u0000", "bad\u0000unit", "SF\u0000",
+        "HTTP 422 \u0000", NOW)).isTrue();
+  }
+
+  @Test
   void a_rescheduled_run_keeps_its_unit_waiting_until_it_is_due_again() throws Exception {
     NewRun earlier = run("SN-1", NOW.minusSeconds(60));
     NewRun retest = run("SN-1", NOW.minusSeconds(10));
