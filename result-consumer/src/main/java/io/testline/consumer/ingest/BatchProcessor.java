@@ -3,6 +3,7 @@ package io.testline.consumer.ingest;
 import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoredEvent;
 import io.testline.consumer.store.WriteStats;
+import io.testline.schemas.RunFinished;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -143,6 +144,11 @@ public final class BatchProcessor {
           throw e;
         }
         c.rollback(savepoint);
+        if (d.event().data() instanceof RunFinished run) {
+          // the shopfloor-bridge reads Kafka, not this database: the run may be accepted there all the same
+          log.error("run {} of unit {} finished but cannot be stored; dead-lettered, the audit reports it as finished "
+              + "but not stored: {}", run.runId(), run.serialNumber(), e.toString());
+        }
         rejected.add(new Rejected(d.record(), "cannot be stored: " + e.getMessage(), e));
       }
     }
