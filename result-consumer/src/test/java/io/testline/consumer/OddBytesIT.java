@@ -191,7 +191,8 @@ class OddBytesIT {
             failures.add(v.describe() + ": no row");
             continue;
           }
-          Set<String> served = served(http, api, v, stationList);
+          Set<String> servedOriginals = new HashSet<>();
+          Set<String> served = served(http, api, v, stationList, servedOriginals);
           if (served == null) {
             failures.add(v.describe() + ": not served by the query API");
           }
@@ -206,6 +207,11 @@ class OddBytesIT {
             if (served != null && served.stream().noneMatch(s -> s.contains(readable))
                 && !NOT_SERVED_BY_API.contains(v.type().schemaId() + " " + v.path())) {
               failures.add(v.describe() + ": readable form not in the query API's answer");
+            }
+            // every field of run.started is a column of runs, whose originals the API returns with the run
+            if (v.type() == MessageType.RUN_STARTED && !StorableText.isStorable(value)
+                && !servedOriginals.contains(value)) {
+              failures.add(v.describe() + ": exact original not in the query API's originals");
             }
           }
         }
@@ -509,8 +515,12 @@ class OddBytesIT {
     }
   }
 
-  /** The strings of the API's answer about the variant's record, or null when it does not know the record. */
-  private static Set<String> served(HttpClient http, String api, Variant v, JsonNode stationList) throws Exception {
+  /**
+   * The strings of the API's answer about the variant's record, or null when it does not know the record; the
+   * originals a run's answer carries, decoded, into {@code originals}.
+   */
+  private static Set<String> served(HttpClient http, String api, Variant v, JsonNode stationList,
+      Set<String> originals) throws Exception {
     Set<String> out = new HashSet<>();
     if (v.runId() == null) {
       for (JsonNode s : stationList.path("stations")) {
@@ -534,7 +544,9 @@ class OddBytesIT {
     if (run == null) {
       return null;
     }
-    strings(parse(run), out);
+    JsonNode answer = parse(run);
+    strings(answer, out);
+    answer.path("originals").properties().forEach(o -> recover(o.getValue().textValue(), originals));
     return out;
   }
 
