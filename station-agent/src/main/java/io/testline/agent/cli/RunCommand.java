@@ -91,6 +91,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // refused before anything runs: the bridge would dead-letter every event of the run
+    for (String serial : serials) {
+      String problem = RunRequest.serialProblem(serial);
+      if (problem != null) {
+        spec.commandLine().getErr().println("testline-agent: --serial: " + problem);
+        return ExitCodes.USAGE;
+      }
+    }
     AgentConfig cfg = config.load();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.testline.agent.results.ResultParser;
 import io.testline.agent.results.ResultRecord;
+import io.testline.agent.run.RunRequest;
 import io.testline.schemas.Counts;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
@@ -136,6 +137,11 @@ final class ResultFileReader {
     String serial = f.get("serialNumber");
     if (serial == null) {
       throw new IllegalArgumentException("serialNumber: missing (map it with watch.mapping.serialNumber)");
+    }
+    String problem = RunRequest.serialProblem(serial);
+    if (problem != null) {
+      // the bridge would dead-letter every event of the run: keep the file as unreadable instead
+      throw new IllegalArgumentException("serialNumber: " + problem);
     }
     RunOutcome outcome = outcome(f.get("outcome"));
     UUID runId = Ids.newId();
