@@ -70,7 +70,8 @@ public final class Bridge implements AutoCloseable {
         : null;
     gaps = config.gaps().enabled()
         ? new GapDetector(new KafkaConsumer<>(KafkaClientProps.consumer(config, "gaps", config.gaps().groupId())),
-            topics.sequenced(), producer, topics.seqGaps(), mqtt, config.gaps().grace(), Clock.systemUTC(), registry)
+            topics.sequenced(), producer, topics.seqGaps(), topics.seqState(), mqtt, config.gaps().grace(),
+            Clock.systemUTC(), registry)
         : null;
     health = new Health(mqtt::isConnected, metrics, config.http().stuckAfter());
   }

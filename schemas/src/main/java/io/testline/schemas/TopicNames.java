@@ -38,6 +38,10 @@ public record TopicNames(String prefix) {
     return prefix + Topics.KAFKA_SEQ_GAPS;
   }
 
+  public String seqState() {
+    return prefix + Topics.KAFKA_SEQ_STATE;
+  }
+
   public String deadLetter() {
     return prefix + Topics.KAFKA_DEADLETTER;
   }
@@ -53,6 +57,6 @@ public record TopicNames(String prefix) {
   }
 
   public List<String> all() {
-    return List.of(events(), logs(), stationState(), verdicts(), seqGaps(), deadLetter());
+    return List.of(events(), logs(), stationState(), verdicts(), seqGaps(), seqState(), deadLetter());
   }
 }

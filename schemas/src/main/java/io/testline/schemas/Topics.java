@@ -21,6 +21,7 @@ import java.util.Optional;
  *       testline.station-state  station.*              key: stationId, compacted
  *       testline.verdicts       shopfloor.verdict      key: serial number
  *       testline.seq-gaps       sequence gap records   key: stationId
+ *       testline.seq-state      gap detector's state   key: stationId/agentSession, compacted (bridge-internal)
  *       testline.deadletter     refused input          key: the original key, or the MQTT topic; original bytes
  * </pre>
  */
@@ -33,6 +34,8 @@ public final class Topics {
   public static final String KAFKA_STATION_STATE = "testline.station-state";
   public static final String KAFKA_VERDICTS = "testline.verdicts";
   public static final String KAFKA_SEQ_GAPS = "testline.seq-gaps";
+  /** The bridge's gap detector keeps the seqs it has read per agent session here, so a restart forgets nothing. */
+  public static final String KAFKA_SEQ_STATE = "testline.seq-state";
   public static final String KAFKA_DEADLETTER = "testline.deadletter";
 
   /** Kafka header names the bridge adds; the station's payload is never rewritten. */

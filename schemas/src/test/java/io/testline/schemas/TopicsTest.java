@@ -54,7 +54,7 @@ class TopicsTest {
     assertThat(names.events()).isEqualTo("it-42.testline.events");
     assertThat(names.forType(MessageType.RUN_LOG)).isEqualTo("it-42.testline.logs");
     assertThat(TopicNames.DEFAULT.deadLetter()).isEqualTo(Topics.KAFKA_DEADLETTER);
-    assertThat(names.all()).hasSize(6).allMatch(name -> name.startsWith("it-42.testline."));
+    assertThat(names.all()).hasSize(7).allMatch(name -> name.startsWith("it-42.testline."));
     assertThatThrownBy(() -> new TopicNames("bad/prefix")).hasMessageStartingWith("prefix");
   }
 

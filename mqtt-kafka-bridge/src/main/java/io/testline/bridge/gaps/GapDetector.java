@@ -1,6 +1,5 @@
 package io.testline.bridge.gaps;
 
-import io.testline.schemas.SeqGap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -44,19 +49,29 @@ import org.slf4j.LoggerFactory;
  * them again, and the detector reports the gap {@code FILLED}. That request is best effort; the record is the audit
  * trail.
  *
- * <p>The tracker's state lives in memory. After a restart the detector resumes from its committed offsets, so a
- * session that was running across the restart starts from the first seq read; its earlier seqs may be reported
- * as one gap from 0. SeqGap records are advisory (metric plus record), so this is a documented limitation.
+ * <p>The tracker's state survives restarts: before it commits the offsets of what it has read, the detector writes
+ * the state of every session that changed to the compacted seq-state topic (key {@code stationId/agentSession}),
+ * and commits only once Kafka has it. A restarted detector first reads that topic whole, then resumes from its
+ * committed offsets: every seq Kafka held before the restart is known, so a record read again (the retained
+ * {@code station.birth} the broker sends on each new subscription, a redelivery after a crash) is a duplicate and
+ * a session running across the restart goes on where it was. What was read after the last commit is read again,
+ * which only counts duplicates. Without the seq-state topic (a deployment older than it) the state is in memory
+ * only, as before, with a warning.
  */
 public final class GapDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
   private static final Duration POLL = Duration.ofMillis(250);
   private static final RetryPolicy RETRY = RetryPolicy.forever(Duration.ofMillis(500), Duration.ofSeconds(10));
+  /** How often at most the state of changed sessions is written and offsets committed. */
+  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
   private final Consumer<byte[], byte[]> consumer;
   private final List<String> topics;
   private final Producer<byte[], byte[]> producer;
   private final String gapTopic;
+  /** The compacted topic of session states; null once known to be absent (state in memory only). */
+  private String stateTopic;
   private final MqttPublisher downlink;
   private final GapTracker tracker;
   private final Clock clock;
@@ -74,20 +89,26 @@ public final class GapDetector implements AutoCloseable {
   private int writeFailures;
   private Instant nextWriteAttempt = Instant.MIN;
   private boolean uncommitted;
+  /** Session states on their way to Kafka, and the offsets to commit once they are there. */
+  private PendingCommit pending;
+  private Instant nextCommit = Instant.MIN;
+  private int stateWriteFailures;
   private final Thread thread;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * Takes ownership of {@code consumer}; {@code producer} and {@code downlink} (for resend requests) stay their
-   * owners'.
+   * owners'. {@code stateTopic}: the compacted topic the tracker's state is kept in (null: memory only).
    */
   public GapDetector(Consumer<byte[], byte[]> consumer, List<String> topics, Producer<byte[], byte[]> producer,
-      String gapTopic, MqttPublisher downlink, Duration grace, Clock clock, MeterRegistry registry) {
+      String gapTopic, String stateTopic, MqttPublisher downlink, Duration grace, Clock clock,
+      MeterRegistry registry) {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.producer = producer;
     this.gapTopic = gapTopic;
+    this.stateTopic = stateTopic;
     this.downlink = downlink;
     this.tracker = new GapTracker(grace);
     this.clock = clock;
@@ -121,6 +142,7 @@ public final class GapDetector implements AutoCloseable {
 
   private void run() {
     try {
+      restore();
       consumer.subscribe(topics);
       while (!closed.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -133,16 +155,7 @@ public final class GapDetector implements AutoCloseable {
         if (!unwritten.isEmpty()) {
           writeUnwritten(now);
         }
-        // the offsets of what was read go to Kafka only once the gaps found in it are there too
-        if (uncommitted && unwritten.isEmpty()) {
-          uncommitted = false;
-          consumer.commitAsync((offsets, failure) -> {
-            if (failure != null) {
-              log.warn("gap detector offset commit failed; it is retried with the next poll: {}",
-                  failure.toString());
-            }
-          });
-        }
+        commitWhenWritten(now);
       }
     } catch (WakeupException e) {
       if (!closed.get()) {
@@ -152,6 +165,151 @@ public final class GapDetector implements AutoCloseable {
       log.error("gap detector stopped on an unexpected error", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Reads the seq-state topic whole into the tracker, before the first event. Waits for Kafka as long as it takes
+   * (nothing could be read without it anyway); a missing topic leaves the state in memory only.
+   */
+  private void restore() {
+    if (stateTopic == null) {
+      return;
+    }
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int attempt = 1; !closed.get(); attempt++) {
+      try {
+        List<PartitionInfo> infos = consumer.partitionsFor(stateTopic, METADATA_TIMEOUT);
+        if (infos == null || infos.isEmpty()) {
+          log.warn("gap detector: topic {} does not exist (create it with `topics create`); its state stays in "
+              + "memory only, and a restart may report gaps for seqs Kafka holds", stateTopic);
+          stateTopic = null;
+          return;
+        }
+        infos.forEach(p -> partitions.add(new TopicPartition(stateTopic, p.partition())));
+        break;
+      } catch (TimeoutException e) {
+        log.warn("gap detector cannot read the partitions of {} yet (attempt {}): {}", stateTopic, attempt,
+            e.toString());
+      }
+    }
+    if (closed.get()) {
+      return;
+    }
+    long started = System.nanoTime();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofMinutes(5));
+    List<TopicPartition> open = new ArrayList<>(partitions);
+    open.removeIf(p -> consumer.position(p) >= end.get(p));
+    long states = 0;
+    while (!open.isEmpty() && !closed.get()) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+        if (record.value() == null || record.offset() >= end.get(new TopicPartition(record.topic(),
+            record.partition()))) {
+          continue;
+        }
+        try {
+          tracker.restore(EventJson.mapper().readValue(record.value(), SessionState.class));
+          states++;
+        } catch (IOException | RuntimeException e) {
+          unreadable.increment();
+          log.warn("gap detector cannot read the session state at {}-{}@{}: {}", record.topic(),
+              record.partition(), record.offset(), e.toString());
+        }
+      }
+      open.removeIf(p -> consumer.position(p) >= end.get(p));
+    }
+    consumer.unsubscribe();
+    log.info("gap detector restored {} session states ({} sessions tracked) from {} in {} ms", states,
+        tracker.sessions(), stateTopic, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * Commits the offsets of what was read, at most every {@link #COMMIT_INTERVAL}: only once the gaps found in it
+   * are on Kafka, and only once the state of every session it changed is there too, so a restarted detector knows
+   * at least everything before its committed offsets. Never blocks the poll loop.
+   */
+  private void commitWhenWritten(Instant now) {
+    if (pending != null) {
+      if (!pending.done()) {
+        return;
+      }
+      List<SessionState> failed = pending.failed();
+      if (failed.isEmpty()) {
+        stateWriteFailures = 0;
+        commit(pending.offsets);
+      } else {
+        // those sessions go again with their newest state; these offsets are covered by a later commit
+        tracker.unwritten(failed);
+        stateWriteFailures++;
+        writeRetries.increment();
+        Duration delay = RETRY.delayAfter(stateWriteFailures, ThreadLocalRandom.current());
+        nextCommit = now.plus(delay);
+        log.warn("{} session state(s) not written to {}; offsets stay uncommitted, writing again in {}",
+            failed.size(), stateTopic, delay);
+      }
+      pending = null;
+    }
+    if (!(uncommitted || tracker.hasChanges()) || !unwritten.isEmpty() || now.isBefore(nextCommit)) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition p : consumer.assignment()) {
+      offsets.put(p, new OffsetAndMetadata(consumer.position(p)));
+    }
+    uncommitted = false;
+    nextCommit = now.plus(COMMIT_INTERVAL);
+    List<SessionState> states = tracker.changes();
+    if (stateTopic == null || states.isEmpty()) {
+      commit(offsets);
+      return;
+    }
+    List<Future<RecordMetadata>> sends = new ArrayList<>(states.size());
+    for (SessionState state : states) {
+      try {
+        sends.add(producer.send(new ProducerRecord<>(stateTopic,
+            (state.stationId() + '/' + state.agentSession()).getBytes(StandardCharsets.UTF_8),
+            EventJson.mapper().writeValueAsBytes(state))));
+      } catch (IOException | RuntimeException e) {
+        sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+      }
+    }
+    pending = new PendingCommit(offsets, states, sends);
+  }
+
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets.isEmpty()) {
+      return;
+    }
+    consumer.commitAsync(offsets, (committed, failure) -> {
+      if (failure != null) {
+        log.warn("gap detector offset commit failed; it is retried with the next commit: {}", failure.toString());
+      }
+    });
+  }
+
+  /** Session states sent to the seq-state topic, and the offsets they cover. */
+  private record PendingCommit(Map<TopicPartition, OffsetAndMetadata> offsets, List<SessionState> states,
+      List<Future<RecordMetadata>> sends) {
+
+    boolean done() {
+      return sends.stream().allMatch(Future::isDone);
+    }
+
+    List<SessionState> failed() {
+      List<SessionState> failed = new ArrayList<>();
+      for (int i = 0; i < sends.size(); i++) {
+        try {
+          sends.get(i).get();
+        } catch (ExecutionException e) {
+          failed.add(states.get(i));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failed.add(states.get(i));
+        }
+      }
+      return failed;
     }
   }
 

@@ -25,6 +25,9 @@ import java.util.UUID;
  * again with cause {@link SeqGap#FILLED}. A session is remembered while a gap of it may still be filled (at most
  * {@link #UNFILLED_RETENTION}); a forgotten session's next seq is kept (the last {@link #FORGOTTEN_LIMIT}) so a late
  * resend of it counts as a duplicate, not as a new session with a hole at its start.
+ *
+ * <p>What it knows survives a restart of its owner: {@link #changes} hands over the state of every session changed
+ * since the last call (to be written down), and {@link #restore} takes such states back before the first event.
  */
 public final class GapTracker {
   /** How long a superseded session is kept for a fill of its gaps. */
@@ -43,6 +46,10 @@ public final class GapTracker {
   private final Map<String, UUID> newestSession = new HashMap<>();
   private final Map<String, Instant> newestSessionSince = new HashMap<>();
   private long duplicates;
+  /** Sessions changed since the last {@link #changes()}, with their station. */
+  private final Map<UUID, String> changed = new LinkedHashMap<>();
+  /** Sessions forgotten since the last {@link #changes()}. */
+  private final List<SessionState> forgottenChanges = new ArrayList<>();
 
   public GapTracker(Duration grace) {
     if (grace.isNegative() || grace.isZero()) {
@@ -60,6 +67,7 @@ public final class GapTracker {
       return false;
     }
     SessionSeqs seqs = sessions.computeIfAbsent(agentSession, s -> new SessionSeqs(now));
+    changed.put(agentSession, stationId);
     UUID newest = newestSession.get(stationId);
     if (newest == null || isNewer(agentSession, newest)) {
       newestSession.put(stationId, agentSession);
@@ -87,6 +95,7 @@ public final class GapTracker {
           gaps.add(new SeqGap(station.getKey(), session.getKey(), range[0], range[1], now, SeqGap.FILLED));
         }
         while (seqs.hasHole() && (seqs.holeOlderThan(deadline) || superseded)) {
+          changed.put(session.getKey(), station.getKey());
           long[] range = seqs.closeLowestHole(now);
           gaps.add(new SeqGap(station.getKey(), session.getKey(), range[0], range[1], now,
               superseded ? SeqGap.SESSION_ENDED : SeqGap.TIMEOUT));
@@ -97,10 +106,78 @@ public final class GapTracker {
         if (superseded && !seqs.hasHole() && seqs.lastSeen().isBefore(deadline) && waitOver) {
           forgotten.put(session.getKey(), seqs.next());
           it.remove();
+          changed.remove(session.getKey());
+          forgottenChanges.add(new SessionState(station.getKey(), session.getKey().toString(), true, seqs.next(),
+              null, null, null, null, seqs.lastSeen().toEpochMilli(), seqs.firstSeen().toEpochMilli()));
         }
       }
     }
     return gaps;
+  }
+
+  /**
+   * The state of every session changed (or forgotten) since the last call, newest knowledge only; writing them down
+   * and handing them to {@link #restore} after a restart brings a tracker back to where this one is.
+   */
+  public List<SessionState> changes() {
+    List<SessionState> out = new ArrayList<>(forgottenChanges);
+    forgottenChanges.clear();
+    for (Map.Entry<UUID, String> c : changed.entrySet()) {
+      SessionSeqs seqs = stations.getOrDefault(c.getValue(), Map.of()).get(c.getKey());
+      if (seqs != null) {
+        out.add(seqs.snapshot(c.getValue(), c.getKey().toString()));
+      }
+    }
+    changed.clear();
+    return out;
+  }
+
+  /** True when {@link #changes()} has something to hand over. */
+  public boolean hasChanges() {
+    return !changed.isEmpty() || !forgottenChanges.isEmpty();
+  }
+
+  /**
+   * States handed over by {@link #changes()} that could not be written down: the next {@link #changes()} hands over
+   * those sessions again, with what is known of them then (never the older state).
+   */
+  public void unwritten(List<SessionState> states) {
+    for (SessionState state : states) {
+      UUID session = UUID.fromString(state.agentSession());
+      if (stations.getOrDefault(state.stationId(), Map.of()).containsKey(session)) {
+        changed.put(session, state.stationId());
+      } else if (state.forgotten() && forgotten.containsKey(session)) {
+        forgottenChanges.add(state);
+      }
+    }
+  }
+
+  /**
+   * Takes back one session's state written down by {@link #changes()}; a later state of the same session replaces
+   * an earlier one. Call before the first {@link #see}.
+   */
+  public void restore(SessionState state) {
+    UUID session = UUID.fromString(state.agentSession());
+    Map<UUID, SessionSeqs> sessions = stations.computeIfAbsent(state.stationId(), s -> new HashMap<>());
+    if (state.forgotten()) {
+      sessions.remove(session);
+      forgotten.put(session, state.next());
+    } else {
+      forgotten.remove(session);
+      sessions.put(session, SessionSeqs.restore(state));
+    }
+    UUID newest = null;
+    for (UUID candidate : sessions.keySet()) {
+      newest = newest == null || isNewer(candidate, newest) ? candidate : newest;
+    }
+    if (newest == null) {
+      stations.remove(state.stationId());
+      newestSession.remove(state.stationId());
+      newestSessionSince.remove(state.stationId());
+    } else {
+      newestSession.put(state.stationId(), newest);
+      newestSessionSince.put(state.stationId(), sessions.get(newest).firstSeen());
+    }
   }
 
   /** Events seen more than once so far. */

@@ -26,9 +26,57 @@ final class SessionSeqs {
   /** When the oldest still-open hole was first noticed; null when there is none. */
   private Instant holeSince;
   private Instant lastSeen;
+  private final Instant firstSeen;
 
   SessionSeqs(Instant now) {
     this.lastSeen = now;
+    this.firstSeen = now;
+  }
+
+  private SessionSeqs(Instant firstSeen, Instant lastSeen) {
+    this.firstSeen = firstSeen;
+    this.lastSeen = lastSeen;
+  }
+
+  /** What is known of this session, to be written down; {@link #restore} reads it back. */
+  SessionState snapshot(String stationId, String agentSession) {
+    List<long[]> gaps = new ArrayList<>();
+    unfilled.forEach((from, toAndLeft) -> gaps.add(new long[] {from, toAndLeft[0]}));
+    return new SessionState(stationId, agentSession, false, next, new ArrayList<>(above), gaps, ranges(missing),
+        holeSince == null ? null : holeSince.toEpochMilli(), lastSeen.toEpochMilli(), firstSeen.toEpochMilli());
+  }
+
+  static SessionSeqs restore(SessionState state) {
+    SessionSeqs seqs = new SessionSeqs(Instant.ofEpochMilli(state.firstSeen()), Instant.ofEpochMilli(state.lastSeen()));
+    seqs.next = state.next();
+    seqs.above.addAll(state.above());
+    for (long[] range : state.missing()) {
+      for (long seq = range[0]; seq <= range[1]; seq++) {
+        seqs.missing.add(seq);
+      }
+    }
+    for (long[] gap : state.unfilled()) {
+      long left = seqs.missing.subSet(gap[0], true, gap[1], true).size();
+      if (left > 0) {
+        seqs.unfilled.put(gap[0], new long[] {gap[1], left});
+      }
+    }
+    seqs.holeSince = state.holeSince() == null ? null : Instant.ofEpochMilli(state.holeSince());
+    return seqs;
+  }
+
+  private static List<long[]> ranges(TreeSet<Long> seqs) {
+    List<long[]> ranges = new ArrayList<>();
+    long[] current = null;
+    for (long seq : seqs) {
+      if (current != null && seq == current[1] + 1) {
+        current[1] = seq;
+      } else {
+        current = new long[] {seq, seq};
+        ranges.add(current);
+      }
+    }
+    return ranges;
   }
 
   /** Records {@code seq}; false when it was seen before (a redelivery). */
@@ -69,6 +117,10 @@ final class SessionSeqs {
 
   Instant lastSeen() {
     return lastSeen;
+  }
+
+  Instant firstSeen() {
+    return firstSeen;
   }
 
   /**

@@ -25,6 +25,8 @@ public final class TopicCatalog {
         spec(names.stationState(), s, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         spec(names.verdicts(), s, deleteAfter(s.verdictsRetention())),
         spec(names.seqGaps(), s, deleteAfter(s.seqGapsRetention())),
+        // one record per agent session (the newest wins), read back whole when the gap detector starts
+        spec(names.seqState(), s, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         spec(names.deadLetter(), s, deleteAfter(s.deadLetterRetention())));
   }
 

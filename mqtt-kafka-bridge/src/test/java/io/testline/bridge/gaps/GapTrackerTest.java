@@ -140,4 +140,80 @@ class GapTrackerTest {
     assertThat(tracker.see("ST-1", older, 4, settled.plusSeconds(60))).isFalse();
     assertThat(tracker.due(settled.plus(GRACE).plusSeconds(100))).isEmpty();
   }
+
+  /** A tracker restarted from what {@code before} handed over, through the JSON the seq-state topic holds. */
+  private static GapTracker restarted(List<SessionState> written) throws Exception {
+    GapTracker after = new GapTracker(GRACE);
+    for (SessionState state : written) {
+      byte[] json = io.testline.schemas.EventJson.mapper().writeValueAsBytes(state);
+      after.restore(io.testline.schemas.EventJson.mapper().readValue(json, SessionState.class));
+    }
+    return after;
+  }
+
+  @Test
+  void a_restarted_tracker_knows_every_seq_seen_before_so_a_redelivered_birth_is_a_duplicate_not_a_gap()
+      throws Exception {
+    for (long seq = 0; seq <= 5; seq++) {
+      tracker.see("ST-1", session, seq, t0);
+    }
+    GapTracker after = restarted(tracker.changes());
+    // the retained birth again on the new subscription, then the session goes on
+    assertThat(after.see("ST-1", session, 0, t0.plusSeconds(1))).isFalse();
+    assertThat(after.see("ST-1", session, 6, t0.plusSeconds(1))).isTrue();
+    assertThat(after.due(t0.plus(GRACE).plusSeconds(10))).isEmpty();
+    assertThat(after.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void a_restarted_tracker_keeps_open_holes_declared_gaps_and_forgotten_sessions() throws Exception {
+    UUID older = session;
+    tracker.see("ST-1", older, 0, t0);
+    tracker.see("ST-1", older, 3, t0);
+    assertThat(tracker.due(t0.plus(GRACE).plusSeconds(1))).singleElement()
+        .satisfies(gap -> assertThat(gap.fromSeq()).isEqualTo(1));
+    tracker.see("ST-1", older, 5, t0.plus(GRACE).plusSeconds(2)); // a hole at 4, not yet due
+    UUID other = Ids.newId();
+    tracker.see("ST-2", other, 0, t0);
+    tracker.due(t0.plus(GRACE).plusSeconds(2));
+    List<SessionState> first = tracker.changes();
+    assertThat(tracker.changes()).isEmpty();
+
+    GapTracker after = restarted(first);
+    assertThat(after.sessions()).isEqualTo(2);
+    // the declared gap 1-2 is filled by a resend: reported FILLED, not a new gap
+    after.see("ST-1", older, 1, t0.plus(GRACE).plusSeconds(3));
+    after.see("ST-1", older, 2, t0.plus(GRACE).plusSeconds(3));
+    List<SeqGap> due = after.due(t0.plus(GRACE).plus(GRACE).plusSeconds(5));
+    assertThat(due).extracting(SeqGap::fromSeq, SeqGap::toSeq, SeqGap::cause)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(1L, 2L, SeqGap.FILLED),
+            org.assertj.core.groups.Tuple.tuple(4L, 4L, SeqGap.TIMEOUT));
+  }
+
+  @Test
+  void a_restarted_tracker_remembers_a_forgotten_session_so_a_late_resend_is_a_duplicate() throws Exception {
+    UUID older = session;
+    tracker.see("ST-1", older, 0, t0);
+    tracker.see("ST-1", older, 1, t0);
+    UUID newer = Ids.newId();
+    tracker.see("ST-1", newer, 0, t0.plusSeconds(1));
+    tracker.due(t0.plus(GRACE).plusSeconds(5)); // older is superseded, complete and quiet: forgotten
+    assertThat(tracker.sessions()).isEqualTo(1);
+    List<SessionState> written = new java.util.ArrayList<>(tracker.changes());
+    GapTracker after = restarted(written);
+    assertThat(after.sessions()).isEqualTo(1);
+    assertThat(after.see("ST-1", older, 1, t0.plus(GRACE).plusSeconds(6))).isFalse();
+    assertThat(after.see("ST-1", newer, 0, t0.plus(GRACE).plusSeconds(6))).isFalse();
+    assertThat(after.due(t0.plus(GRACE).plus(GRACE).plusSeconds(10))).isEmpty();
+  }
+
+  @Test
+  void states_that_could_not_be_written_are_handed_over_again_with_the_newest_knowledge() {
+    tracker.see("ST-1", session, 0, t0);
+    List<SessionState> failed = tracker.changes();
+    tracker.see("ST-1", session, 1, t0);
+    assertThat(tracker.changes()).singleElement().satisfies(s -> assertThat(s.next()).isEqualTo(2));
+    tracker.unwritten(failed);
+    assertThat(tracker.changes()).singleElement().satisfies(s -> assertThat(s.next()).isEqualTo(2));
+  }
 }

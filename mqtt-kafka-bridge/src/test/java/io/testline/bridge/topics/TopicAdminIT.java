@@ -31,7 +31,7 @@ class TopicAdminIT {
     TopicNames names = new TopicNames(prefix);
     try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config))) {
       assertThat(admin.create(TopicCatalog.of(config))).extracting(TopicAdmin.Result::outcome)
-          .containsOnly(TopicAdmin.Outcome.CREATED).hasSize(6);
+          .containsOnly(TopicAdmin.Outcome.CREATED).hasSize(7);
       assertThat(admin.create(TopicCatalog.of(config))).extracting(TopicAdmin.Result::outcome)
           .containsOnly(TopicAdmin.Outcome.EXISTS);
     }
