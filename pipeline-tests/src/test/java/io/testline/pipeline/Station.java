@@ -210,7 +210,36 @@ final class Station implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), "io.testline.agent.cli.Main", "serve", "-c", config.toString()));
     synchronized (this) {
       serving = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("agent-serve.log").toFile()).start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent-serve.log").toFile())).start();
+    }
+  }
+
+  /** Lets the run in progress finish and starts no further one: the run loop ends. */
+  void stopRuns() throws InterruptedException {
+    stopping = true;
+    loop.join(TimeUnit.MINUTES.toMillis(3));
+  }
+
+  /**
+   * Stops the agent that {@link #serve()} started: SIGTERM (a clean stop, with its goodbye) or, with {@code kill},
+   * SIGKILL (the broker sends its Will). {@link #serve()} starts it again, as after a reboot.
+   */
+  void stopServing(boolean kill) throws InterruptedException {
+    Process s;
+    synchronized (this) {
+      s = serving;
+      serving = null;
+    }
+    if (s == null) {
+      return;
+    }
+    if (kill) {
+      s.destroyForcibly();
+    } else {
+      s.destroy();
+    }
+    if (!s.waitFor(20, TimeUnit.SECONDS)) {
+      s.destroyForcibly().waitFor();
     }
   }
 
