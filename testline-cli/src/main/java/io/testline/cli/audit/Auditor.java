@@ -20,12 +20,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,6 +90,9 @@ public final class Auditor {
       }
     });
     List<Gap> gaps = Reconciler.openGaps(gapRecords);
+    if (!gaps.isEmpty()) {
+      gaps = Reconciler.notHeld(gaps, heldSeqs(window, gaps));
+    }
 
     Map<String, Long> deadLetters = new TreeMap<>();
     List<DeadLetterRef> samples = new ArrayList<>();
@@ -104,6 +110,53 @@ public final class Auditor {
     Map<UUID, StoredRun> stored = storedRuns(ids);
     Map<UUID, String> ledger = ledgerStates(ids);
     return Reconciler.reconcile(from, to, auditedAt, seen.values(), stored, ledger, gaps, deadLetters, samples);
+  }
+
+  /**
+   * The seqs the sequenced topics hold of the sessions of {@code gaps}: read from the start of the earliest of those
+   * sessions (a UUIDv7 agent session id carries its start time; a day earlier for a station clock ahead of the
+   * bridge's), or from the beginning when a session id does not tell.
+   */
+  private Map<String, Set<Long>> heldSeqs(TopicWindow window, List<Gap> gaps) {
+    Map<String, Set<Long>> held = new HashMap<>();
+    Instant since = Instant.now();
+    for (Gap g : gaps) {
+      held.put(Reconciler.session(g.stationId(), g.agentSession()), new HashSet<>());
+      since = min(since, sessionStart(g.agentSession()).minus(Duration.ofDays(1)));
+    }
+    for (String topic : sources.topics().sequenced()) {
+      window.read(topic, since, null, r -> {
+        JsonNode e = tree(r.value());
+        if (e == null || !e.path("seq").canConvertToLong()) {
+          return;
+        }
+        Set<Long> seqs = held.get(Reconciler.session(e.path("stationId").asText(), e.path("agentSession").asText()));
+        if (seqs != null) {
+          seqs.add(e.path("seq").asLong());
+          // as the detector does: birth and goodbye name the seq reserved for the Will, which then never comes
+          JsonNode willSeq = e.path("data").path("willSeq");
+          String schema = e.path("schema").asText();
+          if (willSeq.canConvertToLong() && (MessageType.STATION_BIRTH.schemaId().equals(schema)
+              || MessageType.STATION_DEATH.schemaId().equals(schema))) {
+            seqs.add(willSeq.asLong());
+          }
+        }
+      });
+    }
+    return held;
+  }
+
+  private static Instant sessionStart(String agentSession) {
+    try {
+      UUID id = UUID.fromString(agentSession);
+      return id.version() == 7 ? Instant.ofEpochMilli(id.getMostSignificantBits() >>> 16) : Instant.EPOCH;
+    } catch (IllegalArgumentException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   private static void see(Map<UUID, SeenRun> seen, ConsumerRecord<byte[], byte[]> r, boolean mayAdd) {

@@ -45,6 +45,29 @@ final class Reconciler {
     return open;
   }
 
+  /**
+   * The gaps of {@code open} that Kafka really lacks: a gap every seq of which {@code held} names (the sequenced
+   * topics hold it, e.g. reported by a detector that had lost its state) is no gap. {@code held}: per
+   * {@code stationId/agentSession}, the seqs on Kafka.
+   */
+  static List<Gap> notHeld(List<Gap> open, Map<String, Set<Long>> held) {
+    List<Gap> missing = new ArrayList<>();
+    for (Gap g : open) {
+      Set<Long> seqs = held.getOrDefault(session(g.stationId(), g.agentSession()), Set.of());
+      for (long seq = g.fromSeq(); seq <= g.toSeq(); seq++) {
+        if (!seqs.contains(seq)) {
+          missing.add(g);
+          break;
+        }
+      }
+    }
+    return missing;
+  }
+
+  static String session(String stationId, String agentSession) {
+    return stationId + '/' + agentSession;
+  }
+
   private static String key(Gap g) {
     return g.stationId() + '/' + g.agentSession() + '/' + g.fromSeq() + '-' + g.toSeq();
   }

@@ -85,4 +85,15 @@ class ReconcilerTest {
         new Gap("FCT-01", "s1", 1, 8, SeqGap.FILLED), new Gap("FCT-02", "s3", 1, 2, SeqGap.FILLED)));
     assertThat(open).containsExactly(lost, partlyResent);
   }
+
+  @Test
+  void a_gap_whose_every_seq_kafka_holds_is_no_gap_one_with_a_seq_kafka_lacks_stays() {
+    Gap artefact = new Gap("FCT-01", "s1", 1, 3, "TIMEOUT"); // a detector without its state after a restart
+    Gap real = new Gap("FCT-01", "s1", 7, 8, "TIMEOUT");
+    Gap otherSession = new Gap("FCT-02", "s2", 0, 0, "SESSION_ENDED");
+    java.util.Map<String, java.util.Set<Long>> held = java.util.Map.of(
+        Reconciler.session("FCT-01", "s1"), java.util.Set.of(0L, 1L, 2L, 3L, 4L, 7L),
+        Reconciler.session("FCT-03", "s2"), java.util.Set.of(0L));
+    assertThat(Reconciler.notHeld(List.of(artefact, real, otherSession), held)).containsExactly(real, otherSession);
+  }
 }
