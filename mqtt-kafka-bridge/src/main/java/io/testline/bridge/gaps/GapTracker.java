@@ -66,7 +66,14 @@ public final class GapTracker {
       duplicates++; // a late resend of a session that was complete when it was forgotten
       return false;
     }
-    SessionSeqs seqs = sessions.computeIfAbsent(agentSession, s -> new SessionSeqs(now));
+    SessionSeqs seqs = sessions.get(agentSession);
+    if (seqs == null) {
+      // A forgotten session was complete up to its next seq: one that sends again (an agent that outlived a newer
+      // session of its station, e.g. `serve` beside a `run`) goes on from there, not from a hole at 0.
+      seqs = forgottenNext != null ? SessionSeqs.resumed(forgottenNext, now) : new SessionSeqs(now);
+      sessions.put(agentSession, seqs);
+      forgotten.remove(agentSession);
+    }
     changed.put(agentSession, stationId);
     UUID newest = newestSession.get(stationId);
     if (newest == null || isNewer(agentSession, newest)) {

@@ -33,6 +33,13 @@ final class SessionSeqs {
     this.firstSeen = now;
   }
 
+  /** A session forgotten complete up to {@code next} that sends again: it goes on from there. */
+  static SessionSeqs resumed(long next, Instant now) {
+    SessionSeqs seqs = new SessionSeqs(now);
+    seqs.next = next;
+    return seqs;
+  }
+
   private SessionSeqs(Instant firstSeen, Instant lastSeen) {
     this.firstSeen = firstSeen;
     this.lastSeen = lastSeen;

@@ -216,4 +216,21 @@ class GapTrackerTest {
     tracker.unwritten(failed);
     assertThat(tracker.changes()).singleElement().satisfies(s -> assertThat(s.next()).isEqualTo(2));
   }
+
+  @Test
+  void a_forgotten_session_that_sends_again_goes_on_from_where_it_was_also_after_a_restart() throws Exception {
+    UUID serve = session; // an agent that keeps running beside a newer session of its station
+    for (long seq = 0; seq <= 7; seq++) {
+      tracker.see("ST-1", serve, seq, t0);
+    }
+    tracker.see("ST-1", Ids.newId(), 0, t0.plusSeconds(1));
+    tracker.due(t0.plus(GRACE).plusSeconds(5)); // serve is superseded and quiet: forgotten
+    GapTracker after = restarted(tracker.changes());
+    Instant later = t0.plus(GRACE).plusSeconds(10);
+    assertThat(after.see("ST-1", serve, 8, later)).isTrue();
+    assertThat(after.see("ST-1", serve, 9, later)).isTrue();
+    assertThat(after.due(later.plus(GRACE).plusSeconds(1))).isEmpty();
+    assertThat(tracker.see("ST-1", serve, 8, later)).isTrue();
+    assertThat(tracker.due(later.plus(GRACE).plusSeconds(1))).isEmpty();
+  }
 }
