@@ -126,16 +126,14 @@ public final class ResultParser {
     Double low = firstNumber(m, where, "lowLimit", "low");
     Double high = firstNumber(m, where, "highLimit", "high");
     Double nominal = number(m, "nominal", where);
+    // the comparator the limits mean: the one given, else the one the limits imply; it is what the agent judges
+    // with and what the event carries, so a reader never has to guess how limits without a comparator compare
     Comparator comparator = m.hasNonNull("comparator")
         ? enumValue(Comparator.class, m.get("comparator").asText(), where + ".comparator")
-        : null;
-    MeasurementOutcome outcome;
-    if (m.hasNonNull("outcome")) {
-      outcome = enumValue(MeasurementOutcome.class, m.get("outcome").asText(), where + ".outcome");
-    } else {
-      Comparator effective = comparator != null ? comparator : MeasurementJudge.implied(low, high);
-      outcome = MeasurementJudge.judge(value, low, high, nominal, effective);
-    }
+        : MeasurementJudge.implied(low, high);
+    MeasurementOutcome outcome = m.hasNonNull("outcome")
+        ? enumValue(MeasurementOutcome.class, m.get("outcome").asText(), where + ".outcome")
+        : MeasurementJudge.judge(value, low, high, nominal, comparator);
     Boolean marginal = m.hasNonNull("marginal") ? m.get("marginal").asBoolean() : null;
     return new Measurement(limit(name, 256), value, textValue, text(m, "unit"), low, high, comparator, nominal,
         outcome, marginal);
