@@ -35,7 +35,6 @@ class BridgeCrashIT {
   @Test
   void loses_nothing_when_a_bridge_process_is_killed_with_kill_9_mid_stream(KafkaBroker kafka, MqttBroker mqtt,
       @TempDir Path dir) throws Exception {
-    RealBrokers.requireMosquitto(mqtt);
     BridgeFixture fixture = new BridgeFixture(kafka, mqtt, "crash");
     Path config = dir.resolve("bridge.yaml");
     Files.writeString(config, fixture.values("victim", Map.of("gaps.enabled", "false", "http.port", "-1"))

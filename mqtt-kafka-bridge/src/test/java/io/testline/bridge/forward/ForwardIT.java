@@ -34,7 +34,6 @@ class ForwardIT {
   @Test
   void forwards_100k_messages_through_two_bridges_sharing_the_subscription_with_none_missing(KafkaBroker kafka,
       MqttBroker mqtt) throws Exception {
-    RealBrokers.requireMosquitto(mqtt);
     BridgeFixture fixture = new BridgeFixture(kafka, mqtt, "fwd100k");
     Set<UUID> sent = new HashSet<>();
     try (Bridge one = new Bridge(fixture.config("b1", Map.of("gaps.enabled", "false")));
@@ -56,8 +55,13 @@ class ForwardIT {
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
           .until(() -> collector.hasAll(sent));
       assertThat(collector.missing(sent)).isZero();
-      assertThat(one.metrics().forwardedCount()).isPositive();
-      assertThat(two.metrics().forwardedCount()).isPositive();
+      if (mqtt.isMosquitto()) {
+        // mosquitto deals a shared subscription's messages round robin. HiveMQ CE gives a subscriber a batch (up to
+        // its Receive Maximum) only while it has nothing in flight, and here one bridge took all 100k: the promise
+        // (none missing with two instances) holds on both, the spread is the broker's
+        assertThat(one.metrics().forwardedCount()).isPositive();
+        assertThat(two.metrics().forwardedCount()).isPositive();
+      }
       assertThat(one.metrics().forwardedCount() + two.metrics().forwardedCount()).isGreaterThanOrEqualTo(MESSAGES);
       await().atMost(Duration.ofSeconds(10)).until(() -> one.metrics().inFlight() == 0
           && two.metrics().inFlight() == 0);
