@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.testline.brokers.junit.RealBrokers;
+import io.testline.brokers.junit.RequiredTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,7 +22,10 @@ class MqttBrokerIT {
 
     @Test
     void shared_broker_is_mosquitto_on_this_machine(MqttBroker mqtt) {
-        RealBrokers.requireMosquitto(mqtt);
+        if (!mqtt.isMosquitto()) {
+            // HiveMQ CE is the fallback only where mosquitto is missing: skipped there, a failure where it is not
+            RequiredTools.require("mosquitto");
+        }
         assertThat(mqtt.description()).startsWith("mosquitto ");
         assertThat(mqtt.serverUri()).isEqualTo("tcp://127.0.0.1:" + mqtt.port());
     }

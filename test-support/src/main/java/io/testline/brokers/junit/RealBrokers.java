@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.opentest4j.AssertionFailedError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a {@link Database} parameter is a fresh, empty database created for that test on the shared server;</li>
  *   <li>a server that an earlier (fault) test left stopped is started again before it is handed out, so one
  *       test's fault never poisons the next;</li>
+ *   <li>a test that needs a program the build cannot bring (mosquitto itself, faketime) asks
+ *       {@link RequiredTools}, which skips it where the program is missing unless CI requires it;</li>
  *   <li>tests must not close the servers they receive; topics and databases should be fresh per test
  *       ({@link KafkaBroker#newTopic}, {@link PostgresServer#newDatabase}).</li>
  * </ul>
@@ -46,21 +47,6 @@ public final class RealBrokers implements ParameterResolver {
     private static final Logger log = LoggerFactory.getLogger(RealBrokers.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealBrokers.class);
     private static final int MAX_PREFIX = 40;
-
-    /**
-     * Fails the calling test, rather than skipping it, when {@code broker} is not mosquitto. Tests of behaviour
-     * that only mosquitto gets right here (shared subscriptions with unacknowledged messages) call this first,
-     * so a machine without mosquitto shows a red test instead of a false green.
-     *
-     * @return {@code broker}, for chaining
-     */
-    public static MqttBroker requireMosquitto(MqttBroker broker) {
-        if (!broker.isMosquitto()) {
-            throw new AssertionFailedError("this test needs mosquitto but the MQTT broker is "
-                    + broker.description() + ": install mosquitto (apt-get install mosquitto) or run with Docker");
-        }
-        return broker;
-    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
