@@ -1,9 +1,8 @@
 package io.testline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.junit.RequiredTools;
 import io.testline.cli.audit.AuditReport;
 import io.testline.cli.audit.AuditReportWriter;
 import io.testline.schemas.DeadLetterReason;
@@ -58,8 +57,8 @@ class FaultInjectionIT {
 
   @Test
   void every_run_started_under_faults_is_stored_once_with_a_verdict_and_nothing_is_unexplained() throws Exception {
-    assumeTrue(MosquittoBroker.findBinary().isPresent(),
-        "the fault suite kills and restarts mosquitto: apt-get install mosquitto (.ci/run does)");
+    // the suite kills mosquitto with kill -9 and restarts it, which a broker inside the test JVM cannot stand for
+    RequiredTools.require("mosquitto");
     Duration random = Duration.parse("PT" + System.getProperty("testline.faults.duration", "0s").toUpperCase());
     Instant from = Instant.now().minusSeconds(1);
     pipeline = new Pipeline(tmp.resolve("pipeline"), Pipeline.Options.defaults());
@@ -233,12 +232,13 @@ class FaultInjectionIT {
     diskStation = new Station("FCT-02", base.resolve("FCT-02"), disk.resolve("data"), pipeline.mqttUri(),
         "journal.minFreeDisk: 4MiB", List.of());
     stations.add(diskStation);
-    // a station whose clock is an hour ahead, when libfaketime is installed (.ci/run installs it); the monotonic
-    // clock is shifted too (a constant offset): with only the wall clock faked, Paho's connect always timed out
-    List<String> skew = Files.isExecutable(Path.of("/usr/bin/faketime"))
-        ? List.of("/usr/bin/faketime", "-f", "+1h") : List.of();
+    // a station whose clock is an hour ahead, when libfaketime is installed (.ci/run installs it and requires it);
+    // the monotonic clock is shifted too (a constant offset): with only the wall clock faked, Paho's connect always
+    // timed out
+    List<String> skew = RequiredTools.optional("faketime")
+        .map(faketime -> List.of(faketime.toString(), "-f", "+1h")).orElse(List.of());
     if (skew.isEmpty()) {
-      log.warn("clock skew not injected: faketime is not installed");
+      log.warn("clock skew not injected: faketime is not installed (apt-get install faketime)");
     } else {
       injected.add("CLOCK_SKEW +1h on FCT-03");
     }

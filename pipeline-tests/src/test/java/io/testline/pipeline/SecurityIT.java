@@ -3,12 +3,12 @@ package io.testline.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.testline.brokers.EmbeddedKafkaBroker;
 import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.junit.RequiredTools;
 import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -71,17 +70,16 @@ class SecurityIT {
 
   @BeforeAll
   static void startASecuredLine() throws Exception {
-    Optional<Path> passwd = Stream.of("/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd")
-        .map(Path::of).filter(Files::isExecutable).findFirst();
-    assumeTrue(MosquittoBroker.findBinary().isPresent() && passwd.isPresent(),
-        "mosquitto and mosquitto_passwd are not installed (apt-get install mosquitto; .ci/run does)");
+    // the compose deployment's broker, its ACL and password file: mosquitto's own, which HiveMQ CE cannot stand for
+    RequiredTools.require("mosquitto");
+    Path passwd = RequiredTools.require("mosquitto_passwd");
     for (String name : List.of("FCT-01", "FCT-02", BRIDGE_USER, "kafka", "api", "db", "truststore")) {
       SECRETS.put(name, name.toLowerCase() + "-secret-" + UUID.randomUUID());
     }
     certs = TestCertificates.create(tmp.resolve("certs"), SECRETS.get("truststore"));
     Path passwords = Files.createFile(tmp.resolve("passwd"));
     for (String user : List.of("FCT-01", "FCT-02", BRIDGE_USER)) {
-      Process p = new ProcessBuilder(passwd.get().toString(), "-b", passwords.toString(), user, SECRETS.get(user))
+      Process p = new ProcessBuilder(passwd.toString(), "-b", passwords.toString(), user, SECRETS.get(user))
           .redirectErrorStream(true).start();
       assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("mosquitto_passwd " + user).isTrue();
     }

@@ -3,9 +3,9 @@ package io.testline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.junit.RequiredTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs a real mosquitto with the compose deployment's ACL file ({@code deploy/mosquitto/acl}), its authentication
  * settings and a password file made by {@code mosquitto_passwd}, and shows a station can publish only under its own
- * id. Skipped where mosquitto or mosquitto_passwd is not installed (Debian: {@code apt-get install mosquitto}).
+ * id. Skipped where mosquitto or mosquitto_passwd is not installed (Debian: {@code apt-get install mosquitto}), failed
+ * there instead when {@code TESTLINE_REQUIRE_TOOLS} names mosquitto (as in {@code .ci/run}).
  */
 class MosquittoAclIT {
 
@@ -53,10 +53,8 @@ class MosquittoAclIT {
 
   @BeforeAll
   static void startBrokerWithTheComposeAcl() throws Exception {
-    Optional<Path> mosquitto = MosquittoBroker.findBinary();
-    Optional<Path> passwd = Stream.of("/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd")
-        .map(Path::of).filter(Files::isExecutable).findFirst();
-    assumeTrue(mosquitto.isPresent() && passwd.isPresent(), "mosquitto and mosquitto_passwd are not installed");
+    Path mosquitto = RequiredTools.require("mosquitto");
+    Path passwd = RequiredTools.require("mosquitto_passwd");
 
     Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     Path conf = root.resolve("deploy/mosquitto/mosquitto.conf");
@@ -67,10 +65,11 @@ class MosquittoAclIT {
     Path passwordFile = tmp.resolve("passwd");
     Files.createFile(passwordFile);
     for (Map.Entry<String, String> user : PASSWORDS.entrySet()) {
-      run(passwd.get().toString(), "-b", passwordFile.toString(), user.getKey(), user.getValue());
+      run(passwd.toString(), "-b", passwordFile.toString(), user.getKey(), user.getValue());
     }
 
     broker = MosquittoBroker.builder()
+        .binary(mosquitto)
         .workDir(tmp.resolve("broker"))
         .option("per_listener_settings", compose.getOrDefault("per_listener_settings", "false"))
         .option("allow_anonymous", compose.get("allow_anonymous"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.testline.brokers.junit.RequiredTools;
 import io.testline.cli.events.EventFilter;
 import io.testline.cli.standalone.Standalone;
 import io.testline.cli.standalone.StandaloneSettings;
@@ -41,6 +42,7 @@ class MonitorIT {
 
   @Test
   void a_killed_station_shows_offline_in_the_monitor_and_its_death_in_the_tail(@TempDir Path tmp) throws Exception {
+    Path mosquittoSub = RequiredTools.require("mosquitto_sub");
     try (Standalone standalone = new Standalone(StandaloneSettings.onFreePorts(tmp.resolve("data")))) {
       Standalone.Endpoints endpoints = standalone.start();
       LineState state = new LineState(Clock.systemUTC());
@@ -56,7 +58,7 @@ class MonitorIT {
         tailThread.start();
         assertThat(tail.awaitPositioned(Duration.ofSeconds(30))).isTrue();
 
-        Process station = startStationWithWill(endpoints.mqttUri(), example("station.death.json", session, 1));
+        Process station = startStationWithWill(mosquittoSub, endpoints.mqttUri(), example("station.death.json", session, 1));
         try {
           publishBirth(endpoints.mqttUri(), example("station.birth.json", session, 0));
           await().atMost(Duration.ofSeconds(20))
@@ -90,9 +92,9 @@ class MonitorIT {
    * mosquitto_sub as the station: a real process holding an MQTT 5 connection with the death Will; stdbuf makes its
    * debug output (SUBACK: connected and subscribed) line-buffered, and execs it, so the process killed is the client.
    */
-  private static Process startStationWithWill(String mqttUri, String will) throws Exception {
+  private static Process startStationWithWill(Path mosquittoSub, String mqttUri, String will) throws Exception {
     URI uri = URI.create(mqttUri);
-    Process p = new ProcessBuilder("/usr/bin/stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-V", "mqttv5", "-h", uri.getHost(), "-p",
+    Process p = new ProcessBuilder("/usr/bin/stdbuf", "-oL", mosquittoSub.toString(), "-V", "mqttv5", "-h", uri.getHost(), "-p",
         String.valueOf(uri.getPort()), "-i", STATION, "-q", "1", "-t", "testline/v1/" + STATION + "/verdict", "-d",
         "--will-topic", "testline/v1/" + STATION + "/death", "--will-payload", will, "--will-qos", "1")
         .redirectErrorStream(true).start();
