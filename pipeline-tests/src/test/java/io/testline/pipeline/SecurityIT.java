@@ -54,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every log the line wrote is searched for each secret.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@RequiredTools.Needs({"mosquitto", "mosquitto_passwd"})
 class SecurityIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BRIDGE_USER = "testline-bridge";
@@ -71,7 +72,6 @@ class SecurityIT {
   @BeforeAll
   static void startASecuredLine() throws Exception {
     // the compose deployment's broker, its ACL and password file: mosquitto's own, which HiveMQ CE cannot stand for
-    RequiredTools.require("mosquitto");
     Path passwd = RequiredTools.require("mosquitto_passwd");
     for (String name : List.of("FCT-01", "FCT-02", BRIDGE_USER, "kafka", "api", "db", "truststore")) {
       SECRETS.put(name, name.toLowerCase() + "-secret-" + UUID.randomUUID());

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * id. Skipped where mosquitto or mosquitto_passwd is not installed (Debian: {@code apt-get install mosquitto}), failed
  * there instead when {@code TESTLINE_REQUIRE_TOOLS} names mosquitto (as in {@code .ci/run}).
  */
+@RequiredTools.Needs({"mosquitto", "mosquitto_passwd"})
 class MosquittoAclIT {
 
   private static final String BRIDGE_USER = "testline-bridge";

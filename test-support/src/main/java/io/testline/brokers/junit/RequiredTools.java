@@ -1,6 +1,10 @@
 package io.testline.brokers.junit;
 
 import java.io.File;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +18,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.testline.brokers.MosquittoBroker;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
@@ -24,6 +33,10 @@ import org.opentest4j.TestAbortedException;
  * environment variable {@value #ENV} (or the system property {@value #PROPERTY}) lists the program or its package,
  * comma-separated, e.g. {@code TESTLINE_REQUIRE_TOOLS=mosquitto,mosquitto-clients,faketime}, it <em>fails</em>
  * instead, so CI ({@code .ci/run}, which installs them) cannot turn green by skipping.
+ *
+ * <p>A test calls {@link #require} where it needs the program; a class whose setup ({@code @BeforeAll}) needs it is
+ * annotated {@link Needs} instead, because a skip thrown from {@code @BeforeAll} reaches the reports as "0 tests",
+ * without its reason.
  *
  * <p>A program is found as {@code MosquittoBroker.findBinary()} finds mosquitto: on {@code PATH}, then in the
  * Debian locations outside a normal user's {@code PATH}.
@@ -42,6 +55,35 @@ public final class RequiredTools {
             "faketime", "faketime");
     private static final List<Path> SEARCH_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"),
             Path.of("/usr/bin"), Path.of("/usr/local/bin"));
+
+    /** Every test of the annotated class needs these programs: skipped (or failed, when required) without them. */
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ExtendWith(Check.class)
+    public @interface Needs {
+        /** Program names, e.g. {@code mosquitto}, {@code mosquitto_passwd}. */
+        String[] value();
+    }
+
+    /** Evaluates {@link Needs}: disabled with the message of {@link #require} when a program is missing. */
+    static final class Check implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            Optional<Needs> needs = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Needs.class);
+            if (needs.isEmpty()) {
+                return ConditionEvaluationResult.enabled("needs no program");
+            }
+            RequiredTools tools = fromEnvironment();
+            for (String program : needs.get().value()) {
+                try {
+                    tools.requireTool(program);
+                } catch (TestAbortedException e) {
+                    return ConditionEvaluationResult.disabled(e.getMessage());
+                }
+            }
+            return ConditionEvaluationResult.enabled("installed: " + String.join(", ", needs.get().value()));
+        }
+    }
 
     private final Set<String> required;
     private final Function<String, Optional<Path>> finder;
