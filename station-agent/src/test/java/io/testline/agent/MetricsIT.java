@@ -41,6 +41,9 @@ class MetricsIT {
       try (AgentJvm serve = AgentJvm.start(tmp.resolve("serve.out"), "serve", "--config",
           station.configFile.toString())) {
         try {
+          // serve must hold the journal's publisher role before the run starts: a run that got there first publishes
+          // its own events, and serve, finding another publisher, exits with "serve is not needed twice"
+          await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> scrape(metrics) != null);
           // a run while the broker is down: its events wait in the journal
           TestStation.Result run = station.run("SN-METRICS", "--", "sh", "-c", "echo journaled");
           assertThat(run.exitCode()).as(run.err()).isZero();
