@@ -11,6 +11,7 @@ import io.testline.bridge.support.TestPublisher;
 import io.testline.brokers.KafkaBroker;
 import io.testline.brokers.MqttBroker;
 import io.testline.brokers.junit.RealBrokers;
+import io.testline.brokers.junit.RequiredTools;
 import io.testline.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,14 @@ class BridgeCrashIT {
         return null;
       });
       await().atMost(Duration.ofSeconds(60)).until(() -> collector.distinct() >= MESSAGES / 4);
+      if (collector.forwardedBy("victim") == 0 && !mqtt.isMosquitto()) {
+        // HiveMQ CE hands a shared subscriber a new batch only when it has nothing in flight and may give the
+        // survivor every message: then the kill would hit an idle bridge and prove nothing. mosquitto deals round
+        // robin; skipped where it is missing, a failure below where it is installed
+        RequiredTools.require("mosquitto");
+      }
+      assertThat(collector.forwardedBy("victim")).as("records forwarded by the bridge about to be killed")
+          .isPositive();
       victim.destroyForcibly().waitFor();
       restarted = startBridgeProcess(config, dir.resolve("victim-2.log"));
       publishing.get();

@@ -2,6 +2,7 @@ package io.testline.bridge.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.testline.schemas.EventJson;
+import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class KafkaCollector implements AutoCloseable {
   private final Map<String, Integer> eventIds = new ConcurrentHashMap<>();
   private final List<ConsumerRecord<byte[], byte[]>> records = new CopyOnWriteArrayList<>();
   private final Map<String, Long> firstSeenNanos = new ConcurrentHashMap<>();
+  private final Map<String, Long> perBridge = new ConcurrentHashMap<>();
   private final boolean keepRecords;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread thread;
@@ -60,6 +62,10 @@ public final class KafkaCollector implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (keepRecords) {
             records.add(record);
+          }
+          org.apache.kafka.common.header.Header bridge = record.headers().lastHeader(Topics.HEADER_BRIDGE);
+          if (bridge != null) {
+            perBridge.merge(new String(bridge.value(), java.nio.charset.StandardCharsets.UTF_8), 1L, Long::sum);
           }
           String id = eventId(record.value());
           if (id != null) {
@@ -100,6 +106,11 @@ public final class KafkaCollector implements AutoCloseable {
   /** Records beyond the first of each eventId. */
   public long duplicates() {
     return eventIds.values().stream().mapToLong(n -> n - 1).sum();
+  }
+
+  /** Records whose {@link Topics#HEADER_BRIDGE} names {@code bridgeId}: what that bridge instance forwarded. */
+  public long forwardedBy(String bridgeId) {
+    return perBridge.getOrDefault(bridgeId, 0L);
   }
 
   public List<ConsumerRecord<byte[], byte[]>> records() {
