@@ -1,0 +1,133 @@
+package io.testline.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.testline.web.live.LineStream;
+import io.testline.web.live.StationFeed;
+import io.testline.web.store.LineQueries;
+import io.testline.web.store.RunQueries;
+import io.testline.web.view.Fmt;
+import io.testline.web.view.Renderer;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * testline's web interface over the result database (the tables result-consumer writes), served by Javalin:
+ * <pre>
+ * GET /                 the line: a tile per station, live over SSE
+ * GET /runs             runs, filtered, newest first, keyset paging
+ * GET /runs/{runId}     one run: steps, measurements, failing step, log
+ * GET /units/{serial}   every run of a serial, oldest first
+ * GET /events/line      the line's server-sent events (htmx SSE extension)
+ * GET /health           200 when the database answers, else 503
+ * </pre>
+ * Stateless: live updates come from PostgreSQL LISTEN/NOTIFY ({@link StationFeed}), so any number of instances may
+ * serve the same database. Scripts and styles are served from this jar (WebJars and {@code /assets}). It reads only;
+ * the caller owns the {@link DataSource}. Start and close are idempotent.
+ */
+public final class WebServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+  private static final Duration FLUSH_EVERY = Duration.ofMillis(200);
+
+  private final WebConfig config;
+  private final DataSource dataSource;
+  private final Javalin app;
+  private final StationFeed feed;
+  private final LineStream stream;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public WebServer(DataSource dataSource, WebConfig config) {
+    this.config = config;
+    this.dataSource = dataSource;
+    Fmt fmt = new Fmt(config.zone());
+    Renderer renderer = new Renderer();
+    LineQueries lineQueries = new LineQueries(dataSource);
+    this.stream = new LineStream(lineQueries, renderer, fmt, config.shiftStarts(), Clock.systemUTC());
+    this.feed = new StationFeed(dataSource, stream, FLUSH_EVERY);
+    Pages pages = new Pages(lineQueries, new RunQueries(dataSource), stream, renderer, fmt, config.apiBase());
+    this.app = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.staticFiles.enableWebjars();
+      c.staticFiles.add(s -> {
+        s.hostedPath = "/assets";
+        s.directory = "/io/testline/web/assets";
+        s.location = Location.CLASSPATH;
+      });
+      c.routes.get("/", pages::line);
+      c.routes.get("/runs", pages::runs);
+      c.routes.get("/runs/{runId}", pages::run);
+      c.routes.get("/units", pages::findUnit);
+      c.routes.get("/units/{serial}", pages::unit);
+      c.routes.sse("/events/line", client -> {
+        try {
+          stream.connect(client);
+        } catch (SQLException e) {
+          log.warn("web: could not start a line stream: {}", e.toString(), e);
+          client.close();
+        }
+      });
+      c.routes.get("/health", ctx -> {
+        boolean up = databaseAnswers();
+        ctx.status(up ? 200 : 503).result(up ? "UP" : "DOWN");
+      });
+      c.routes.exception(SQLException.class, (e, ctx) -> {
+        log.warn("web: {} failed: {}", ctx.path(), e.toString(), e);
+        pages.error(ctx, 503, "The result database did not answer. Try again in a moment.");
+      });
+      c.routes.error(404, "*", ctx -> {
+        if (ctx.result() == null) {
+          pages.error(ctx, 404, "No page at " + ctx.path());
+        }
+      });
+    });
+  }
+
+  /** Starts listening for changes and serving on the configured host and port. */
+  public WebServer start() {
+    if (closed.get()) {
+      throw new IllegalStateException("the web server was closed");
+    }
+    if (started.compareAndSet(false, true)) {
+      feed.start();
+      app.start(config.host(), config.port());
+      log.info("web interface listening on {}", uri());
+    }
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The base URI the pages are served at, ending in {@code /}. */
+  public URI uri() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  private boolean databaseAnswers() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      log.debug("web health: database unreachable", e);
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      feed.close();
+      stream.closeAll();
+      app.stop();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.testline.web.live;
+
+import io.javalin.http.sse.SseClient;
+import io.testline.web.store.LineQueries;
+import io.testline.web.view.Fmt;
+import io.testline.web.view.Renderer;
+import io.testline.web.view.ShiftStats;
+import io.testline.web.view.Tile;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The line page's live part: the browsers connected to {@code /events/line} (htmx's SSE extension) and what they are
+ * sent. A changed station's tile is rendered once and sent to all as event {@code tile:<stationId>}; the header as
+ * {@code shift}; the whole wall as {@code wall} on connect, on resync and when a station appears that a browser has
+ * not shown yet. Holds no line data between updates: everything sent is read from the database at that moment.
+ */
+public final class LineStream implements StationFeed.Listener {
+  private static final Logger log = LoggerFactory.getLogger(LineStream.class);
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+  /** One browser and the stations its wall shows. */
+  private record Client(SseClient sse, Set<String> shown) {}
+
+  private final LineQueries queries;
+  private final Renderer renderer;
+  private final Fmt fmt;
+  private final List<LocalTime> shiftStarts;
+  private final Clock clock;
+  private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private long lastKeepAlive = System.nanoTime();
+
+  public LineStream(LineQueries queries, Renderer renderer, Fmt fmt, List<LocalTime> shiftStarts, Clock clock) {
+    this.queries = queries;
+    this.renderer = renderer;
+    this.fmt = fmt;
+    this.shiftStarts = shiftStarts;
+    this.clock = clock;
+  }
+
+  /** The current shift's counts. */
+  public ShiftStats shift() throws SQLException {
+    return queries.shift(Shifts.currentStart(clock.instant(), fmt.zone(), shiftStarts));
+  }
+
+  /** A browser connected: it gets the wall and header as they are now (it may have missed changes), then updates. */
+  public void connect(SseClient sse) throws SQLException {
+    sse.keepAlive();
+    Client client = new Client(sse, ConcurrentHashMap.newKeySet());
+    sse.onClose(() -> clients.remove(client));
+    List<Tile> tiles = queries.tiles();
+    String wall = wallHtml(tiles);
+    String header = shiftHtml(shift());
+    synchronized (client) {
+      client.shown().addAll(ids(tiles));
+      sse.sendEvent("wall", wall);
+      sse.sendEvent("shift", header);
+    }
+    clients.add(client);
+  }
+
+  public int clientCount() {
+    return clients.size();
+  }
+
+  @Override
+  public void changed(Set<String> stationIds) {
+    if (clients.isEmpty()) {
+      return;
+    }
+    try {
+      List<Tile> tiles = queries.tiles(stationIds);
+      Map<String, String> html = tiles.stream().collect(Collectors.toMap(Tile::stationId, this::tileHtml));
+      String header = shiftHtml(shift());
+      String wall = null;
+      for (Client client : clients) {
+        synchronized (client) {
+          if (!client.shown().containsAll(html.keySet())) {
+            if (wall == null) {
+              wall = wallHtml(queries.tiles());
+            }
+            send(client, "wall", wall);
+            client.shown().addAll(html.keySet());
+          } else {
+            html.forEach((id, tile) -> send(client, Tile.eventName(id), tile));
+          }
+          send(client, "shift", header);
+        }
+      }
+    } catch (SQLException e) {
+      log.warn("web: could not read the changed stations {}: {}", stationIds, e.toString(), e);
+    }
+  }
+
+  @Override
+  public void resync() {
+    if (clients.isEmpty()) {
+      return;
+    }
+    try {
+      List<Tile> tiles = queries.tiles();
+      String wall = wallHtml(tiles);
+      String header = shiftHtml(shift());
+      for (Client client : clients) {
+        synchronized (client) {
+          send(client, "wall", wall);
+          send(client, "shift", header);
+          client.shown().addAll(ids(tiles));
+        }
+      }
+    } catch (SQLException e) {
+      log.warn("web: could not read the line to resynchronise: {}", e.toString(), e);
+    }
+  }
+
+  /** Keeps idle connections open through proxies and notices browsers that went away. */
+  @Override
+  public void tick() {
+    if (System.nanoTime() - lastKeepAlive < KEEP_ALIVE.toNanos()) {
+      return;
+    }
+    lastKeepAlive = System.nanoTime();
+    for (Client client : clients) {
+      synchronized (client) {
+        if (client.sse().terminated()) {
+          clients.remove(client);
+        } else {
+          client.sse().sendComment("keep-alive");
+        }
+      }
+    }
+  }
+
+  /** Closes every browser's stream (they reconnect to another instance, or when this one is back). */
+  public void closeAll() {
+    for (Client client : clients) {
+      client.sse().close();
+    }
+    clients.clear();
+  }
+
+  private void send(Client client, String event, String data) {
+    if (client.sse().terminated()) {
+      clients.remove(client);
+      return;
+    }
+    client.sse().sendEvent(event, data);
+  }
+
+  public String wallHtml(List<Tile> tiles) {
+    return renderer.render("tags/wall.jte", Map.of("f", fmt, "tiles", tiles));
+  }
+
+  public String tileHtml(Tile tile) {
+    return renderer.render("tags/tile.jte", Map.of("f", fmt, "t", tile));
+  }
+
+  public String shiftHtml(ShiftStats stats) {
+    return renderer.render("tags/shift.jte", Map.of("f", fmt, "s", stats));
+  }
+
+  private static Set<String> ids(List<Tile> tiles) {
+    return tiles.stream().map(Tile::stationId).collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,25 @@
+// Elapsed times: every <time data-since="RFC 3339"> shows how long ago it was, updated each second.
+(function () {
+  function ago(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    if (s < 60) return s + " s";
+    var m = Math.floor(s / 60);
+    if (m < 60) return m + " min " + String(s % 60).padStart(2, "0") + " s";
+    var h = Math.floor(m / 60);
+    if (h < 48) return h + " h " + String(m % 60).padStart(2, "0") + " min";
+    return Math.floor(h / 24) + " days";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("time[data-since]").forEach(function (el) {
+      var t = Date.parse(el.getAttribute("data-since"));
+      if (!isNaN(t)) {
+        if (!el.title) el.title = el.textContent;
+        el.textContent = ago(now - t);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSwap", tick);
+  setInterval(tick, 1000);
+})();
