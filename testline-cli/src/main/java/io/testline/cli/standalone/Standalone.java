@@ -44,7 +44,8 @@ public final class Standalone implements AutoCloseable {
 
   /** Where each part listens, for the operator and for the demo's stations. */
   public record Endpoints(String mqttUri, String mqttBroker, String kafkaBootstrap, String jdbcUrl, String dbUser,
-      String dbPassword, URI queryApi, URI shopfloorSimulator, int bridgeHttpPort, int shopfloorMetricsPort) {
+      String dbPassword, URI queryApi, URI shopfloorSimulator, int bridgeHttpPort, int shopfloorMetricsPort,
+      URI web) {
 
     /** Where each part listens, one line each, for the operator. */
     public String describe() {
@@ -55,7 +56,8 @@ public final class Standalone implements AutoCloseable {
           "  query API          " + queryApi + "api/runs, " + queryApi + "api/stations, " + queryApi + "api/yield",
           "  shopfloor (sim.)   " + shopfloorSimulator + "/results, stats at " + shopfloorSimulator + "/sim/stats",
           "  bridge metrics     http://127.0.0.1:" + bridgeHttpPort + "/metrics and /health",
-          "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics") + "\n";
+          "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics",
+          "  web interface      " + web + "  (the line, runs, units)") + "\n";
     }
   }
 
@@ -127,6 +129,12 @@ public final class Standalone implements AutoCloseable {
     ResultConsumer consumer = ResultConsumer.start(ConsumerConfig.load(ConfigSource.of(consumerKeys)));
     started.push(consumer);
 
+    // the web interface (issue 23): on loopback, port 8084, or any free port when the query API takes one too
+    StandaloneWeb web = StandaloneWeb.start(jdbcUrl, postgres.user(), postgres.password(),
+        settings.apiPort() == 0 ? 0 : io.testline.web.WebConfig.DEFAULT_PORT,
+        URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"));
+    started.push(web);
+
     Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);
     shopfloorKeys.put("shopfloor.url", simulator.resultsUri().toString());
     shopfloorKeys.put("metrics.port", 0);
@@ -146,7 +154,7 @@ public final class Standalone implements AutoCloseable {
 
     Endpoints result = new Endpoints(mqtt.serverUri(), mqtt.description(), kafka.bootstrapServers(), jdbcUrl,
         postgres.user(), postgres.password(), URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"),
-        simulator.baseUri(), bridge.httpPort(), shopfloor.metricsPort());
+        simulator.baseUri(), bridge.httpPort(), shopfloor.metricsPort(), web.uri());
     log.info("testline standalone is up: MQTT {} ({}), Kafka {}, PostgreSQL {}, query API {}, shopfloor simulator {}",
         result.mqttUri(), result.mqttBroker(), result.kafkaBootstrap(), result.jdbcUrl(), result.queryApi(),
         result.shopfloorSimulator());
