@@ -1,0 +1,111 @@
+package io.testline.cli.web;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.testline.consumer.store.StoreDataSource;
+import io.testline.web.WebConfig;
+import io.testline.web.WebServer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code testline web}: the web interface as a service of its own over a result database that result-consumer
+ * fills. Stateless, so several may run behind a load balancer. Listens on loopback unless told otherwise; the pages
+ * have no login yet, so another address needs {@code --allow-unauthenticated}.
+ */
+@Command(name = "web", mixinStandardHelpOptions = true,
+    description = {"The web interface (line, runs, run, unit pages; the line live over SSE) over the result "
+        + "database. Read-only; needs result-consumer's schema (V10 or newer) for live updates."})
+public final class WebCommand implements Callable<Integer> {
+  @Option(names = "--db-url", defaultValue = "${env:TESTLINE_DB_URL}", required = true,
+      description = "jdbc:postgresql://host:5432/db (env TESTLINE_DB_URL)")
+  String dbUrl;
+
+  @Option(names = "--db-user", defaultValue = "${env:TESTLINE_DB_USER}", description = "env TESTLINE_DB_USER")
+  String dbUser;
+
+  @Option(names = "--db-password-env", defaultValue = "TESTLINE_DB_PASSWORD",
+      description = "the environment variable holding the database password; default: ${DEFAULT-VALUE}")
+  String dbPasswordEnv;
+
+  @Option(names = "--host", defaultValue = WebConfig.DEFAULT_HOST, description = "default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(names = "--port", defaultValue = "" + WebConfig.DEFAULT_PORT,
+      description = "default: ${DEFAULT-VALUE}; 0 = any free port")
+  int port;
+
+  @Option(names = "--api-url", description = "the query API's base URL, for the runs' JSON downloads")
+  URI apiUrl;
+
+  @Option(names = "--zone", description = "time zone of the pages and shifts; default: the system's")
+  ZoneId zone;
+
+  @Option(names = "--shifts", defaultValue = "06:00,14:00,22:00", split = ",",
+      description = "local start times of the shifts; default: ${DEFAULT-VALUE}")
+  List<String> shifts;
+
+  @Option(names = "--allow-unauthenticated",
+      description = "listen on a non-loopback address although the pages have no login yet")
+  boolean allowUnauthenticated;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    WebConfig config = config();
+    String password = System.getenv(dbPasswordEnv);
+    try (HikariDataSource dataSource = StoreDataSource.create(dbUrl, dbUser == null ? "" : dbUser,
+        password == null ? "" : password, 4, Duration.ofSeconds(5));
+         WebServer web = new WebServer(dataSource, config)) {
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "web-shutdown"));
+      web.start();
+      System.out.println("testline web is running at " + web.uri() + " (Ctrl-C stops it)");
+      stopped.await();
+    }
+    return 0;
+  }
+
+  private WebConfig config() {
+    if (!allowUnauthenticated && !loopback(host)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--host: \"" + host + "\" is not a loopback "
+          + "address; the pages have no login yet, so pass --allow-unauthenticated to serve them there anyway");
+    }
+    List<LocalTime> starts = new ArrayList<>();
+    for (String s : shifts) {
+      try {
+        starts.add(LocalTime.parse(s.strip()));
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--shifts: \"" + s + "\" is not a time, e.g. 06:00");
+      }
+    }
+    URI api = apiUrl == null ? null
+        : apiUrl.toString().endsWith("/") ? apiUrl : URI.create(apiUrl + "/");
+    try {
+      return new WebConfig(host, port, zone == null ? ZoneId.systemDefault() : zone, starts, api);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static boolean loopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
