@@ -123,6 +123,27 @@ class WebPagesIT {
 
   @Test
   @Order(2)
+  void the_line_page_stays_live_when_the_database_drops_the_listening_connection() {
+    open("/");
+    browser.executeScript("window.testlineNotReloaded = true");
+    Events st = new Events("LIVE-02");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    line.send(st.birth(now, "fct-pc-02"));
+    awaitTile("LIVE-02", t -> t.getText().contains("no run yet"));
+
+    // a real fault: the server ends the web's LISTEN session, as a database restart or failover would
+    await().atMost(LIVE).until(() -> count("select count(*) from (select pg_terminate_backend(pid) from "
+        + "pg_stat_activity where datname = current_database() and query ilike 'LISTEN%') t") > 0);
+    Events.Run run = st.run("SN-AFTER-DROP", "FCT", 1, now.plusSeconds(1));
+    line.send(run.started());
+    awaitTile("LIVE-02", t -> t.getText().contains("TESTING") && t.getText().contains("SN-AFTER-DROP"));
+    line.send(run.finished(RunOutcome.PASS, 0, null));
+    awaitTile("LIVE-02", t -> big(t).equals("PASS"));
+    assertThat(browser.executeScript("return window.testlineNotReloaded === true")).isEqualTo(true);
+  }
+
+  @Test
+  @Order(3)
   void the_line_page_looks_right_on_a_wall_screen() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     List<Event<?>> events = new ArrayList<>();
@@ -153,7 +174,7 @@ class WebPagesIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void runs_page_filters_narrow_the_table_to_exactly_the_expected_runs_newest_first() {
     List<Seeded> runs = seedRuns();
     String window = "&from=2026-01-05T00:00:00Z&to=2026-01-06T00:00:00Z";
@@ -189,7 +210,7 @@ class WebPagesIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void a_run_page_shows_measurements_with_limits_the_failing_step_and_only_its_own_log_lines() {
     Events st = new Events("RUN-S");
     Instant t = Instant.parse("2026-01-04T10:00:00Z");
@@ -238,7 +259,7 @@ class WebPagesIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void a_crashed_run_shows_its_signal() {
     Events st = new Events("RUN-C");
     Events.Run run = st.run("SN-CRASH", "FCT", 1, Instant.parse("2026-01-04T11:00:00Z"));
@@ -248,7 +269,7 @@ class WebPagesIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void station_supplied_markup_is_shown_as_text_on_every_page() {
     Events st = new Events("EVIL-1");
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -268,6 +289,7 @@ class WebPagesIT {
     assertThat(logLines()).containsExactly("<script>alert(3)</script>");
     assertThat(browser.findElement(By.cssSelector(".mname")).getText()).isEqualTo("\"><script>alert(4)</script>");
     assertNoAlertAndNoInjectedElements();
+    chromium.screenshot("hostile-run");
 
     open("/runs?serial=" + java.net.URLEncoder.encode(HOSTILE, java.nio.charset.StandardCharsets.UTF_8));
     assertThat(shownRunIds()).containsExactly(run.runId().toString());

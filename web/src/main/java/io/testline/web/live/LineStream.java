@@ -28,8 +28,19 @@ public final class LineStream implements StationFeed.Listener {
   private static final Logger log = LoggerFactory.getLogger(LineStream.class);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
-  /** One browser and the stations its wall shows. */
-  private record Client(SseClient sse, Set<String> shown) {}
+  /**
+   * One browser, the stations its wall shows, and when (System.nanoTime) the data of the wall it was last sent were
+   * read: an update read before that is older than what the browser shows and is not sent to it.
+   */
+  private static final class Client {
+    final SseClient sse;
+    final Set<String> shown = ConcurrentHashMap.newKeySet();
+    volatile long wallReadAt = Long.MIN_VALUE;
+
+    Client(SseClient sse) {
+      this.sse = sse;
+    }
+  }
 
   private final LineQueries queries;
   private final Renderer renderer;
@@ -55,17 +66,20 @@ public final class LineStream implements StationFeed.Listener {
   /** A browser connected: it gets the wall and header as they are now (it may have missed changes), then updates. */
   public void connect(SseClient sse) throws SQLException {
     sse.keepAlive();
-    Client client = new Client(sse, ConcurrentHashMap.newKeySet());
+    Client client = new Client(sse);
     sse.onClose(() -> clients.remove(client));
-    List<Tile> tiles = queries.tiles();
-    String wall = wallHtml(tiles);
-    String header = shiftHtml(shift());
+    // registered before the wall is read, so no change after the read is missed; one lock per browser keeps its
+    // events in the order their data were read
+    clients.add(client);
     synchronized (client) {
-      client.shown().addAll(ids(tiles));
+      client.wallReadAt = System.nanoTime();
+      List<Tile> tiles = queries.tiles();
+      String wall = wallHtml(tiles);
+      String header = shiftHtml(shift());
+      client.shown.addAll(ids(tiles));
       sse.sendEvent("wall", wall);
       sse.sendEvent("shift", header);
     }
-    clients.add(client);
   }
 
   public int clientCount() {
@@ -78,18 +92,22 @@ public final class LineStream implements StationFeed.Listener {
       return;
     }
     try {
+      long readAt = System.nanoTime();
       List<Tile> tiles = queries.tiles(stationIds);
       Map<String, String> html = tiles.stream().collect(Collectors.toMap(Tile::stationId, this::tileHtml));
       String header = shiftHtml(shift());
       String wall = null;
       for (Client client : clients) {
         synchronized (client) {
-          if (!client.shown().containsAll(html.keySet())) {
+          if (client.wallReadAt - readAt > 0) {
+            continue;
+          }
+          if (!client.shown.containsAll(html.keySet())) {
             if (wall == null) {
               wall = wallHtml(queries.tiles());
             }
             send(client, "wall", wall);
-            client.shown().addAll(html.keySet());
+            client.shown.addAll(html.keySet());
           } else {
             html.forEach((id, tile) -> send(client, Tile.eventName(id), tile));
           }
@@ -107,14 +125,19 @@ public final class LineStream implements StationFeed.Listener {
       return;
     }
     try {
+      long readAt = System.nanoTime();
       List<Tile> tiles = queries.tiles();
       String wall = wallHtml(tiles);
       String header = shiftHtml(shift());
       for (Client client : clients) {
         synchronized (client) {
+          if (client.wallReadAt - readAt > 0) {
+            continue;
+          }
+          client.wallReadAt = readAt;
           send(client, "wall", wall);
           send(client, "shift", header);
-          client.shown().addAll(ids(tiles));
+          client.shown.addAll(ids(tiles));
         }
       }
     } catch (SQLException e) {
@@ -131,10 +154,10 @@ public final class LineStream implements StationFeed.Listener {
     lastKeepAlive = System.nanoTime();
     for (Client client : clients) {
       synchronized (client) {
-        if (client.sse().terminated()) {
+        if (client.sse.terminated()) {
           clients.remove(client);
         } else {
-          client.sse().sendComment("keep-alive");
+          client.sse.sendComment("keep-alive");
         }
       }
     }
@@ -143,17 +166,17 @@ public final class LineStream implements StationFeed.Listener {
   /** Closes every browser's stream (they reconnect to another instance, or when this one is back). */
   public void closeAll() {
     for (Client client : clients) {
-      client.sse().close();
+      client.sse.close();
     }
     clients.clear();
   }
 
   private void send(Client client, String event, String data) {
-    if (client.sse().terminated()) {
+    if (client.sse.terminated()) {
       clients.remove(client);
       return;
     }
-    client.sse().sendEvent(event, data);
+    client.sse.sendEvent(event, data);
   }
 
   public String wallHtml(List<Tile> tiles) {

@@ -74,9 +74,14 @@ public final class StationFeed implements AutoCloseable {
         safely(listener::resync);
         try {
           listen(pg);
-        } finally {
-          unlisten(c);
+        } catch (SQLException e) {
+          // a dropped session needs no UNLISTEN (and trying makes the pool log it); a live one does
+          if (c.isValid(1)) {
+            unlisten(c);
+          }
+          throw e;
         }
+        unlisten(c);
       } catch (SQLException | RuntimeException e) {
         if (!running.get()) {
           return;
