@@ -171,6 +171,9 @@ class WebPagesIT {
     awaitTile("FCT-L1-10", t -> big(t).equals("PASS"));
     awaitTile("FCT-L1-05", t -> big(t).equals("CRASHED"));
     chromium.screenshot("line");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 768));
+    chromium.screenshot("line-laptop");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1920, 1080));
   }
 
   @Test
