@@ -34,3 +34,6 @@ create trigger steps_web_insert after insert on steps referencing new table as c
   for each statement execute function testline_web_notify_steps();
 create trigger steps_web_update after update on steps referencing new table as changed
   for each statement execute function testline_web_notify_steps();
+
+-- the web's runs page filters by operation as by station, serial, program and outcome (V1's indexes)
+create index runs_operation_idx on runs (operation, started_at desc);
