@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class LineStream implements StationFeed.Listener {
   private static final Logger log = LoggerFactory.getLogger(LineStream.class);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+  /** The header counts a whole shift's runs: recounted at most this often however busy the line, and once after. */
+  private static final Duration SHIFT_EVERY = Duration.ofSeconds(1);
 
   /**
    * One browser, the stations its wall shows, and when (System.nanoTime) the data of the wall it was last sent were
@@ -49,6 +51,9 @@ public final class LineStream implements StationFeed.Listener {
   private final Clock clock;
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private long lastKeepAlive = System.nanoTime();
+  // owned by the feed's thread (changed, resync, tick)
+  private boolean shiftDirty;
+  private long lastShiftSent = System.nanoTime() - SHIFT_EVERY.toNanos();
 
   public LineStream(LineQueries queries, Renderer renderer, Fmt fmt, List<LocalTime> shiftStarts, Clock clock) {
     this.queries = queries;
@@ -95,7 +100,6 @@ public final class LineStream implements StationFeed.Listener {
       long readAt = System.nanoTime();
       List<Tile> tiles = queries.tiles(stationIds);
       Map<String, String> html = tiles.stream().collect(Collectors.toMap(Tile::stationId, this::tileHtml));
-      String header = shiftHtml(shift());
       String wall = null;
       for (Client client : clients) {
         synchronized (client) {
@@ -111,11 +115,29 @@ public final class LineStream implements StationFeed.Listener {
           } else {
             html.forEach((id, tile) -> send(client, Tile.eventName(id), tile));
           }
+        }
+      }
+      shiftDirty = true;
+      sendShiftIfDue();
+    } catch (SQLException e) {
+      log.warn("web: could not read the changed stations {}: {}", stationIds, e.toString(), e);
+    }
+  }
+
+  private void sendShiftIfDue() throws SQLException {
+    long now = System.nanoTime();
+    if (!shiftDirty || clients.isEmpty() || now - lastShiftSent < SHIFT_EVERY.toNanos()) {
+      return;
+    }
+    shiftDirty = false;
+    lastShiftSent = now;
+    String header = shiftHtml(shift());
+    for (Client client : clients) {
+      synchronized (client) {
+        if (client.wallReadAt - now <= 0) {
           send(client, "shift", header);
         }
       }
-    } catch (SQLException e) {
-      log.warn("web: could not read the changed stations {}: {}", stationIds, e.toString(), e);
     }
   }
 
@@ -148,6 +170,11 @@ public final class LineStream implements StationFeed.Listener {
   /** Keeps idle connections open through proxies and notices browsers that went away. */
   @Override
   public void tick() {
+    try {
+      sendShiftIfDue();
+    } catch (SQLException e) {
+      log.warn("web: could not count the shift: {}", e.toString(), e);
+    }
     if (System.nanoTime() - lastKeepAlive < KEEP_ALIVE.toNanos()) {
       return;
     }
