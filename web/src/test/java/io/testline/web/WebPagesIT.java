@@ -103,7 +103,7 @@ class WebPagesIT {
     line.send(first.measured("5V0 rail", "Power/Rails/5V0", "v_5v0", 5.61, 4.75, 5.25, "V"),
         first.finished(RunOutcome.FAIL, 1, null));
     awaitTile("LIVE-01", t -> big(t).equals("FAIL") && !t.getText().contains("TESTING"));
-    await().atMost(LIVE).until(() -> browser.findElement(By.cssSelector("[data-stat=runs]")).getText().equals("1"));
+    awaitStat("runs", "1");
 
     Events.Run second = st.run("SN-LIVE-2", "FCT", 1, now.plusSeconds(10));
     line.send(second.started());
@@ -118,8 +118,7 @@ class WebPagesIT {
     // the last unit's result stays on the tile of a station that went offline
     assertThat(big(tile("LIVE-01"))).isEqualTo("REJECTED");
     assertThat(browser.executeScript("return window.testlineNotReloaded === true")).isEqualTo(true);
-    await().atMost(LIVE)
-        .until(() -> browser.findElement(By.cssSelector("[data-stat=rejected]")).getText().equals("1"));
+    awaitStat("rejected", "1");
   }
 
   @Test
@@ -376,6 +375,14 @@ class WebPagesIT {
         .ignoreExceptionsMatching(e -> e instanceof NoSuchElementException
             || e instanceof org.openqa.selenium.StaleElementReferenceException)
         .until(() -> condition.test(tile(station)));
+  }
+
+  /** Waits for a header number; the header is swapped live, so a found element may go stale before it is read. */
+  private void awaitStat(String stat, String value) {
+    await().atMost(LIVE).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsMatching(e -> e instanceof NoSuchElementException
+            || e instanceof org.openqa.selenium.StaleElementReferenceException)
+        .until(() -> browser.findElement(By.cssSelector("[data-stat=" + stat + "]")).getText().equals(value));
   }
 
   private static String big(WebElement tile) {

@@ -10,10 +10,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +26,18 @@ import org.slf4j.LoggerFactory;
  * sent. A changed station's tile is rendered once and sent to all as event {@code tile:<stationId>}; the header as
  * {@code shift}; the whole wall as {@code wall} on connect, on resync and when a station appears that a browser has
  * not shown yet. Holds no line data between updates: everything sent is read from the database at that moment.
+ * Each browser has its own outbox, written by a small pool of sender threads, so a browser that stops reading (a
+ * sleeping laptop) never holds up the feed or the others; one {@link #MAX_QUEUED} events behind is dropped and
+ * gets the whole wall when it reconnects.
  */
 public final class LineStream implements StationFeed.Listener {
   private static final Logger log = LoggerFactory.getLogger(LineStream.class);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   /** The header counts a whole shift's runs: recounted at most this often however busy the line, and once after. */
   private static final Duration SHIFT_EVERY = Duration.ofSeconds(1);
+  /** A browser this many events behind is dropped; it reconnects and gets the whole wall, as after any outage. */
+  static final int MAX_QUEUED = 256;
+  private static final int SENDERS = 4;
 
   /**
    * One browser, the stations its wall shows, and when (System.nanoTime) the data of the wall it was last sent were
@@ -38,6 +47,10 @@ public final class LineStream implements StationFeed.Listener {
     final SseClient sse;
     final Set<String> shown = ConcurrentHashMap.newKeySet();
     volatile long wallReadAt = Long.MIN_VALUE;
+    /** Events not yet written to this browser, oldest first: {event, data}, event null for a comment. */
+    final ArrayDeque<String[]> outbox = new ArrayDeque<>();
+    boolean draining;
+    boolean dropped;
 
     Client(SseClient sse) {
       this.sse = sse;
@@ -50,6 +63,12 @@ public final class LineStream implements StationFeed.Listener {
   private final List<LocalTime> shiftStarts;
   private final Clock clock;
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  /** Writes to the browsers, so one that stopped reading never holds up the feed or the others. */
+  private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> {
+    Thread t = new Thread(r, "testline-web-sse");
+    t.setDaemon(true);
+    return t;
+  });
   private long lastKeepAlive = System.nanoTime();
   // owned by the feed's thread (changed, resync, tick)
   private boolean shiftDirty;
@@ -82,8 +101,8 @@ public final class LineStream implements StationFeed.Listener {
       String wall = wallHtml(tiles);
       String header = shiftHtml(shift());
       client.shown.addAll(ids(tiles));
-      sse.sendEvent("wall", wall);
-      sse.sendEvent("shift", header);
+      send(client, "wall", wall);
+      send(client, "shift", header);
     }
   }
 
@@ -180,30 +199,82 @@ public final class LineStream implements StationFeed.Listener {
     }
     lastKeepAlive = System.nanoTime();
     for (Client client : clients) {
-      synchronized (client) {
-        if (client.sse.terminated()) {
-          clients.remove(client);
-        } else {
-          client.sse.sendComment("keep-alive");
-        }
-      }
+      send(client, null, "keep-alive");
     }
   }
 
   /** Closes every browser's stream (they reconnect to another instance, or when this one is back). */
   public void closeAll() {
     for (Client client : clients) {
-      client.sse.close();
+      drop(client, null);
     }
-    clients.clear();
+    senders.shutdown();
   }
 
+  /** Queues an event (a comment when {@code event} is null) for the browser; its sender writes it. */
   private void send(Client client, String event, String data) {
-    if (client.sse.terminated()) {
-      clients.remove(client);
-      return;
+    synchronized (client) {
+      if (client.dropped) {
+        return;
+      }
+      if (client.sse.terminated()) {
+        drop(client, null);
+        return;
+      }
+      if (client.outbox.size() >= MAX_QUEUED) {
+        drop(client, "web: a browser fell " + MAX_QUEUED + " events behind; closing its line stream (it will "
+            + "reconnect and get the whole wall)");
+        return;
+      }
+      client.outbox.add(new String[] {event, data});
+      if (!client.draining) {
+        client.draining = true;
+        senders.execute(() -> drain(client));
+      }
     }
-    client.sse.sendEvent(event, data);
+  }
+
+  private void drain(Client client) {
+    while (true) {
+      String[] next;
+      synchronized (client) {
+        next = client.outbox.poll();
+        if (next == null || client.dropped) {
+          client.draining = false;
+          return;
+        }
+      }
+      try {
+        if (next[0] == null) {
+          client.sse.sendComment(next[1]);
+        } else {
+          client.sse.sendEvent(next[0], next[1]);
+        }
+      } catch (RuntimeException e) {
+        log.debug("web: writing to a browser failed, closing its stream", e);
+        drop(client, null);
+        return;
+      }
+    }
+  }
+
+  private void drop(Client client, String why) {
+    clients.remove(client);
+    synchronized (client) {
+      if (client.dropped) {
+        return;
+      }
+      client.dropped = true;
+      client.outbox.clear();
+    }
+    if (why != null) {
+      log.info(why);
+    }
+    try {
+      client.sse.close();
+    } catch (RuntimeException e) {
+      log.debug("web: closing a browser's stream failed", e);
+    }
   }
 
   public String wallHtml(List<Tile> tiles) {
