@@ -110,10 +110,14 @@ public final class Pages {
     html(ctx, "unit.jte", Map.of("unit", new UnitPage(serial, runs.unit(serial, UNIT_RUNS))));
   }
 
-  /** The serial search box of the navigation bar. */
-  void findUnit(Context ctx) {
+  /** {@code /units?serial=}: the navigation bar's search box, and serials that are no plain path segment. */
+  void unitByQuery(Context ctx) throws SQLException {
     String serial = text(ctx, "serial");
-    ctx.redirect(serial == null ? "/runs" : "/units/" + fmt.seg(serial.strip()));
+    if (serial == null) {
+      ctx.redirect("/runs");
+      return;
+    }
+    html(ctx, "unit.jte", Map.of("unit", new UnitPage(serial, runs.unit(serial, UNIT_RUNS))));
   }
 
   void error(Context ctx, int status, String message) {

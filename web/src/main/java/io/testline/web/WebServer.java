@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * GET /                 the line: a tile per station, live over SSE
  * GET /runs             runs, filtered, newest first, keyset paging
  * GET /runs/{runId}     one run: steps, measurements, failing step, log
- * GET /units/{serial}   every run of a serial, oldest first
+ * GET /units/{serial}   every run of a serial, oldest first (also /units?serial=, for any serial)
  * GET /events/line      the line's server-sent events (htmx SSE extension)
  * GET /health           200 when the database answers, else 503
  * </pre>
@@ -64,7 +64,7 @@ public final class WebServer implements AutoCloseable {
       c.routes.get("/", pages::line);
       c.routes.get("/runs", pages::runs);
       c.routes.get("/runs/{runId}", pages::run);
-      c.routes.get("/units", pages::findUnit);
+      c.routes.get("/units", pages::unitByQuery);
       c.routes.get("/units/{serial}", pages::unit);
       c.routes.sse("/events/line", client -> {
         try {

@@ -254,8 +254,9 @@ class WebPagesIT {
     assertThat(browser.findElements(By.cssSelector("tbody.step.failing"))).isEmpty();
     assertThat(logLines()).containsExactly("retest: starting", "retest: 5V0 = 5.01");
 
-    // the unit page: both runs, oldest first, the retest's attempt and verdict visible
-    open("/units/SN-TWICE");
+    // the unit page, found with the navigation bar's search box: both runs, oldest first, the retest visible
+    browser.findElement(By.cssSelector("nav .find input")).sendKeys("SN-TWICE" + org.openqa.selenium.Keys.ENTER);
+    await().atMost(LIVE).until(() -> browser.getCurrentUrl().contains("/units?serial=SN-TWICE"));
     assertThat(shownRunIds()).containsExactly(first.runId().toString(), retest.runId().toString());
     assertThat(browser.findElements(By.cssSelector("tr.run")).get(1).getText()).contains("PASS").contains("ACCEPTED");
     chromium.screenshot("unit");
@@ -300,7 +301,7 @@ class WebPagesIT {
     assertNoAlertAndNoInjectedElements();
 
     browser.findElement(By.linkText(HOSTILE)).click();
-    await().atMost(LIVE).until(() -> browser.getCurrentUrl().contains("/units/"));
+    await().atMost(LIVE).until(() -> browser.getCurrentUrl().contains("/units?serial="));
     assertThat(browser.findElement(By.cssSelector("h1 .serial")).getText()).isEqualTo(HOSTILE);
     assertThat(shownRunIds()).containsExactly(run.runId().toString());
     assertNoAlertAndNoInjectedElements();

@@ -75,9 +75,15 @@ public final class Fmt {
     return s == null ? "" : java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** {@code s} encoded as one path segment. */
-  public String seg(String s) {
-    return q(s).replace("+", "%20");
+  /**
+   * The unit page of {@code serial}: {@code /units/SN123} for a plain serial, else {@code /units?serial=...}, because
+   * a serial may hold a {@code /} that a path segment cannot carry through every server and proxy.
+   */
+  public String unitUrl(String serial) {
+    if (serial == null) {
+      return "/units";
+    }
+    return serial.matches("[A-Za-z0-9._~-]+") ? "/units/" + serial : "/units?serial=" + q(serial);
   }
 
   public String percent(Double v) {

@@ -39,6 +39,13 @@ class ViewTest {
   }
 
   @Test
+  void a_serial_that_is_no_plain_path_segment_goes_in_the_query() {
+    assertThat(fmt.unitUrl("SN2612-000417")).isEqualTo("/units/SN2612-000417");
+    assertThat(fmt.unitUrl("SN/12 a")).isEqualTo("/units?serial=SN%2F12+a");
+    assertThat(fmt.unitUrl("<script>")).isEqualTo("/units?serial=%3Cscript%3E");
+  }
+
+  @Test
   void station_text_is_escaped_by_the_templates_wherever_it_stands() {
     Tile t = new Tile("ST-1", true, Instant.EPOCH, "<img src=x onerror=alert(1)>", null, false, null,
         null, null, null, null, false, null, null, null, null);
