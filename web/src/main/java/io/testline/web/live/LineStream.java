@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The line page's live part: the browsers connected to {@code /events/line} (htmx's SSE extension) and what they are
- * sent. A changed station's tile is rendered once and sent to all as event {@code tile:<stationId>}; the header as
- * {@code shift}; the whole wall as {@code wall} on connect, on resync and when a station appears that a browser has
- * not shown yet. Holds no line data between updates: everything sent is read from the database at that moment.
+ * sent. Every message is one event, {@code update}, whose HTML holds out-of-band swaps by element id: the changed
+ * stations' tiles (each rendered once for all browsers), the header, or the whole wall (on connect, on resync and
+ * when a station appears that a browser has not shown yet). One listener that is never replaced receives them all,
+ * so no update can arrive while a swap has just replaced the element listening for it. Holds no line data between updates: everything sent is read from the database at that moment.
  * Each browser has its own outbox, written by a small pool of sender threads, so a browser that stops reading (a
  * sleeping laptop) never holds up the feed or the others; one {@link #MAX_QUEUED} events behind is dropped and
  * gets the whole wall when it reconnects.
@@ -38,6 +39,8 @@ public final class LineStream implements StationFeed.Listener {
   /** A browser this many events behind is dropped; it reconnects and gets the whole wall, as after any outage. */
   static final int MAX_QUEUED = 256;
   private static final int SENDERS = 4;
+  /** The one SSE event the line page listens to. */
+  static final String UPDATE = "update";
 
   /**
    * One browser, the stations its wall shows, and when (System.nanoTime) the data of the wall it was last sent were
@@ -101,8 +104,7 @@ public final class LineStream implements StationFeed.Listener {
       String wall = wallHtml(tiles);
       String header = shiftHtml(shift());
       client.shown.addAll(ids(tiles));
-      send(client, "wall", wall);
-      send(client, "shift", header);
+      send(client, wall + header);
     }
   }
 
@@ -119,6 +121,7 @@ public final class LineStream implements StationFeed.Listener {
       long readAt = System.nanoTime();
       List<Tile> tiles = queries.tiles(stationIds);
       Map<String, String> html = tiles.stream().collect(Collectors.toMap(Tile::stationId, this::tileHtml));
+      String changedTiles = String.join("", html.values());
       String wall = null;
       for (Client client : clients) {
         synchronized (client) {
@@ -129,10 +132,10 @@ public final class LineStream implements StationFeed.Listener {
             if (wall == null) {
               wall = wallHtml(queries.tiles());
             }
-            send(client, "wall", wall);
+            send(client, wall);
             client.shown.addAll(html.keySet());
           } else {
-            html.forEach((id, tile) -> send(client, Tile.eventName(id), tile));
+            send(client, changedTiles);
           }
         }
       }
@@ -154,7 +157,7 @@ public final class LineStream implements StationFeed.Listener {
     for (Client client : clients) {
       synchronized (client) {
         if (client.wallReadAt - now <= 0) {
-          send(client, "shift", header);
+          send(client, header);
         }
       }
     }
@@ -176,8 +179,7 @@ public final class LineStream implements StationFeed.Listener {
             continue;
           }
           client.wallReadAt = readAt;
-          send(client, "wall", wall);
-          send(client, "shift", header);
+          send(client, wall + header);
           client.shown.addAll(ids(tiles));
         }
       }
@@ -199,7 +201,7 @@ public final class LineStream implements StationFeed.Listener {
     }
     lastKeepAlive = System.nanoTime();
     for (Client client : clients) {
-      send(client, null, "keep-alive");
+      enqueue(client, null, "keep-alive");
     }
   }
 
@@ -211,8 +213,13 @@ public final class LineStream implements StationFeed.Listener {
     senders.shutdown();
   }
 
+  /** Queues an update for the browser. */
+  private void send(Client client, String html) {
+    enqueue(client, UPDATE, html);
+  }
+
   /** Queues an event (a comment when {@code event} is null) for the browser; its sender writes it. */
-  private void send(Client client, String event, String data) {
+  private void enqueue(Client client, String event, String data) {
     synchronized (client) {
       if (client.dropped) {
         return;
@@ -277,16 +284,24 @@ public final class LineStream implements StationFeed.Listener {
     }
   }
 
-  public String wallHtml(List<Tile> tiles) {
-    return renderer.render("tags/wall.jte", Map.of("f", fmt, "tiles", tiles));
+  /** The whole wall, as an out-of-band swap of {@code #wall}'s content. */
+  String wallHtml(List<Tile> tiles) {
+    return oob("wall", renderer.render("tags/wall.jte", Map.of("f", fmt, "tiles", tiles)));
   }
 
-  public String tileHtml(Tile tile) {
-    return renderer.render("tags/tile.jte", Map.of("f", fmt, "t", tile));
+  /** One tile, as an out-of-band swap of its slot's content. */
+  String tileHtml(Tile tile) {
+    return oob(tile.slotId(), renderer.render("tags/tile.jte", Map.of("f", fmt, "t", tile)));
   }
 
-  public String shiftHtml(ShiftStats stats) {
-    return renderer.render("tags/shift.jte", Map.of("f", fmt, "s", stats));
+  /** The header, as an out-of-band swap of {@code #shift}'s content. */
+  String shiftHtml(ShiftStats stats) {
+    return oob("shift", renderer.render("tags/shift.jte", Map.of("f", fmt, "s", stats)));
+  }
+
+  /** {@code id} holds only [A-Za-z0-9_-] ({@link Tile#slotId()}, or a constant); {@code html} is escaped already. */
+  private static String oob(String id, String html) {
+    return "<div id=\"" + id + "\" hx-swap-oob=\"innerHTML\">" + html + "</div>";
   }
 
   private static Set<String> ids(List<Tile> tiles) {

@@ -15,18 +15,9 @@ public record Tile(String stationId, boolean online, Instant since, String hostn
     boolean journalAlarm, UUID runId, String serial, String operation, String program, Instant runStartedAt,
     boolean testing, String currentStep, String result, Instant resultAt, String rejectionCode) {
 
-  /** The element id of the tile's slot: station ids may hold characters an id should not. */
+  /** The element id of the tile's slot (live updates replace its content by this id); only [A-Za-z0-9_-]. */
   public String slotId() {
     return "tile-" + Integer.toHexString(stationId.hashCode()) + "-" + stationId.replaceAll("[^A-Za-z0-9_-]", "_");
-  }
-
-  /** The SSE event that carries this tile's new HTML. */
-  public String eventName() {
-    return eventName(stationId);
-  }
-
-  public static String eventName(String stationId) {
-    return "tile:" + stationId;
   }
 
   /** The CSS class of the tile's big result: pass, fail, testing, idle. */
