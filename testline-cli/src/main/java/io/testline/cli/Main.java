@@ -31,11 +31,12 @@ import picocli.CommandLine.Option;
     description = "testline: factory test results from the station to Kafka, PostgreSQL and the shopfloor.",
     subcommands = {Main.StandaloneCommand.class, Main.DemoCommand.class, Main.AuditCommand.class,
         io.testline.cli.replay.ReplayCommand.class, io.testline.cli.tail.TailCommand.class,
-        io.testline.cli.monitor.MonitorCommand.class, io.testline.cli.web.WebCommand.class},
+        io.testline.cli.monitor.MonitorCommand.class},
     footer = {"", "Services (their own --help tells more):",
         "  bridge run|topics create     the MQTT-Kafka bridge",
         "  result-consumer run|rebuild  Kafka to PostgreSQL, and the query API",
         "  shopfloor-bridge run|list-dead|redrive|simulator",
+        "  web                          the web interface (line, runs, units)",
         "  agent run|watch|serve        the station agent (stations use its own small distribution)"})
 public final class Main {
 
@@ -44,6 +45,7 @@ public final class Main {
       "bridge", io.testline.bridge.cli.Main::main,
       "result-consumer", io.testline.consumer.cli.Main::main,
       "shopfloor-bridge", io.testline.shopfloor.cli.Main::main,
+      "web", io.testline.cli.web.WebCommand::main,
       "agent", io.testline.agent.cli.Main::main);
 
   public static void main(String[] args) {

@@ -63,6 +63,11 @@ public final class WebCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** {@code testline web ARGS}; exits 0 when stopped, 2 on bad usage, 1 when it failed. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WebCommand()).execute(args));
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     WebConfig config = config();
