@@ -85,6 +85,19 @@ class WebPagesIT {
   }
 
   @Test
+  @Order(0)
+  void every_page_is_served_with_a_content_security_policy_that_allows_only_its_own_scripts() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    for (String path : List.of("/", "/runs", "/units/SN-X", "/runs/" + java.util.UUID.randomUUID())) {
+      var response = http.send(java.net.http.HttpRequest.newBuilder(line.web().resolve(path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.headers().firstValue("Content-Security-Policy")).as(path)
+          .hasValue(WebServer.CONTENT_SECURITY_POLICY);
+      assertThat(response.statusCode()).as(path).isEqualTo(path.startsWith("/runs/") ? 404 : 200);
+    }
+  }
+
+  @Test
   @Order(1)
   void the_line_page_shows_a_station_come_online_test_a_unit_and_go_offline_without_a_reload() {
     open("/");
