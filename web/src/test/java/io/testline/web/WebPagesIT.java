@@ -259,6 +259,14 @@ class WebPagesIT {
         .containsExactly("first run: rail too high");
     assertThat(browser.findElement(By.linkText("Download as JSON")).getAttribute("href"))
         .endsWith("/api/runs/" + first.runId());
+    assertThat(browser.findElement(By.linkText("Download the log")).getAttribute("href"))
+        .endsWith("/api/runs/" + first.runId() + "/log");
+    // the log's stream filter hides a stream's lines and shows them again
+    browser.findElement(By.cssSelector(".show-stdout")).click();
+    assertThat(browser.findElements(By.cssSelector(".log .ll")).stream().filter(WebElement::isDisplayed)
+        .map(e -> e.findElement(By.cssSelector(".text")).getText())).containsExactly("first run: rail too high");
+    browser.findElement(By.cssSelector(".show-stdout")).click();
+    assertThat(browser.findElements(By.cssSelector(".log .ll")).stream().filter(WebElement::isDisplayed)).hasSize(3);
     chromium.fitHeight(1280);
     chromium.screenshot("run");
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1920, 1080));
