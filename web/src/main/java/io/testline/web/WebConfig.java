@@ -43,16 +43,4 @@ public record WebConfig(String host, int port, ZoneId zone, List<LocalTime> shif
   public static WebConfig defaults() {
     return new WebConfig(DEFAULT_HOST, DEFAULT_PORT, ZoneId.systemDefault(), DEFAULT_SHIFTS, null);
   }
-
-  public WebConfig withPort(int newPort) {
-    return new WebConfig(host, newPort, zone, shiftStarts, apiBase);
-  }
-
-  public WebConfig withApiBase(URI newApiBase) {
-    return new WebConfig(host, port, zone, shiftStarts, newApiBase);
-  }
-
-  public WebConfig withZone(ZoneId newZone) {
-    return new WebConfig(host, port, newZone, shiftStarts, apiBase);
-  }
 }

@@ -108,10 +108,6 @@ public final class LineStream implements StationFeed.Listener {
     }
   }
 
-  public int clientCount() {
-    return clients.size();
-  }
-
   @Override
   public void changed(Set<String> stationIds) {
     if (clients.isEmpty()) {
