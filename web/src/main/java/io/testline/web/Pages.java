@@ -87,6 +87,15 @@ public final class Pages {
   }
 
   void run(Context ctx) throws SQLException {
+    run(ctx, "run.jte");
+  }
+
+  /** The run page's body alone: what the page polls while its run is in progress. */
+  void runBody(Context ctx) throws SQLException {
+    run(ctx, "tags/runbody.jte");
+  }
+
+  private void run(Context ctx, String template) throws SQLException {
     UUID runId;
     try {
       runId = UUID.fromString(ctx.pathParam("runId"));
@@ -102,7 +111,7 @@ public final class Pages {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("run", run.get());
     params.put("jsonUrl", apiBase == null ? null : apiBase.resolve("api/runs/" + runId).toString());
-    html(ctx, "run.jte", params);
+    html(ctx, template, params);
   }
 
   void unit(Context ctx) throws SQLException {

@@ -285,6 +285,27 @@ class WebPagesIT {
 
   @Test
   @Order(6)
+  void a_run_page_follows_its_run_while_in_progress_without_a_reload() {
+    Events st = new Events("RUN-L");
+    Events.Run run = st.run("SN-FOLLOW", "FCT", 1, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    line.send(run.started(), run.step("Boot", StepOutcome.PASS), run.log(LogStream.STDOUT, "booting"));
+    openWhenStored("/runs/" + run.runId(), "booting");
+    assertThat(browser.findElement(By.cssSelector(".bigoutcome")).getText()).isEqualTo("RUNNING");
+    browser.executeScript("window.testlineNotReloaded = true");
+
+    line.send(run.measured("5V0 rail", "Power/Rails/5V0", "v_5v0", 5.61, 4.75, 5.25, "V"),
+        run.log(LogStream.STDERR, "rail too high"), run.finished(RunOutcome.FAIL, 1, null));
+    await().atMost(LIVE).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsMatching(e -> e instanceof org.openqa.selenium.StaleElementReferenceException)
+        .until(() -> browser.findElement(By.cssSelector(".bigoutcome")).getText().equals("FAIL"));
+    assertThat(logLines()).containsExactly("booting", "rail too high");
+    assertThat(browser.findElements(By.cssSelector("tbody.step.failing"))).hasSize(1);
+    assertThat(browser.findElements(By.cssSelector("p.live"))).isEmpty();
+    assertThat(browser.executeScript("return window.testlineNotReloaded === true")).isEqualTo(true);
+  }
+
+  @Test
+  @Order(7)
   void a_crashed_run_shows_its_signal() {
     Events st = new Events("RUN-C");
     Events.Run run = st.run("SN-CRASH", "FCT", 1, Instant.parse("2026-01-04T11:00:00Z"));
@@ -294,7 +315,7 @@ class WebPagesIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void station_supplied_markup_is_shown_as_text_on_every_page() {
     Events st = new Events("EVIL-1");
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
