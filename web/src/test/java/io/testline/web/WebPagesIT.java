@@ -67,11 +67,24 @@ class WebPagesIT {
     }
   };
 
+  /** Why the browser tests cannot run here; each test is reported skipped with it. */
+  private String skipped;
+
   @BeforeAll
   void start(KafkaBroker kafka, Database db) {
-    chromium = Chromium.startOrSkip();
+    try {
+      chromium = Chromium.startOrSkip();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipped = e.getMessage();
+      return;
+    }
     browser = chromium.driver();
     line = new Pipeline(kafka, db);
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void skipWithoutABrowser() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(skipped == null, () -> skipped);
   }
 
   @AfterAll
