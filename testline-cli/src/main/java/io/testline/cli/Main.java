@@ -142,14 +142,18 @@ public final class Main {
         description = "AUTO (mosquitto when installed, else HiveMQ CE), MOSQUITTO or HIVEMQ; default: ${DEFAULT-VALUE}")
     StandaloneSettings.MqttBrokerChoice mqttBroker;
 
+    @Option(names = "--serve", negatable = true, description = "after the audit, keep testline up so the line can be "
+        + "browsed in the web interface, until Ctrl-C; default: when run from a terminal")
+    Boolean serve;
+
     @Override
     public Integer call() throws Exception {
       boolean temporary = dataDir == null;
+      boolean stayUp = serve != null ? serve : System.console() != null;
       Path dir = temporary ? Files.createTempDirectory("testline-demo-") : dataDir;
       try {
-        Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir, mqttBroker), System.out).run();
-        System.out.println(outcome.ok() ? "demo OK: every run was stored and has a shopfloor verdict"
-            : "demo FAILED: see above");
+        Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir, mqttBroker, stayUp),
+            System.out).run();
         return outcome.ok() ? 0 : 1;
       } finally {
         if (temporary && !keep) {

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,8 +39,9 @@ public final class Demo {
   private static final Duration SETTLE_LIMIT = Duration.ofSeconds(90);
 
   /** What the demo is told. */
+  /** @param serve after the audit, keep the line up for the web interface until the process is stopped */
   public record Settings(int stations, int runsPerStation, Path dataDir, Path reportDir,
-      StandaloneSettings.MqttBrokerChoice mqttBroker) {}
+      StandaloneSettings.MqttBrokerChoice mqttBroker, boolean serve) {}
 
   /** How the demo went; {@link #ok()} when every station saw what it should and the audit is complete. */
   public record Outcome(List<DemoStation.Result> results, List<String> surprises, AuditReport audit) {
@@ -118,7 +120,19 @@ public final class Demo {
       out.print(markdown);
       out.println("report: " + settings.reportDir().resolve("audit.md") + " and audit.json");
       surprises.forEach(s -> out.println("UNEXPECTED: " + s));
-      return new Outcome(results, surprises, audit);
+      Outcome outcome = new Outcome(results, surprises, audit);
+      out.println(outcome.ok() ? "demo OK: every run was stored and has a shopfloor verdict"
+          : "demo FAILED: see above");
+      if (settings.serve()) {
+        out.println();
+        out.println("See the line, its runs and the audit's runs in a browser: " + endpoints.web());
+        out.println("testline keeps running for it; Ctrl-C stops it.");
+        out.flush();
+        new CountDownLatch(1).await();
+      } else {
+        out.println("(run from a terminal, or with --serve, the demo stays up afterwards for its web interface)");
+      }
+      return outcome;
     }
   }
 
