@@ -79,6 +79,25 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return Ports.LOOPBACK + ":" + port;
     }
 
+    /**
+     * Checks that nothing listens on the client and controller ports. {@link #start()} does this itself; a caller
+     * starting several servers calls it first to refuse early.
+     *
+     * @throws ServerUnavailableException if another process listens on one of them
+     */
+    public synchronized void checkStartable() {
+        if (server != null) {
+            return;
+        }
+        PortGuard.requireFree(port, "Kafka");
+        PortGuard.requireFree(controllerPort, "Kafka controller");
+    }
+
+    /**
+     * Starts the broker; afterwards both its listeners belong to this JVM.
+     *
+     * @throws ServerUnavailableException if another process listens on one of its ports
+     */
     @Override
     public synchronized void start() {
         if (closed) {
@@ -87,6 +106,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         if (server != null) {
             return;
         }
+        checkStartable();
         long started = System.nanoTime();
         Properties props = new Properties();
         props.putAll(brokerConfig);
@@ -100,6 +120,13 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " did not start", e);
         }
         server = raftServer;
+        try {
+            PortGuard.requireOwnedHere(port, "Kafka");
+            PortGuard.requireOwnedHere(controllerPort, "Kafka controller");
+        } catch (ServerUnavailableException e) {
+            stop();
+            throw e;
+        }
         log.info("Kafka broker started on {} (data {}) in {} ms", bootstrapServers(), dataDir,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

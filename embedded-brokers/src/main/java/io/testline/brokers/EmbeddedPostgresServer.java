@@ -2,8 +2,10 @@ package io.testline.brokers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * <p>It listens on {@code 127.0.0.1} at a port fixed when it is built; {@link #stop()} shuts it down (fast mode)
  * and {@link #start()} brings it back on the same port with the same data directory. The superuser is
  * {@code postgres}, authenticated by trust, so any password is accepted.
+ *
+ * <p>A start is ours or nothing: it fails with a {@link ServerUnavailableException} when another process holds the
+ * port. If this JVM dies without stopping the server, a watcher process stops it (fast shutdown), and failing that
+ * the next start on the same folder does, found by the cluster's own {@code postmaster.pid}.
  */
 public final class EmbeddedPostgresServer extends AbstractPostgresServer {
 
@@ -29,6 +35,7 @@ public final class EmbeddedPostgresServer extends AbstractPostgresServer {
     private final int port;
 
     private EmbeddedPostgres postgres;
+    private ParentDeathWatch watch = ParentDeathWatch.none();
     private boolean closed;
 
     private EmbeddedPostgresServer(Builder builder) {
@@ -65,6 +72,34 @@ public final class EmbeddedPostgresServer extends AbstractPostgresServer {
         return PASSWORD;
     }
 
+    /**
+     * Stops a postmaster that an earlier process left running on this {@link #dataDir()} (the cluster's
+     * {@code postmaster.pid} names a live postgres of this folder and no live process holds the folder's lock; any
+     * other process is left alone), then checks that nothing else listens on the port. {@link #start()} does this
+     * itself; a caller starting several servers calls it first to refuse early.
+     *
+     * @throws ServerUnavailableException if another process listens on the port or uses the folder
+     */
+    public synchronized void checkStartable() {
+        if (postgres != null) {
+            return;
+        }
+        // zonky's own lock, held by the JVM that runs the cluster; only an existing cluster can have an orphan, and
+        // initdb wants an empty folder
+        if (Files.exists(dataDir.resolve("postgresql.conf"))) {
+            try (DataDirLock lock = DataDirLock.acquire(dataDir.resolve("epg-lock"), "PostgreSQL")) {
+                Orphans.stopOrphan(dataDir.resolve("postmaster.pid"), "PostgreSQL",
+                        List.of("postgres", dataDir.toString()), "INT", Duration.ofSeconds(30));
+            }
+        }
+        PortGuard.requireFree(port, "PostgreSQL");
+    }
+
+    /**
+     * Starts PostgreSQL and returns once the postmaster we started listens on the port.
+     *
+     * @throws ServerUnavailableException if another process listens on the port, before the start or instead of ours
+     */
     @Override
     public synchronized void start() {
         if (closed) {
@@ -73,6 +108,7 @@ public final class EmbeddedPostgresServer extends AbstractPostgresServer {
         if (postgres != null) {
             return;
         }
+        checkStartable();
         long started = System.nanoTime();
         try {
             postgres = EmbeddedPostgres.builder()
@@ -91,6 +127,14 @@ public final class EmbeddedPostgresServer extends AbstractPostgresServer {
             throw new UncheckedIOException("PostgreSQL did not start on port " + port + " in " + dataDir, e);
         }
         ShutdownHooks.register(this);
+        long pid = Orphans.readPid(dataDir.resolve("postmaster.pid")).orElse(-1L);
+        try {
+            PortGuard.requireOwner(port, pid, "PostgreSQL");
+        } catch (ServerUnavailableException e) {
+            stop();
+            throw e;
+        }
+        watch = ParentDeathWatch.start(pid, dataDir.toString(), "INT");
         log.info("PostgreSQL started on {}:{} (data {}) in {} ms", host(), port, dataDir,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
@@ -100,6 +144,7 @@ public final class EmbeddedPostgresServer extends AbstractPostgresServer {
         if (postgres == null) {
             return;
         }
+        watch.close();
         try {
             postgres.close();
         } catch (IOException e) {

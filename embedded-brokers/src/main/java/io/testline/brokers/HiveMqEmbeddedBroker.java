@@ -87,6 +87,24 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
         return false;
     }
 
+    /**
+     * Checks that nothing listens on the port. {@link #start()} does this itself; a caller starting several servers
+     * calls it first to refuse early.
+     *
+     * @throws ServerUnavailableException if another process listens on the port
+     */
+    public synchronized void checkStartable() {
+        if (hivemq == null) {
+            PortGuard.requireFree(port, "MQTT broker (HiveMQ CE)");
+        }
+    }
+
+    /**
+     * Starts HiveMQ; afterwards its listener belongs to this JVM (HiveMQ itself only logs a listener it could not
+     * bind and runs on).
+     *
+     * @throws ServerUnavailableException if another process listens on the port, before the start or instead of ours
+     */
     @Override
     public synchronized void start() {
         if (closed) {
@@ -95,6 +113,7 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
         if (hivemq != null) {
             return;
         }
+        checkStartable();
         long started = System.nanoTime();
         // a fresh instance per start: an EmbeddedHiveMQ is not meant to be started again once stopped
         EmbeddedHiveMQ instance = EmbeddedHiveMQ.builder()
@@ -115,6 +134,12 @@ public final class HiveMqEmbeddedBroker implements MqttBroker {
             throw new IllegalStateException("interrupted while starting HiveMQ", e);
         }
         hivemq = instance;
+        try {
+            PortGuard.requireOwnedHere(port, "MQTT broker (HiveMQ CE)");
+        } catch (ServerUnavailableException e) {
+            stop();
+            throw e;
+        }
         log.info("{} started on {} in {} ms", description(), serverUri(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

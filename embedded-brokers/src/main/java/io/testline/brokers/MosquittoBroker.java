@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * its own directory ({@link #workDir()}), and logs to {@code mosquitto.log} there. {@link #stop()} sends SIGTERM
  * and waits, so mosquitto saves its database and persistent sessions survive the following {@link #start()};
  * {@link #killHard()} sends SIGKILL for crash tests (state since the last autosave is then lost, as in a real
- * crash). A JVM shutdown hook kills the process if nobody closed the broker.
+ * crash). A JVM shutdown hook stops the process if nobody closed the broker; if the JVM dies without running it,
+ * a watcher process stops mosquitto, and failing that the next start on the same directory stops it by its pid file
+ * ({@link #pidFile()}). mosquitto runs in its own session, so a terminal's Ctrl-C reaches only the JVM.
+ *
+ * <p>A start is ours or nothing: it fails with a {@link ServerUnavailableException} when another process holds the port,
+ * before the start or instead of the mosquitto just started.
  *
  * <p>The defaults lift mosquitto's silent limits (20 in-flight and 1000 queued messages per client, beyond which
  * it drops QoS 1 messages without telling anyone) so tests see the behaviour of a properly sized broker.
@@ -55,6 +60,8 @@ public final class MosquittoBroker implements MqttBroker {
     private final String version;
 
     private Process process;
+    private ParentDeathWatch watch = ParentDeathWatch.none();
+    private DataDirLock dirLock;
     private boolean closed;
 
     private MosquittoBroker(Builder builder) {
@@ -130,6 +137,34 @@ public final class MosquittoBroker implements MqttBroker {
         return true;
     }
 
+    /**
+     * Stops a mosquitto that an earlier process left running on this {@link #workDir()} (its pid file names a live
+     * mosquitto with this configuration; any other process is left alone), then checks that nothing else listens
+     * on the port. {@link #start()} does this itself; a caller starting several servers calls it first to refuse
+     * early.
+     *
+     * @throws ServerUnavailableException if another process listens on the port
+     */
+    public synchronized void checkStartable() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        if (dirLock == null) {
+            // held while this object may run mosquitto here: a mosquitto found on a free folder is an orphan
+            dirLock = DataDirLock.acquire(workDir.resolve("mosquitto.lock"), "mosquitto");
+        }
+        if (Orphans.stopOrphan(pidFile(), "mosquitto", List.of("mosquitto", configFile.toString()), "TERM",
+                STOP_TIMEOUT)) {
+            Orphans.deletePid(pidFile());
+        }
+        PortGuard.requireFree(port, "MQTT broker (mosquitto)");
+    }
+
+    /**
+     * Starts mosquitto and returns once the child we started listens on the port.
+     *
+     * @throws ServerUnavailableException if another process listens on the port, before the start or instead of ours
+     */
     @Override
     public synchronized void start() {
         if (closed) {
@@ -138,10 +173,13 @@ public final class MosquittoBroker implements MqttBroker {
         if (process != null && process.isAlive()) {
             return;
         }
+        checkStartable();
         long started = System.nanoTime();
+        List<String> command = new ArrayList<>(ParentDeathWatch.newSession());
+        command.addAll(List.of(binary.toString(), "-c", configFile.toString()));
         Process child;
         try {
-            child = new ProcessBuilder(binary.toString(), "-c", configFile.toString())
+            child = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("mosquitto.out").toFile()))
@@ -151,15 +189,27 @@ public final class MosquittoBroker implements MqttBroker {
         }
         process = child;
         ShutdownHooks.register(this);
-        if (!Ports.awaitAccepting(host(), port, START_TIMEOUT, child::isAlive)) {
+        if (!PortGuard.awaitOwner(port, child.pid(), START_TIMEOUT, child::isAlive)) {
             child.destroyForcibly();
             process = null;
+            String exit = child.isAlive() ? "none" : String.valueOf(child.exitValue());
+            String log = tail(logFile()) + tail(workDir.resolve("mosquitto.out"));
+            if (!Listeners.on(port).isEmpty() || Ports.accepts(host(), port)) {
+                throw new ServerUnavailableException(port, PortGuard.notOurs(port, child.pid(), "MQTT broker (mosquitto)")
+                        .getMessage() + " (mosquitto exit " + exit + "); its log:\n" + log);
+            }
             throw new IllegalStateException("mosquitto did not accept connections on port " + port + " within "
-                    + START_TIMEOUT + " (exit " + (child.isAlive() ? "none" : child.exitValue()) + "); its log:\n"
-                    + tail(logFile()) + tail(workDir.resolve("mosquitto.out")));
+                    + START_TIMEOUT + " (exit " + exit + "); its log:\n" + log);
         }
+        Orphans.writePid(pidFile(), child.pid());
+        watch = ParentDeathWatch.start(child.pid(), configFile.toString(), "TERM");
         log.info("{} started on {} in {} ms", description(), serverUri(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** The pid file of the running mosquitto, in {@link #workDir()}; removed when it stops. */
+    public Path pidFile() {
+        return workDir.resolve("mosquitto.pid");
     }
 
     /** Stops mosquitto with SIGTERM and waits until it has saved its database and exited. */
@@ -169,6 +219,7 @@ public final class MosquittoBroker implements MqttBroker {
             return;
         }
         Process child = process;
+        watch.close();
         child.destroy();
         try {
             if (!child.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -180,6 +231,8 @@ public final class MosquittoBroker implements MqttBroker {
             Thread.currentThread().interrupt();
         }
         process = null;
+        Orphans.deletePid(pidFile());
+        releaseDirLock();
         log.info("mosquitto on port {} stopped", port);
     }
 
@@ -189,6 +242,7 @@ public final class MosquittoBroker implements MqttBroker {
             return;
         }
         Process child = process;
+        watch.close();
         child.destroyForcibly();
         try {
             child.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -216,6 +270,7 @@ public final class MosquittoBroker implements MqttBroker {
         }
         closed = true;
         stop();
+        releaseDirLock();
         ShutdownHooks.unregister(this);
         if (ownsWorkDir) {
             TempDirs.deleteQuietly(workDir);
@@ -225,6 +280,13 @@ public final class MosquittoBroker implements MqttBroker {
     @Override
     public String toString() {
         return "MosquittoBroker[" + serverUri() + ", " + workDir + "]";
+    }
+
+    private void releaseDirLock() {
+        if (dirLock != null) {
+            dirLock.close();
+            dirLock = null;
+        }
     }
 
     private void writeConfig(Builder builder) {
