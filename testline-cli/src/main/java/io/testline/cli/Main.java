@@ -4,6 +4,7 @@ import io.testline.cli.audit.AuditReport;
 import io.testline.cli.audit.AuditReportWriter;
 import io.testline.cli.audit.Auditor;
 import io.testline.cli.demo.Demo;
+import io.testline.brokers.ServerUnavailableException;
 import io.testline.cli.standalone.Standalone;
 import io.testline.cli.standalone.StandaloneSettings;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * The {@code testline} command. Its own subcommands are {@code standalone}, {@code demo} and {@code audit}; the
  * central services' commands are reached through it too ({@code testline bridge ...}, {@code testline
  * result-consumer ...}, {@code testline shopfloor-bridge ...}, {@code testline agent ...}), so one distribution and
- * one image serve every service. Exit codes: 0 done, 1 failed or incomplete, 2 bad usage.
+ * one image serve every service. Exit codes: 0 done, 1 failed or incomplete, 2 bad usage, 69 (sysexits'
+ * EX_UNAVAILABLE) a server could not be started as ours: its port or data folder is held by another process.
  */
 @Command(name = "testline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "testline: factory test results from the station to Kafka, PostgreSQL and the shopfloor.",
@@ -39,6 +40,9 @@ import picocli.CommandLine.Option;
         "  web                          the web interface (line, runs, units)",
         "  agent run|watch|serve        the station agent (stations use its own small distribution)"})
 public final class Main {
+
+  /** A server could not be started as ours (a port or the data folder is taken): sysexits' EX_UNAVAILABLE. */
+  public static final int EXIT_UNAVAILABLE = 69;
 
   /** The services' own command lines, reached by their names. */
   private static final Map<String, java.util.function.Consumer<String[]>> SERVICES = Map.of(
@@ -100,18 +104,25 @@ public final class Main {
       StandaloneSettings settings = new StandaloneSettings(dataDir, mqttPort, kafkaPort, postgresPort, apiPort,
           simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS, mqttBroker);
       Standalone standalone = new Standalone(settings);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        System.out.println("testline standalone: stopping");
-        standalone.close();
-        stopped.countDown();
-      }, "standalone-shutdown"));
-      Standalone.Endpoints endpoints = standalone.start();
+      Standalone.Endpoints endpoints;
+      try {
+        // SIGTERM and Ctrl-C close it through its registration with ShutdownHooks: services first, then servers
+        endpoints = standalone.start();
+      } catch (RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof ServerUnavailableException unavailable) {
+            System.err.println("testline standalone: " + unavailable.getMessage());
+            return EXIT_UNAVAILABLE;
+          }
+        }
+        throw e;
+      }
       System.out.println("testline standalone is running (data in " + dataDir.toAbsolutePath() + "):");
       System.out.print(endpoints.describe());
       System.out.println("Ctrl-C stops it.");
       System.out.flush();
-      stopped.await();
+      standalone.awaitClosed();
+      System.out.println("testline standalone: stopped");
       return 0;
     }
   }

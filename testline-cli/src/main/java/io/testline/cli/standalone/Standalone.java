@@ -5,11 +5,14 @@ import io.testline.bridge.config.BridgeConfig;
 import io.testline.bridge.config.KafkaClientProps;
 import io.testline.bridge.topics.TopicAdmin;
 import io.testline.bridge.topics.TopicCatalog;
+import io.testline.brokers.DataDirLock;
 import io.testline.brokers.EmbeddedKafkaBroker;
 import io.testline.brokers.EmbeddedPostgresServer;
 import io.testline.brokers.HiveMqEmbeddedBroker;
 import io.testline.brokers.MosquittoBroker;
 import io.testline.brokers.MqttBroker;
+import io.testline.brokers.PortGuard;
+import io.testline.brokers.ShutdownHooks;
 import io.testline.config.ConfigSource;
 import io.testline.consumer.ResultConsumer;
 import io.testline.consumer.config.ConsumerConfig;
@@ -70,6 +73,7 @@ public final class Standalone implements AutoCloseable {
   private Endpoints endpoints;
   private ShopfloorSimulator simulator;
   private boolean closed;
+  private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
   public Standalone(StandaloneSettings settings) {
     this.settings = settings;
@@ -80,6 +84,9 @@ public final class Standalone implements AutoCloseable {
     if (endpoints != null) {
       return endpoints;
     }
+    // one owner of shutdown: at JVM exit the services stop before the servers they use (ShutdownHooks closes the
+    // servers only after its owners)
+    ShutdownHooks.closeAtExit(this);
     try {
       return endpoints = startAll();
     } catch (RuntimeException | InterruptedException e) {
@@ -90,19 +97,13 @@ public final class Standalone implements AutoCloseable {
 
   private Endpoints startAll() throws InterruptedException {
     Path data = settings.dataDir().toAbsolutePath();
+    DataDirLock lock = DataDirLock.acquire(data.resolve("testline.lock"), "testline standalone");
+    started.push(lock);
 
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDir(data.resolve("postgres"))
         .port(settings.postgresPort()).build();
-    started.push(postgres);
-    postgres.start();
-    String jdbcUrl = postgres.jdbcUrl(StandaloneSettings.DATABASE);
-    ensureDatabase(postgres);
-
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().dataDir(data.resolve("kafka"))
         .port(settings.kafkaPort()).build();
-    started.push(kafka);
-    kafka.start();
-
     boolean mosquitto = switch (settings.mqttBroker()) {
       case AUTO -> MosquittoBroker.findBinary().isPresent();
       case MOSQUITTO -> true;
@@ -111,6 +112,31 @@ public final class Standalone implements AutoCloseable {
     MqttBroker mqtt = mosquitto
         ? MosquittoBroker.builder().workDir(data.resolve("mosquitto")).port(settings.mqttPort()).build()
         : new HiveMqEmbeddedBroker(settings.mqttPort(), data.resolve("hivemq"));
+    // servers we start are ours or nothing: orphans of an earlier run on this folder are stopped, and every port is
+    // checked free before the first server starts, so a taken port is refused at once
+    try {
+      postgres.checkStartable();
+      kafka.checkStartable();
+      if (mqtt instanceof MosquittoBroker broker) {
+        broker.checkStartable();
+      } else if (mqtt instanceof HiveMqEmbeddedBroker broker) {
+        broker.checkStartable();
+      }
+      requireFree(settings.apiPort(), "query API");
+      requireFree(settings.simulatorPort(), "shopfloor simulator");
+    } catch (RuntimeException e) {
+      mqtt.close(); // mosquitto's check holds its folder's lock
+      throw e;
+    }
+
+    started.push(postgres);
+    postgres.start();
+    String jdbcUrl = postgres.jdbcUrl(StandaloneSettings.DATABASE);
+    ensureDatabase(postgres);
+
+    started.push(kafka);
+    kafka.start();
+
     started.push(mqtt);
     mqtt.start();
 
@@ -120,6 +146,7 @@ public final class Standalone implements AutoCloseable {
 
     simulator = ShopfloorSimulator.start(settings.simulatorPort());
     started.push(simulator);
+    PortGuard.requireOwnedHere(simulator.baseUri().getPort(), "shopfloor simulator");
 
     Map<String, Object> db = Map.of("kafka.bootstrapServers", kafka.bootstrapServers(), "db.url", jdbcUrl,
         "db.user", postgres.user(), "db.password", postgres.password());
@@ -128,6 +155,7 @@ public final class Standalone implements AutoCloseable {
     consumerKeys.put("http.port", settings.apiPort());
     ResultConsumer consumer = ResultConsumer.start(ConsumerConfig.load(ConfigSource.of(consumerKeys)));
     started.push(consumer);
+    PortGuard.requireOwnedHere(consumer.httpPort(), "query API");
 
     // the web interface (issue 23): on loopback, port 8084, or any free port when the query API takes one too
     StandaloneWeb web = StandaloneWeb.start(jdbcUrl, postgres.user(), postgres.password(),
@@ -214,13 +242,31 @@ public final class Standalone implements AutoCloseable {
     postgres.createDatabase(StandaloneSettings.DATABASE);
   }
 
-  /** Stops every part in the reverse order of their start; idempotent. */
+  /** Waits until {@link #close()} has stopped every part. */
+  public void awaitClosed() throws InterruptedException {
+    stopped.await();
+  }
+
+  private static void requireFree(int port, String what) {
+    if (port != 0) {
+      PortGuard.requireFree(port, what);
+    }
+  }
+
+  /**
+   * Stops every part in the reverse order of their start, so each service stops before the servers it uses;
+   * idempotent. At JVM exit (SIGTERM, Ctrl-C) {@link ShutdownHooks} calls it before it closes any server.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    ShutdownHooks.forget(this);
+    if (endpoints != null) {
+      log.info("testline standalone: stopping");
+    }
     while (!started.isEmpty()) {
       AutoCloseable part = started.pop();
       try {
@@ -229,5 +275,6 @@ public final class Standalone implements AutoCloseable {
         log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString(), e);
       }
     }
+    stopped.countDown();
   }
 }
