@@ -64,6 +64,15 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
+  /**
+   * Kafka consumer-group timeouts for standalone's own consumers. After a kill -9, the killed run's group members stay
+   * in their groups until their session times out (45 s by default): a restart's consumers wait for them, and a stop
+   * in that time ran into each consumer's close timeout with "Close timed out with 2 pending requests". One machine,
+   * one process: 10 s is still far above any pause of the heartbeat thread.
+   */
+  static final Map<String, Object> GROUP_TIMEOUTS = Map.of("kafka.client.session.timeout.ms", "10000",
+      "kafka.client.heartbeat.interval.ms", "3000");
+
   /** How long a missing seq may stay missing before the bridge reports a gap. */
   public static final java.time.Duration GAP_GRACE = java.time.Duration.ofSeconds(5);
 
@@ -151,6 +160,7 @@ public final class Standalone implements AutoCloseable {
     Map<String, Object> db = Map.of("kafka.bootstrapServers", kafka.bootstrapServers(), "db.url", jdbcUrl,
         "db.user", postgres.user(), "db.password", postgres.password());
     Map<String, Object> consumerKeys = new LinkedHashMap<>(db);
+    consumerKeys.putAll(GROUP_TIMEOUTS);
     consumerKeys.put("http.host", "127.0.0.1");
     consumerKeys.put("http.port", settings.apiPort());
     ResultConsumer consumer = ResultConsumer.start(ConsumerConfig.load(ConfigSource.of(consumerKeys)));
@@ -164,6 +174,7 @@ public final class Standalone implements AutoCloseable {
     started.push(web);
 
     Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);
+    shopfloorKeys.putAll(GROUP_TIMEOUTS);
     shopfloorKeys.put("shopfloor.url", simulator.resultsUri().toString());
     shopfloorKeys.put("metrics.port", 0);
     // a demo line wants its verdicts within seconds; production keeps the defaults
@@ -214,6 +225,7 @@ public final class Standalone implements AutoCloseable {
     keys.put("topics.replicationFactor", 1);
     keys.put("topics.minInsyncReplicas", 1);
     keys.put("gaps.grace", GAP_GRACE.toSeconds() + "s");
+    keys.putAll(GROUP_TIMEOUTS);
     return keys;
   }
 
