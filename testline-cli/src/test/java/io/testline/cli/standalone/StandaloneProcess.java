@@ -88,6 +88,24 @@ final class StandaloneProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * SIGTERM, as a service manager stops it; asserts it ends within a generous bound, saying it stopped, with no WARN
+   * or ERROR logged since it said "running". Returns what it printed from then on.
+   */
+  String terminateQuietly() throws InterruptedException {
+    long started = System.nanoTime();
+    process.destroy();
+    awaitExit(Duration.ofSeconds(60));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    String output = output();
+    String stop = output.substring(Math.max(0, output.indexOf(RUNNING)));
+    assertThat(took).as("the stop took %s:%n%s", took, stop).isLessThan(Duration.ofSeconds(20));
+    assertThat(stop.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception")))
+        .as("warnings or errors while stopping:%n%s", stop).isEmpty();
+    assertThat(stop).contains("testline standalone: stopped");
+    return stop;
+  }
+
   /** The JVM's child processes whose command line contains {@code marker}. */
   List<ProcessHandle> children(String marker) {
     return process.children().filter(p -> commandLine(p.pid()).contains(marker)).toList();
