@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * a watcher process stops mosquitto, and failing that the next start on the same directory stops it by its pid file
  * ({@link #pidFile()}). mosquitto runs in its own session, so a terminal's Ctrl-C reaches only the JVM.
  *
- * <p>A start is ours or nothing: it fails with a {@link ServerUnavailableException} when another process holds the port,
- * before the start or instead of the mosquitto just started.
+ * <p>A start is ours or nothing: it fails with a {@link ServerUnavailableException} when another process holds
+ * the port, before the start or instead of the mosquitto just started.
  *
  * <p>The defaults lift mosquitto's silent limits (20 in-flight and 1000 queued messages per client, beyond which
  * it drops QoS 1 messages without telling anyone) so tests see the behaviour of a properly sized broker.
@@ -193,13 +193,14 @@ public final class MosquittoBroker implements MqttBroker {
             child.destroyForcibly();
             process = null;
             String exit = child.isAlive() ? "none" : String.valueOf(child.exitValue());
-            String log = tail(logFile()) + tail(workDir.resolve("mosquitto.out"));
+            String output = tail(logFile()) + tail(workDir.resolve("mosquitto.out"));
             if (!Listeners.on(port).isEmpty() || Ports.accepts(host(), port)) {
-                throw new ServerUnavailableException(port, PortGuard.notOurs(port, child.pid(), "MQTT broker (mosquitto)")
-                        .getMessage() + " (mosquitto exit " + exit + "); its log:\n" + log);
+                String notOurs = PortGuard.notOurs(port, child.pid(), "MQTT broker (mosquitto)").getMessage();
+                throw new ServerUnavailableException(port, notOurs + " (mosquitto exit " + exit + "); its log:\n"
+                        + output);
             }
             throw new IllegalStateException("mosquitto did not accept connections on port " + port + " within "
-                    + START_TIMEOUT + " (exit " + exit + "); its log:\n" + log);
+                    + START_TIMEOUT + " (exit " + exit + "); its log:\n" + output);
         }
         Orphans.writePid(pidFile(), child.pid());
         watch = ParentDeathWatch.start(child.pid(), configFile.toString(), "TERM");

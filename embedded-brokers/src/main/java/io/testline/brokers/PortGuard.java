@@ -10,8 +10,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * "Servers we start are ours or nothing": a port is checked free before a server starts on it, and after the start
- * its listener must belong to the process we started. Either check fails with a {@link ServerUnavailableException} naming
- * the port and, where {@code /proc} tells it, the process or user holding it.
+ * its listener must belong to the process we started. Either check fails with a
+ * {@link ServerUnavailableException} naming the port and, where {@code /proc} tells it, the process or user holding
+ * it.
  *
  * <p>On a system without {@code /proc} only the first check (binding the port) can be made.
  */
@@ -29,8 +30,8 @@ public final class PortGuard {
     public static void requireFree(int port, String what) {
         List<Listeners.Socket> listening = Listeners.on(port);
         if (!listening.isEmpty() || !canBind(port)) {
-            throw new ServerUnavailableException(port, what + ": port " + port + " on " + Ports.LOOPBACK + " is taken by "
-                    + holderOf(listening) + "; stop it or choose another port");
+            throw new ServerUnavailableException(port, what + ": port " + port + " on " + Ports.LOOPBACK
+                    + " is taken by " + holderOf(listening) + "; stop it or choose another port");
         }
     }
 
@@ -80,8 +81,8 @@ public final class PortGuard {
     static ServerUnavailableException notOurs(int port, long pid, String what) {
         List<Listeners.Socket> listening = Listeners.on(port);
         String holder = listening.isEmpty() ? "nobody listens there" : "it is held by " + holderOf(listening);
-        return new ServerUnavailableException(port, what + ": the process we started (pid " + pid + ") does not listen on port "
-                + port + "; " + holder);
+        return new ServerUnavailableException(port, what + ": the process we started (pid " + pid
+                + ") does not listen on port " + port + "; " + holder);
     }
 
     /** Who holds one of {@code listening}, as precisely as this process may see. */
