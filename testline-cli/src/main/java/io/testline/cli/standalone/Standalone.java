@@ -106,7 +106,7 @@ public final class Standalone implements AutoCloseable {
 
   private Endpoints startAll() throws InterruptedException {
     Path data = settings.dataDir().toAbsolutePath();
-    DataDirLock lock = DataDirLock.acquire(data.resolve("testline.lock"), "testline standalone");
+    DataDirLock lock = DataDirLock.acquire(data.resolve("testline.lock"), "data folder");
     started.push(lock);
 
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDir(data.resolve("postgres"))
