@@ -73,6 +73,16 @@ class StandaloneCrashIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(stations.statusCode()).as(stations.body()).isEqualTo(200);
 
+      // a second standalone on the folder in use is refused, not let loose on the same data
+      try (StandaloneProcess intruder = StandaloneProcess.start(data, StandaloneProcess.Ports.free(),
+          tmp.resolve("intruder.out"))) {
+        assertThat(intruder.awaitExit(Duration.ofSeconds(90))).as(intruder.output()).isEqualTo(69);
+        assertThat(intruder.output()).contains("data folder: " + data + " is in use by another process (pid "
+            + second.pid() + ")");
+      }
+      assertThat(orphans).noneMatch(StandaloneProcess::alive);
+      assertThat(serverPids(data)).containsExactlyInAnyOrderElementsOf(servers);
+
       // the killed run's consumer-group members must not hold up the stop (they made it take 42 s)
       second.terminateQuietly();
       await("every server of the second run stopped").atMost(Duration.ofSeconds(30))
