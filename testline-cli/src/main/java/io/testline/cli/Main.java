@@ -122,7 +122,6 @@ public final class Main {
       System.out.println("Ctrl-C stops it.");
       System.out.flush();
       standalone.awaitClosed();
-      System.out.println("testline standalone: stopped");
       return 0;
     }
   }

@@ -290,6 +290,11 @@ public final class Standalone implements AutoCloseable {
         log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString(), e);
       }
     }
+    if (endpoints != null) {
+      // logged here, by whoever closes, not by main() after awaitClosed(): at SIGTERM the JVM halts as soon as the
+      // shutdown hook returns, and main() may never get to print
+      log.info("testline standalone: stopped");
+    }
     stopped.countDown();
   }
 }
