@@ -1,5 +1,6 @@
 package io.testline.cli;
 
+import io.testline.brokers.ShutdownHooks;
 import io.testline.cli.audit.AuditReport;
 import io.testline.cli.audit.AuditReportWriter;
 import io.testline.cli.audit.Auditor;
@@ -161,12 +162,18 @@ public final class Main {
       boolean temporary = dataDir == null;
       boolean stayUp = serve != null ? serve : System.console() != null;
       Path dir = temporary ? Files.createTempDirectory("testline-demo-") : dataDir;
+      // Ctrl-C while the demo serves its web interface: the temporary folder goes after standalone has stopped
+      AutoCloseable cleanUp = () -> deleteTree(dir);
+      if (temporary && !keep) {
+        ShutdownHooks.closeAtExit(cleanUp);
+      }
       try {
         Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir, mqttBroker, stayUp),
             System.out).run();
         return outcome.ok() ? 0 : 1;
       } finally {
         if (temporary && !keep) {
+          ShutdownHooks.forget(cleanUp);
           deleteTree(dir);
         } else {
           System.out.println("data kept in " + dir.toAbsolutePath());
