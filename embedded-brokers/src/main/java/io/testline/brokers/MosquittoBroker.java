@@ -1,11 +1,5 @@
 package io.testline.brokers;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class MosquittoBroker implements MqttBroker {
 
     private static final Logger log = LoggerFactory.getLogger(MosquittoBroker.class);
-    private static final List<Path> SEARCH_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"));
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern VERSION = Pattern.compile("mosquitto version (\\S+)");
-    private static final Map<Path, String> versions = new ConcurrentHashMap<>();
 
     /** Default {@code max_packet_size}: above the largest log chunk the agent sends, with room to spare. */
     public static final int DEFAULT_MAX_PACKET_SIZE = 4 * 1024 * 1024;
@@ -72,9 +59,9 @@ public final class MosquittoBroker implements MqttBroker {
         this.workDir = ownsWorkDir ? TempDirs.create("testline-mosquitto-")
                 : TempDirs.createDirectories(builder.workDir.toAbsolutePath());
         this.port = builder.port == 0 ? Ports.freePort() : builder.port;
-        this.version = versionOf(binary);
+        this.version = MosquittoExecutable.version(binary);
         this.configFile = workDir.resolve("mosquitto.conf");
-        writeConfig(builder);
+        MosquittoConfig.write(configFile, workDir, logFile(), port, builder.options, builder.extraLines);
     }
 
     public static Builder builder() {
@@ -86,21 +73,7 @@ public final class MosquittoBroker implements MqttBroker {
      * {@code /usr/local/sbin} (Debian installs it in sbin, which is not on a normal user's PATH).
      */
     public static Optional<Path> findBinary() {
-        List<Path> dirs = new ArrayList<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    dirs.add(Path.of(dir));
-                }
-            }
-        }
-        dirs.addAll(SEARCH_DIRS);
-        return dirs.stream()
-                .map(dir -> dir.resolve("mosquitto"))
-                .filter(Files::isRegularFile)
-                .filter(Files::isExecutable)
-                .findFirst();
+        return MosquittoExecutable.find();
     }
 
     /** Directory holding the configuration, the persistence database and {@code mosquitto.log}. */
@@ -175,32 +148,14 @@ public final class MosquittoBroker implements MqttBroker {
         }
         checkStartable();
         long started = System.nanoTime();
-        List<String> command = new ArrayList<>(ParentDeathWatch.newSession());
-        command.addAll(List.of(binary.toString(), "-c", configFile.toString()));
-        Process child;
-        try {
-            child = new ProcessBuilder(command)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("mosquitto.out").toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run " + binary, e);
-        }
+        Path out = workDir.resolve("mosquitto.out");
+        Process child = MosquittoExecutable.launch(binary, configFile, workDir, out);
         process = child;
         ShutdownHooks.register(this);
         if (!PortGuard.awaitOwner(port, child.pid(), START_TIMEOUT, child::isAlive)) {
             child.destroyForcibly();
             process = null;
-            String exit = child.isAlive() ? "none" : String.valueOf(child.exitValue());
-            String output = tail(logFile()) + tail(workDir.resolve("mosquitto.out"));
-            if (!Listeners.on(port).isEmpty() || Ports.accepts(host(), port)) {
-                String notOurs = PortGuard.notOurs(port, child.pid(), "MQTT broker (mosquitto)").getMessage();
-                throw new ServerUnavailableException(port, notOurs + " (mosquitto exit " + exit + "); its log:\n"
-                        + output);
-            }
-            throw new IllegalStateException("mosquitto did not accept connections on port " + port + " within "
-                    + START_TIMEOUT + " (exit " + exit + "); its log:\n" + output);
+            throw MosquittoStartFailure.of(child, port, START_TIMEOUT, logFile(), out);
         }
         Orphans.writePid(pidFile(), child.pid());
         watch = ParentDeathWatch.start(child.pid(), configFile.toString(), "TERM");
@@ -287,67 +242,6 @@ public final class MosquittoBroker implements MqttBroker {
         if (dirLock != null) {
             dirLock.close();
             dirLock = null;
-        }
-    }
-
-    private void writeConfig(Builder builder) {
-        Map<String, String> options = new LinkedHashMap<>();
-        // as root, mosquitto would switch to user "mosquitto", which cannot write our temporary directory
-        if ("root".equals(System.getProperty("user.name"))) {
-            options.put("user", "root");
-        }
-        options.put("allow_anonymous", "true");
-        options.put("persistence", "true");
-        options.put("persistence_location", workDir + "/");
-        options.put("autosave_interval", "10");
-        options.put("log_dest", "file " + logFile());
-        options.put("max_inflight_messages", "1000");
-        options.put("max_queued_messages", "1000000");
-        options.put("max_queued_bytes", "0");
-        options.put("max_packet_size", String.valueOf(DEFAULT_MAX_PACKET_SIZE));
-        options.putAll(builder.options);
-
-        StringBuilder config = new StringBuilder("# generated by ").append(MosquittoBroker.class.getName())
-                .append('\n');
-        options.forEach((key, value) -> config.append(key).append(' ').append(value).append('\n'));
-        config.append("listener ").append(port).append(' ').append(Ports.LOOPBACK).append('\n');
-        builder.extraLines.forEach(line -> config.append(line).append('\n'));
-        try {
-            Files.writeString(configFile, config.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + configFile, e);
-        }
-    }
-
-    private static String versionOf(Path binary) {
-        return versions.computeIfAbsent(binary, b -> {
-            try {
-                Process help = new ProcessBuilder(b.toString(), "-h").redirectErrorStream(true).start();
-                try (BufferedReader out = new BufferedReader(
-                        new InputStreamReader(help.getInputStream(), StandardCharsets.UTF_8))) {
-                    String first = out.readLine();
-                    help.waitFor(5, TimeUnit.SECONDS);
-                    Matcher m = VERSION.matcher(first == null ? "" : first);
-                    return m.find() ? m.group(1) : "(unknown version)";
-                }
-            } catch (IOException e) {
-                return "(unknown version)";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "(unknown version)";
-            }
-        });
-    }
-
-    private static String tail(Path file) {
-        if (!Files.exists(file)) {
-            return "";
-        }
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            List<String> all = lines.toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size())) + "\n";
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")\n";
         }
     }
 
