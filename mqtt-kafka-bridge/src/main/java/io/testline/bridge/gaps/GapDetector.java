@@ -1,7 +1,6 @@
 package io.testline.bridge.gaps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.testline.bridge.mqtt.MqttPublisher;
 import io.testline.retry.RetryPolicy;
@@ -75,15 +74,7 @@ public final class GapDetector implements AutoCloseable {
   private final MqttPublisher downlink;
   private final GapTracker tracker;
   private final Clock clock;
-  private final Counter read;
-  private final Counter gaps;
-  private final Counter missing;
-  private final Counter filled;
-  private final Counter duplicates;
-  private final Counter unreadable;
-  private final Counter writeRetries;
-  private final Counter resendRequests;
-  private final Counter resendRequestsFailed;
+  private final GapMetrics metrics;
   /** Gaps found but not yet acknowledged by Kafka, oldest first; owned by the detector thread. */
   private final List<Unwritten> unwritten = new ArrayList<>();
   private int writeFailures;
@@ -112,24 +103,7 @@ public final class GapDetector implements AutoCloseable {
     this.downlink = downlink;
     this.tracker = new GapTracker(grace);
     this.clock = clock;
-    this.read = Counter.builder("testline.bridge.seq.events")
-        .description("station events the gap detector has read and tracked").register(registry);
-    this.gaps = Counter.builder("testline.bridge.seq.gaps").description("sequence gaps detected")
-        .register(registry);
-    this.missing = Counter.builder("testline.bridge.seq.missing").description("events missing in detected gaps")
-        .register(registry);
-    this.filled = Counter.builder("testline.bridge.seq.gaps.filled")
-        .description("gaps whose every event arrived later (the station sent them again)").register(registry);
-    this.duplicates = Counter.builder("testline.bridge.seq.duplicates")
-        .description("events seen in Kafka more than once (redeliveries)").register(registry);
-    this.unreadable = Counter.builder("testline.bridge.seq.unreadable")
-        .description("records without a readable stationId, agentSession and seq").register(registry);
-    this.writeRetries = Counter.builder("testline.bridge.seq.gaps.write.retries")
-        .description("attempts to write gap records that Kafka did not acknowledge").register(registry);
-    this.resendRequests = Counter.builder("testline.bridge.seq.resend.requests")
-        .description("gaps sent down to their station as a resend request").register(registry);
-    this.resendRequestsFailed = Counter.builder("testline.bridge.seq.resend.requests.failed")
-        .description("resend requests the MQTT broker did not acknowledge").register(registry);
+    this.metrics = new GapMetrics(registry);
     this.thread = new Thread(this::run, "bridge-gaps");
     this.thread.setDaemon(true);
   }
@@ -213,7 +187,7 @@ public final class GapDetector implements AutoCloseable {
           tracker.restore(EventJson.mapper().readValue(record.value(), SessionState.class));
           states++;
         } catch (IOException | RuntimeException e) {
-          unreadable.increment();
+          metrics.unreadable.increment();
           log.warn("gap detector cannot read the session state at {}-{}@{}: {}", record.topic(),
               record.partition(), record.offset(), e.toString());
         }
@@ -243,7 +217,7 @@ public final class GapDetector implements AutoCloseable {
         // those sessions go again with their newest state; these offsets are covered by a later commit
         tracker.unwritten(failed);
         stateWriteFailures++;
-        writeRetries.increment();
+        metrics.writeRetries.increment();
         Duration delay = RETRY.delayAfter(stateWriteFailures, ThreadLocalRandom.current());
         nextCommit = now.plus(delay);
         log.warn("{} session state(s) not written to {}; offsets stay uncommitted, writing again in {}",
@@ -320,7 +294,7 @@ public final class GapDetector implements AutoCloseable {
       String session = envelope.path("agentSession").asText(null);
       JsonNode seq = envelope.path("seq");
       if (stationId == null || session == null || !seq.canConvertToLong()) {
-        unreadable.increment();
+        metrics.unreadable.increment();
         return;
       }
       UUID agentSession = UUID.fromString(session);
@@ -329,7 +303,7 @@ public final class GapDetector implements AutoCloseable {
       boolean isWill = MessageType.STATION_DEATH.schemaId().equals(schema) && !data.path("graceful").asBoolean(true);
       // a Will's seq was announced by the birth (and the goodbye): seeing the Will itself is no redelivery
       if (!tracker.see(stationId, agentSession, seq.asLong(), clock.instant()) && !isWill) {
-        duplicates.increment();
+        metrics.duplicates.increment();
       }
       // birth and goodbye name the seq reserved for the Will, which no event carries unless the agent vanishes
       JsonNode willSeq = data.path("willSeq");
@@ -337,9 +311,9 @@ public final class GapDetector implements AutoCloseable {
           || MessageType.STATION_DEATH.schemaId().equals(schema))) {
         tracker.see(stationId, agentSession, willSeq.asLong(), clock.instant());
       }
-      read.increment();
+      metrics.read.increment();
     } catch (IOException | IllegalArgumentException e) {
-      unreadable.increment();
+      metrics.unreadable.increment();
       log.warn("gap detector cannot read the envelope of {}-{}@{}: {}", record.topic(), record.partition(),
           record.offset(), e.toString());
     }
@@ -387,7 +361,7 @@ public final class GapDetector implements AutoCloseable {
       return;
     }
     writeFailures++;
-    writeRetries.increment();
+    metrics.writeRetries.increment();
     Duration delay = RETRY.delayAfter(writeFailures, ThreadLocalRandom.current());
     nextWriteAttempt = now.plus(delay);
     log.warn("{} gap record(s) not yet on Kafka ({}); offsets stay uncommitted, writing again in {}",
@@ -407,13 +381,13 @@ public final class GapDetector implements AutoCloseable {
   /** A gap record is on Kafka: counted, logged and, for an open gap, sent down to its station. */
   private void written(SeqGap gap) {
     if (gap.filled()) {
-      filled.increment();
+      metrics.filled.increment();
       log.info("sequence gap filled: station {} session {} sent seq {} to {} again", gap.stationId(),
           gap.agentSession(), gap.fromSeq(), gap.toSeq());
       return;
     }
-    gaps.increment();
-    missing.increment(gap.size());
+    metrics.gaps.increment();
+    metrics.missing.increment(gap.size());
     log.warn("sequence gap: station {} session {} is missing seq {} to {} ({}); asking the station to resend",
         gap.stationId(), gap.agentSession(), gap.fromSeq(), gap.toSeq(), gap.cause());
     if (downlink == null) {
@@ -423,15 +397,15 @@ public final class GapDetector implements AutoCloseable {
       downlink.publish(Topics.mqttTopic(gap.stationId(), Topics.Kind.RESEND), EventJson.toBytes(gap))
           .whenComplete((ok, failure) -> {
             if (failure == null) {
-              resendRequests.increment();
+              metrics.resendRequests.increment();
             } else {
-              resendRequestsFailed.increment();
+              metrics.resendRequestsFailed.increment();
               log.warn("resend request to station {} for seq {} to {} failed: {}", gap.stationId(), gap.fromSeq(),
                   gap.toSeq(), failure.toString());
             }
           });
     } catch (RuntimeException e) {
-      resendRequestsFailed.increment();
+      metrics.resendRequestsFailed.increment();
       log.warn("cannot send the resend request to station {}: {}", gap.stationId(), e.toString());
     }
   }
