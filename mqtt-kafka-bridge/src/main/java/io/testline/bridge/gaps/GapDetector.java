@@ -6,8 +6,6 @@ import io.testline.bridge.mqtt.MqttPublisher;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
-import io.testline.schemas.SeqGap;
-import io.testline.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,17 +65,12 @@ public final class GapDetector implements AutoCloseable {
   private final Consumer<byte[], byte[]> consumer;
   private final List<String> topics;
   private final Producer<byte[], byte[]> producer;
-  private final String gapTopic;
   /** The compacted topic of session states; null once known to be absent (state in memory only). */
   private String stateTopic;
-  private final MqttPublisher downlink;
   private final GapTracker tracker;
   private final Clock clock;
   private final GapMetrics metrics;
-  /** Gaps found but not yet acknowledged by Kafka, oldest first; owned by the detector thread. */
-  private final List<Unwritten> unwritten = new ArrayList<>();
-  private int writeFailures;
-  private Instant nextWriteAttempt = Instant.MIN;
+  private final GapRecords gapRecords;
   private boolean uncommitted;
   /** Session states on their way to Kafka, and the offsets to commit once they are there. */
   private PendingCommit pending;
@@ -98,12 +90,11 @@ public final class GapDetector implements AutoCloseable {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.producer = producer;
-    this.gapTopic = gapTopic;
     this.stateTopic = stateTopic;
-    this.downlink = downlink;
     this.tracker = new GapTracker(grace);
     this.clock = clock;
     this.metrics = new GapMetrics(registry);
+    this.gapRecords = new GapRecords(producer, gapTopic, downlink, metrics);
     this.thread = new Thread(this::run, "bridge-gaps");
     this.thread.setDaemon(true);
   }
@@ -125,10 +116,8 @@ public final class GapDetector implements AutoCloseable {
         }
         uncommitted |= !records.isEmpty();
         Instant now = clock.instant();
-        tracker.due(now).forEach(gap -> unwritten.add(new Unwritten(gap)));
-        if (!unwritten.isEmpty()) {
-          writeUnwritten(now);
-        }
+        gapRecords.add(tracker.due(now));
+        gapRecords.writeUnwritten(now);
         commitWhenWritten(now);
       }
     } catch (WakeupException e) {
@@ -225,7 +214,7 @@ public final class GapDetector implements AutoCloseable {
       }
       pending = null;
     }
-    if (!(uncommitted || tracker.hasChanges()) || !unwritten.isEmpty() || now.isBefore(nextCommit)) {
+    if (!(uncommitted || tracker.hasChanges()) || gapRecords.hasUnwritten() || now.isBefore(nextCommit)) {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -316,97 +305,6 @@ public final class GapDetector implements AutoCloseable {
       metrics.unreadable.increment();
       log.warn("gap detector cannot read the envelope of {}-{}@{}: {}", record.topic(), record.partition(),
           record.offset(), e.toString());
-    }
-  }
-
-  /**
-   * Moves every unwritten gap record on: one Kafka acknowledged is done; one whose write failed (no metadata while
-   * Kafka is down) is sent again after a backoff; one still waiting for its acknowledgement waits (the producer
-   * retries it without end, so sending it again would only make a duplicate). Never blocks the poll loop.
-   */
-  private void writeUnwritten(Instant now) {
-    boolean failed = false;
-    Throwable firstFailure = null;
-    for (Iterator<Unwritten> it = unwritten.iterator(); it.hasNext(); ) {
-      Unwritten u = it.next();
-      if (u.send != null && u.send.isDone()) {
-        try {
-          u.send.get();
-          it.remove();
-          written(u.gap);
-          continue;
-        } catch (ExecutionException e) {
-          u.send = null;
-          failed = true;
-          firstFailure = firstFailure == null ? e.getCause() : firstFailure;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      if (u.send == null && !now.isBefore(nextWriteAttempt)) {
-        try {
-          u.send = producer.send(new ProducerRecord<>(gapTopic, u.gap.stationId().getBytes(StandardCharsets.UTF_8),
-              EventJson.toBytes(u.gap)));
-        } catch (RuntimeException e) {
-          failed = true;
-          firstFailure = firstFailure == null ? e : firstFailure;
-        }
-      }
-    }
-    if (!failed) {
-      if (unwritten.isEmpty()) {
-        writeFailures = 0;
-      }
-      return;
-    }
-    writeFailures++;
-    metrics.writeRetries.increment();
-    Duration delay = RETRY.delayAfter(writeFailures, ThreadLocalRandom.current());
-    nextWriteAttempt = now.plus(delay);
-    log.warn("{} gap record(s) not yet on Kafka ({}); offsets stay uncommitted, writing again in {}",
-        unwritten.size(), String.valueOf(firstFailure), delay);
-  }
-
-  /** A gap record on its way to Kafka. */
-  private static final class Unwritten {
-    final SeqGap gap;
-    Future<RecordMetadata> send;
-
-    Unwritten(SeqGap gap) {
-      this.gap = gap;
-    }
-  }
-
-  /** A gap record is on Kafka: counted, logged and, for an open gap, sent down to its station. */
-  private void written(SeqGap gap) {
-    if (gap.filled()) {
-      metrics.filled.increment();
-      log.info("sequence gap filled: station {} session {} sent seq {} to {} again", gap.stationId(),
-          gap.agentSession(), gap.fromSeq(), gap.toSeq());
-      return;
-    }
-    metrics.gaps.increment();
-    metrics.missing.increment(gap.size());
-    log.warn("sequence gap: station {} session {} is missing seq {} to {} ({}); asking the station to resend",
-        gap.stationId(), gap.agentSession(), gap.fromSeq(), gap.toSeq(), gap.cause());
-    if (downlink == null) {
-      return;
-    }
-    try {
-      downlink.publish(Topics.mqttTopic(gap.stationId(), Topics.Kind.RESEND), EventJson.toBytes(gap))
-          .whenComplete((ok, failure) -> {
-            if (failure == null) {
-              metrics.resendRequests.increment();
-            } else {
-              metrics.resendRequestsFailed.increment();
-              log.warn("resend request to station {} for seq {} to {} failed: {}", gap.stationId(), gap.fromSeq(),
-                  gap.toSeq(), failure.toString());
-            }
-          });
-    } catch (RuntimeException e) {
-      metrics.resendRequestsFailed.increment();
-      log.warn("cannot send the resend request to station {}: {}", gap.stationId(), e.toString());
     }
   }
 
