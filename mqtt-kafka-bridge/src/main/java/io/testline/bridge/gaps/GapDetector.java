@@ -3,33 +3,23 @@ package io.testline.bridge.gaps;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.testline.bridge.mqtt.MqttPublisher;
-import io.testline.retry.RetryPolicy;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,29 +43,23 @@ import org.slf4j.LoggerFactory;
  * a session running across the restart goes on where it was. What was read after the last commit is read again,
  * which only counts duplicates. Without the seq-state topic (a deployment older than it) the state is in memory
  * only, as before, with a warning.
+ *
+ * <p>This class is the thread that owns the consumer and wires the parts: a {@link GapTracker} knows the seqs,
+ * {@link SessionStateStore} restores and writes its state, {@link GapRecords} writes the gap records and sends the
+ * resend requests, {@link GapMetrics} counts.
  */
 public final class GapDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
   private static final Duration POLL = Duration.ofMillis(250);
-  private static final RetryPolicy RETRY = RetryPolicy.forever(Duration.ofMillis(500), Duration.ofSeconds(10));
-  /** How often at most the state of changed sessions is written and offsets committed. */
-  static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
   private final Consumer<byte[], byte[]> consumer;
   private final List<String> topics;
-  private final Producer<byte[], byte[]> producer;
-  /** The compacted topic of session states; null once known to be absent (state in memory only). */
-  private String stateTopic;
   private final GapTracker tracker;
-  private final Clock clock;
-  private final GapMetrics metrics;
+  private final SessionStateStore states;
   private final GapRecords gapRecords;
+  private final GapMetrics metrics;
+  private final Clock clock;
   private boolean uncommitted;
-  /** Session states on their way to Kafka, and the offsets to commit once they are there. */
-  private PendingCommit pending;
-  private Instant nextCommit = Instant.MIN;
-  private int stateWriteFailures;
   private final Thread thread;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,12 +73,11 @@ public final class GapDetector implements AutoCloseable {
       MeterRegistry registry) {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
-    this.producer = producer;
-    this.stateTopic = stateTopic;
     this.tracker = new GapTracker(grace);
-    this.clock = clock;
     this.metrics = new GapMetrics(registry);
+    this.states = new SessionStateStore(producer, stateTopic, tracker, metrics);
     this.gapRecords = new GapRecords(producer, gapTopic, downlink, metrics);
+    this.clock = clock;
     this.thread = new Thread(this::run, "bridge-gaps");
     this.thread.setDaemon(true);
   }
@@ -107,7 +90,7 @@ public final class GapDetector implements AutoCloseable {
 
   private void run() {
     try {
-      restore();
+      states.restore(consumer, closed::get);
       consumer.subscribe(topics);
       while (!closed.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -132,89 +115,13 @@ public final class GapDetector implements AutoCloseable {
   }
 
   /**
-   * Reads the seq-state topic whole into the tracker, before the first event. Waits for Kafka as long as it takes
-   * (nothing could be read without it anyway); a missing topic leaves the state in memory only.
-   */
-  private void restore() {
-    if (stateTopic == null) {
-      return;
-    }
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (int attempt = 1; !closed.get(); attempt++) {
-      try {
-        List<PartitionInfo> infos = consumer.partitionsFor(stateTopic, METADATA_TIMEOUT);
-        if (infos == null || infos.isEmpty()) {
-          log.warn("gap detector: topic {} does not exist (create it with `topics create`); its state stays in "
-              + "memory only, and a restart may report gaps for seqs Kafka holds", stateTopic);
-          stateTopic = null;
-          return;
-        }
-        infos.forEach(p -> partitions.add(new TopicPartition(stateTopic, p.partition())));
-        break;
-      } catch (TimeoutException e) {
-        log.warn("gap detector cannot read the partitions of {} yet (attempt {}): {}", stateTopic, attempt,
-            e.toString());
-      }
-    }
-    if (closed.get()) {
-      return;
-    }
-    long started = System.nanoTime();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofMinutes(5));
-    List<TopicPartition> open = new ArrayList<>(partitions);
-    open.removeIf(p -> consumer.position(p) >= end.get(p));
-    long states = 0;
-    while (!open.isEmpty() && !closed.get()) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-        if (record.value() == null || record.offset() >= end.get(new TopicPartition(record.topic(),
-            record.partition()))) {
-          continue;
-        }
-        try {
-          tracker.restore(EventJson.mapper().readValue(record.value(), SessionState.class));
-          states++;
-        } catch (IOException | RuntimeException e) {
-          metrics.unreadable.increment();
-          log.warn("gap detector cannot read the session state at {}-{}@{}: {}", record.topic(),
-              record.partition(), record.offset(), e.toString());
-        }
-      }
-      open.removeIf(p -> consumer.position(p) >= end.get(p));
-    }
-    consumer.unsubscribe();
-    log.info("gap detector restored {} session states ({} sessions tracked) from {} in {} ms", states,
-        tracker.sessions(), stateTopic, (System.nanoTime() - started) / 1_000_000);
-  }
-
-  /**
-   * Commits the offsets of what was read, at most every {@link #COMMIT_INTERVAL}: only once the gaps found in it
-   * are on Kafka, and only once the state of every session it changed is there too, so a restarted detector knows
-   * at least everything before its committed offsets. Never blocks the poll loop.
+   * Commits the offsets of what was read, at most every {@link SessionStateStore#COMMIT_INTERVAL}: only once the
+   * gaps found in it are on Kafka, and only once the state of every session it changed is there too, so a restarted
+   * detector knows at least everything before its committed offsets. Never blocks the poll loop.
    */
   private void commitWhenWritten(Instant now) {
-    if (pending != null) {
-      if (!pending.done()) {
-        return;
-      }
-      List<SessionState> failed = pending.failed();
-      if (failed.isEmpty()) {
-        stateWriteFailures = 0;
-        commit(pending.offsets);
-      } else {
-        // those sessions go again with their newest state; these offsets are covered by a later commit
-        tracker.unwritten(failed);
-        stateWriteFailures++;
-        metrics.writeRetries.increment();
-        Duration delay = RETRY.delayAfter(stateWriteFailures, ThreadLocalRandom.current());
-        nextCommit = now.plus(delay);
-        log.warn("{} session state(s) not written to {}; offsets stay uncommitted, writing again in {}",
-            failed.size(), stateTopic, delay);
-      }
-      pending = null;
-    }
-    if (!(uncommitted || tracker.hasChanges()) || gapRecords.hasUnwritten() || now.isBefore(nextCommit)) {
+    commit(states.acknowledged(now));
+    if (!(uncommitted || tracker.hasChanges()) || gapRecords.hasUnwritten() || !states.ready(now)) {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -222,23 +129,7 @@ public final class GapDetector implements AutoCloseable {
       offsets.put(p, new OffsetAndMetadata(consumer.position(p)));
     }
     uncommitted = false;
-    nextCommit = now.plus(COMMIT_INTERVAL);
-    List<SessionState> states = tracker.changes();
-    if (stateTopic == null || states.isEmpty()) {
-      commit(offsets);
-      return;
-    }
-    List<Future<RecordMetadata>> sends = new ArrayList<>(states.size());
-    for (SessionState state : states) {
-      try {
-        sends.add(producer.send(new ProducerRecord<>(stateTopic,
-            (state.stationId() + '/' + state.agentSession()).getBytes(StandardCharsets.UTF_8),
-            EventJson.mapper().writeValueAsBytes(state))));
-      } catch (IOException | RuntimeException e) {
-        sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
-      }
-    }
-    pending = new PendingCommit(offsets, states, sends);
+    commit(states.write(offsets, now));
   }
 
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -250,30 +141,6 @@ public final class GapDetector implements AutoCloseable {
         log.warn("gap detector offset commit failed; it is retried with the next commit: {}", failure.toString());
       }
     });
-  }
-
-  /** Session states sent to the seq-state topic, and the offsets they cover. */
-  private record PendingCommit(Map<TopicPartition, OffsetAndMetadata> offsets, List<SessionState> states,
-      List<Future<RecordMetadata>> sends) {
-
-    boolean done() {
-      return sends.stream().allMatch(Future::isDone);
-    }
-
-    List<SessionState> failed() {
-      List<SessionState> failed = new ArrayList<>();
-      for (int i = 0; i < sends.size(); i++) {
-        try {
-          sends.get(i).get();
-        } catch (ExecutionException e) {
-          failed.add(states.get(i));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          failed.add(states.get(i));
-        }
-      }
-      return failed;
-    }
   }
 
   private void see(ConsumerRecord<byte[], byte[]> record) {
