@@ -2,7 +2,6 @@ package io.testline.brokers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.testline.brokers.junit.RequiredTools;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A mosquitto we start is ours or nothing: a port held by a foreign broker is refused, naming it; an orphan of an
  * earlier JVM on the same folder is stopped by its pid file; a process a stale pid file names is never touched.
+ * Every test runs mosquitto itself (a foreign one, an orphan), so the class needs it installed.
  */
+@RequiredTools.Needs({"mosquitto"})
 class MosquittoOwnershipIT {
 
     @TempDir
@@ -27,9 +29,7 @@ class MosquittoOwnershipIT {
 
     @BeforeEach
     void needsMosquitto() {
-        assumeThat(MosquittoBroker.findBinary()).as("mosquitto is not installed (apt-get install mosquitto)")
-                .isPresent();
-        binary = MosquittoBroker.findBinary().orElseThrow();
+        binary = RequiredTools.require("mosquitto");
     }
 
     @Test
