@@ -1,9 +1,8 @@
 package io.testline.cli.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.junit.RequiredTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,9 +27,10 @@ class StandalonePortsIT {
 
   @Test
   void refuses_an_mqtt_port_held_by_a_foreign_mosquitto_naming_it() throws Exception {
-    assumeThat(MosquittoBroker.findBinary()).as("this test runs a foreign mosquitto").isPresent();
+    // a foreign mosquitto holds the port, and standalone is told to run mosquitto: both need it installed
+    Path mosquitto = RequiredTools.require("mosquitto");
     StandaloneProcess.Ports ports = StandaloneProcess.Ports.free();
-    Process foreign = new ProcessBuilder(MosquittoBroker.findBinary().get().toString(), "-p", "" + ports.mqtt())
+    Process foreign = new ProcessBuilder(mosquitto.toString(), "-p", "" + ports.mqtt())
         .redirectErrorStream(true).redirectOutput(tmp.resolve("foreign.out").toFile()).start();
     try {
       org.awaitility.Awaitility.await("foreign mosquitto listening").atMost(Duration.ofSeconds(10))
