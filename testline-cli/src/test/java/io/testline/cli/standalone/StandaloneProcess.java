@@ -3,6 +3,7 @@ package io.testline.cli.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.testline.brokers.junit.RequiredTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -139,6 +140,15 @@ final class StandaloneProcess implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether standalone (its default {@code --mqtt-broker AUTO}) runs mosquitto as a process of its own here: where
+   * mosquitto is installed; else it runs HiveMQ CE inside its JVM. Fails where {@code TESTLINE_REQUIRE_TOOLS} requires
+   * mosquitto and it is missing.
+   */
+  static boolean runsMosquitto() {
+    return RequiredTools.optional("mosquitto").isPresent();
   }
 
   static int freePort() {

@@ -21,7 +21,8 @@ class StandaloneStopIT {
       standalone.awaitRunning();
       String stop = standalone.terminateQuietly();
       List<String> order = List.of("bridge standalone stopped", "shopfloor bridge", "result consumer stopped",
-          "mosquitto on port", "Kafka broker on", "PostgreSQL on port");
+          StandaloneProcess.runsMosquitto() ? "mosquitto on port" : "HiveMQ on port", "Kafka broker on",
+          "PostgreSQL on port");
       int previous = -1;
       for (String line : order) {
         int at = stop.indexOf(line);
