@@ -6,7 +6,9 @@ import io.testline.bridge.topics.TopicAdmin;
 import io.testline.bridge.topics.TopicCatalog;
 import io.testline.brokers.EmbeddedKafkaBroker;
 import io.testline.brokers.EmbeddedPostgresServer;
+import io.testline.brokers.HiveMqEmbeddedBroker;
 import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.MqttBroker;
 import io.testline.cli.audit.AuditReport;
 import io.testline.cli.audit.Auditor;
 import io.testline.config.ConfigSource;
@@ -29,9 +31,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * The whole central pipeline as separate, killable parts: mosquitto, Kafka and PostgreSQL (each restartable on its
- * port and data), the shopfloor simulator, and the MQTT-Kafka bridge, result-consumer and shopfloor-bridge each in
- * its own JVM. Stations connect to {@link #mqttUri()}.
+ * The whole central pipeline as separate, killable parts: mosquitto (or HiveMQ CE embedded, see
+ * {@link Options#onHiveMqWithoutMosquitto()}), Kafka and PostgreSQL (each restartable on its port and data), the
+ * shopfloor simulator, and the MQTT-Kafka bridge, result-consumer and shopfloor-bridge each in its own JVM.
+ * Stations connect to {@link #mqttUri()}.
  */
 final class Pipeline implements AutoCloseable {
   static final String DATABASE = "testline";
@@ -39,7 +42,7 @@ final class Pipeline implements AutoCloseable {
   private final Path dir;
   private final EmbeddedPostgresServer postgres;
   private final EmbeddedKafkaBroker kafka;
-  private final MosquittoBroker mosquitto;
+  private final MqttBroker mqtt;
   private final ShopfloorSimulator simulator;
   private final ServiceJvm bridge;
   private final ServiceJvm consumer;
@@ -50,7 +53,7 @@ final class Pipeline implements AutoCloseable {
   /**
    * How the pipeline is set up beyond its defaults.
    *
-   * @param mqtt        the MQTT broker (its work folder is set here)
+   * @param mqtt        the MQTT broker (its work folder is set here); null: HiveMQ CE embedded in the test JVM
    * @param kafka       the Kafka broker (its data folder is set here)
    * @param kafkaClient Kafka client settings every part uses ({@code kafka.client.*}), e.g. SASL
    * @param bridge      further bridge keys (they replace defaults), e.g. mqtt.url, credentials, TLS
@@ -64,6 +67,15 @@ final class Pipeline implements AutoCloseable {
       return new Options(MosquittoBroker.builder(), EmbeddedKafkaBroker.builder(), Map.of(), Map.of(), Map.of(),
           Map.of());
     }
+
+    /**
+     * These options on HiveMQ CE embedded where mosquitto is not installed, for a test that never stops, kills or
+     * configures the broker itself ({@link Pipeline#mosquitto()} is then unavailable).
+     */
+    Options onHiveMqWithoutMosquitto() {
+      return MosquittoBroker.findBinary().isPresent() ? this
+          : new Options(null, kafka, kafkaClient, bridge, consumer, shopfloor);
+    }
   }
 
   private final Map<String, String> kafkaClient;
@@ -76,13 +88,14 @@ final class Pipeline implements AutoCloseable {
     postgres.createDatabase(DATABASE);
     kafka = options.kafka().dataDir(dir.resolve("kafka")).build();
     kafka.start();
-    mosquitto = options.mqtt().workDir(dir.resolve("mosquitto")).build();
-    mosquitto.start();
+    mqtt = options.mqtt() == null ? new HiveMqEmbeddedBroker(0, dir.resolve("hivemq"))
+        : options.mqtt().workDir(dir.resolve("mosquitto")).build();
+    mqtt.start();
     simulator = ShopfloorSimulator.start(0);
 
     Map<String, Object> bridgeKeys = new LinkedHashMap<>();
     bridgeKeys.put("bridge.instanceId", "pipeline");
-    bridgeKeys.put("mqtt.url", mosquitto.serverUri());
+    bridgeKeys.put("mqtt.url", mqtt.serverUri());
     bridgeKeys.put("kafka.bootstrapServers", kafka.bootstrapServers());
     bridgeKeys.put("http.host", "127.0.0.1");
     bridgeKeys.put("http.port", freePort());
@@ -151,8 +164,12 @@ final class Pipeline implements AutoCloseable {
     return postgres;
   }
 
+  /** The pipeline's mosquitto; fails on a pipeline running HiveMQ CE. */
   MosquittoBroker mosquitto() {
-    return mosquitto;
+    if (mqtt instanceof MosquittoBroker mosquitto) {
+      return mosquitto;
+    }
+    throw new IllegalStateException("this pipeline runs " + mqtt.description() + ", not mosquitto");
   }
 
   ShopfloorSimulator simulator() {
@@ -160,7 +177,7 @@ final class Pipeline implements AutoCloseable {
   }
 
   String mqttUri() {
-    return mosquitto.serverUri();
+    return mqtt.serverUri();
   }
 
   String jdbcUrl() {
@@ -191,11 +208,13 @@ final class Pipeline implements AutoCloseable {
         .audit(from, to);
   }
 
-  /** Every log the pipeline's parts wrote: the services' and mosquitto's. */
+  /** Every log the pipeline's parts wrote: the services' and mosquitto's (HiveMQ CE logs to the test's). */
   List<Path> logs() {
     List<Path> logs = new ArrayList<>();
     services().forEach(s -> logs.add(s.log()));
-    logs.add(mosquitto.logFile());
+    if (mqtt instanceof MosquittoBroker mosquitto) {
+      logs.add(mosquitto.logFile());
+    }
     return logs;
   }
 
@@ -235,7 +254,7 @@ final class Pipeline implements AutoCloseable {
       }
     }
     simulator.close();
-    mosquitto.close();
+    mqtt.close();
     kafka.close();
     postgres.close();
   }
