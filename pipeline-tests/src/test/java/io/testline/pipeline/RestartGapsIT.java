@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.testline.bridge.config.BridgeConfig;
 import io.testline.cli.audit.AuditReport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -88,10 +83,10 @@ class RestartGapsIT {
         awaitHeartbeats(stations, heartbeats);
 
         // the gap detector has read all of it, and the grace period has passed twice over
-        awaitDetectorCaughtUp(pipeline);
+        GapDetectorCatchUp.awaitCaughtUp(pipeline.kafkaProps(), pipeline.topics().sequenced());
         await().during(GRACE.multipliedBy(2)).atMost(GRACE.multipliedBy(4))
             .until(resendRequests::isEmpty);
-        awaitDetectorCaughtUp(pipeline);
+        GapDetectorCatchUp.awaitCaughtUp(pipeline.kafkaProps(), pipeline.topics().sequenced());
 
         AuditReport report = pipeline.audit(from, Instant.now());
         assertThat(report.seqGaps()).as("sequence gaps after restarts that lost nothing").isEmpty();
@@ -130,25 +125,6 @@ class RestartGapsIT {
   private static int count(Map<String, AtomicInteger> heartbeats, String stationId) {
     AtomicInteger n = heartbeats.get(stationId);
     return n == null ? 0 : n.get();
-  }
-
-  /** The gap detector's committed offsets have reached the end of every topic it reads. */
-  private static void awaitDetectorCaughtUp(Pipeline pipeline) {
-    List<String> topics = pipeline.topics().sequenced();
-    try (Admin admin = Admin.create(pipeline.kafkaProps())) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin
-            .listConsumerGroupOffsets(BridgeConfig.DEFAULT_GAPS_GROUP).partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (var d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-          d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-        }
-        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-        return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
-      });
-    }
   }
 
   /** Watches the stations' heartbeats and the bridge's resend requests, as any MQTT monitor could. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.testline.bridge.config.BridgeConfig;
 import io.testline.cli.audit.AuditReport;
 import io.testline.cli.audit.Auditor;
 import io.testline.cli.kafka.TopicWindow;
@@ -30,10 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -82,13 +77,13 @@ class StandaloneRestartGapsIT {
         awaitHeartbeats(stations, heartbeats);
       }
       Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
-      awaitDetectorCaughtUp(kafka, standalone);
+      GapDetectorCatchUp.awaitCaughtUp(kafka, standalone.topics().sequenced());
       Auditor.Db db = new Auditor.Db(endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword());
       Auditor auditor = new Auditor(new Auditor.Sources(kafka, standalone.topics(), db, null), Clock.systemUTC());
       // for twice the grace period (time for a gap to fall due and a station to answer): no open gap
       await().during(Standalone.GAP_GRACE.multipliedBy(2)).atMost(Standalone.GAP_GRACE.multipliedBy(6))
           .pollInterval(Duration.ofSeconds(2)).until(() -> auditor.audit(from, Instant.now()).seqGaps().isEmpty());
-      awaitDetectorCaughtUp(kafka, standalone);
+      GapDetectorCatchUp.awaitCaughtUp(kafka, standalone.topics().sequenced());
 
       AuditReport report = auditor.audit(from, Instant.now());
       assertThat(report.seqGaps()).as("open sequence gaps").isEmpty();
@@ -142,25 +137,6 @@ class StandaloneRestartGapsIT {
   private static int count(Map<String, AtomicInteger> heartbeats, String stationId) {
     AtomicInteger n = heartbeats.get(stationId);
     return n == null ? 0 : n.get();
-  }
-
-  /** The gap detector's committed offsets have reached the end of every topic it reads. */
-  private static void awaitDetectorCaughtUp(Map<String, Object> kafka, Standalone standalone) {
-    List<String> topics = standalone.topics().sequenced();
-    try (Admin admin = Admin.create(kafka)) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin
-            .listConsumerGroupOffsets(BridgeConfig.DEFAULT_GAPS_GROUP).partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (var d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-          d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-        }
-        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-        return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
-      });
-    }
   }
 
   /** A persistent MQTT monitor of heartbeats and resend requests that rides through the broker's restarts. */
