@@ -52,7 +52,9 @@ public final class RequiredTools {
             "mosquitto_passwd", "mosquitto",
             "mosquitto_sub", "mosquitto-clients",
             "mosquitto_pub", "mosquitto-clients",
-            "faketime", "faketime");
+            "faketime", "faketime",
+            "chromium", "chromium",
+            "chromedriver", "chromium-driver");
     private static final List<Path> SEARCH_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"),
             Path.of("/usr/bin"), Path.of("/usr/local/bin"));
 

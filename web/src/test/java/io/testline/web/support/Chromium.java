@@ -1,14 +1,14 @@
 package io.testline.web.support;
 
+import io.testline.brokers.junit.RequiredTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -17,7 +17,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The system's headless Chromium through its chromedriver (Debian's {@code chromium} and {@code chromium-driver}),
  * with a fresh profile; nothing is downloaded (no Selenium Manager). Where they are missing the calling test is
- * skipped with the reason, or fails when {@code TESTLINE_REQUIRE_TOOLS} names {@code chromium} (CI).
+ * skipped with the reason, or fails when {@code TESTLINE_REQUIRE_TOOLS} names them (CI): {@link RequiredTools}.
  */
 public final class Chromium implements AutoCloseable {
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -31,16 +31,11 @@ public final class Chromium implements AutoCloseable {
   }
 
   public static Chromium startOrSkip() {
-    Path browser = Path.of(env("TESTLINE_CHROMIUM", "/usr/bin/chromium"));
-    Path chromedriver = Path.of(env("TESTLINE_CHROMEDRIVER", "/usr/bin/chromedriver"));
-    if (!Files.isExecutable(browser) || !Files.isExecutable(chromedriver)) {
-      String reason = "the browser tests need Chromium and its driver: " + browser + " or " + chromedriver
-          + " is missing (apt-get install chromium chromium-driver)";
-      if (env("TESTLINE_REQUIRE_TOOLS", "").contains("chromium")) {
-        Assertions.fail(reason + "; TESTLINE_REQUIRE_TOOLS requires them");
-      }
-      Assumptions.abort(reason);
-    }
+    // the system's browser and driver, found (or the test skipped or failed) by the one rule for test tools
+    Path browser = Optional.ofNullable(System.getenv("TESTLINE_CHROMIUM")).map(Path::of)
+        .orElseGet(() -> RequiredTools.require("chromium"));
+    Path chromedriver = Optional.ofNullable(System.getenv("TESTLINE_CHROMEDRIVER")).map(Path::of)
+        .orElseGet(() -> RequiredTools.require("chromedriver"));
     try {
       Path profile = Files.createTempDirectory("testline-chromium-");
       ChromeOptions options = new ChromeOptions();
@@ -81,11 +76,6 @@ public final class Chromium implements AutoCloseable {
     Object h = driver.executeScript("return document.documentElement.scrollHeight");
     int height = Math.max(700, Math.min(4000, ((Number) h).intValue() + 20));
     driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
-  }
-
-  private static String env(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : v;
   }
 
   @Override
