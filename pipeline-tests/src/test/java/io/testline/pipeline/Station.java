@@ -233,14 +233,7 @@ final class Station implements AutoCloseable {
     if (s == null) {
       return;
     }
-    if (kill) {
-      s.destroyForcibly();
-    } else {
-      s.destroy();
-    }
-    if (!s.waitFor(20, TimeUnit.SECONDS)) {
-      s.destroyForcibly().waitFor();
-    }
+    stopTree(s, kill);
   }
 
   @Override
@@ -254,9 +247,37 @@ final class Station implements AutoCloseable {
       serving = null;
     }
     if (s != null) {
-      s.destroy();
-      if (!s.waitFor(20, TimeUnit.SECONDS)) {
-        s.destroyForcibly().waitFor();
+      stopTree(s, false);
+    }
+  }
+
+  /**
+   * Stops {@code p} and what it started: with a prefix such as faketime the agent is faketime's child, which would
+   * outlive a signal to faketime alone. SIGTERM (the agent first, for its clean stop) or SIGKILL; after 20 s, SIGKILL.
+   */
+  private static void stopTree(Process p, boolean kill) throws InterruptedException {
+    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+    for (ProcessHandle h : tree) {
+      if (kill) {
+        h.destroyForcibly();
+      } else {
+        h.destroy();
+      }
+    }
+    if (kill) {
+      p.destroyForcibly();
+    } else {
+      p.destroy();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+    }
+    for (ProcessHandle h : tree) {
+      try {
+        h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        h.destroyForcibly();
       }
     }
   }
