@@ -60,22 +60,7 @@ public final class PortGuard {
         if (!Listeners.supported()) {
             return Ports.awaitAccepting(Ports.LOOPBACK, port, timeout, alive);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Listeners.owns(pid, port)) {
-                return true;
-            }
-            if (!alive.getAsBoolean()) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        return Ports.awaitUntil(() -> Listeners.owns(pid, port), timeout, alive);
     }
 
     static ServerUnavailableException notOurs(int port, long pid, String what) {

@@ -53,9 +53,17 @@ final class Ports {
      * @return true when the port accepted, false when {@code alive} turned false or the timeout passed
      */
     static boolean awaitAccepting(String host, int port, Duration timeout, BooleanSupplier alive) {
+        return awaitUntil(() -> accepts(host, port), timeout, alive);
+    }
+
+    /**
+     * Polls {@code condition} every 5 ms until it holds (true), {@code alive} turns false or the timeout passes
+     * (false).
+     */
+    static boolean awaitUntil(BooleanSupplier condition, Duration timeout, BooleanSupplier alive) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (accepts(host, port)) {
+            if (condition.getAsBoolean()) {
                 return true;
             }
             if (!alive.getAsBoolean()) {
