@@ -42,6 +42,7 @@ public final class Main {
   /** As {@link #execute(String...)}, writing the operator's messages to {@code out} and {@code err} (null: stdio). */
   public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     if (out != null) {
       cli.setOut(out);
     }

@@ -82,6 +82,11 @@ final class RunCommand implements Callable<Integer> {
       + "downlink (up to run.verdictTimeout); the exit code then says whether the shopfloor accepted the result.")
   boolean waitVerdict;
 
+  @Option(names = "--results-format", defaultValue = "jsonl", paramLabel = "FORMAT", description = "jsonl (the "
+      + "results channel, $TESTLINE_RESULTS_FILE) or openhtf: also read the OpenHTF test record (*.json) the program "
+      + "writes into $TESTLINE_RUN_DIR. Default: ${DEFAULT-VALUE}.")
+  ResultsFormat resultsFormat;
+
   @Option(names = "--workdir", paramLabel = "DIR", description = "The program's working directory (default: the "
       + "current one).")
   Path workDir;
@@ -131,7 +136,8 @@ final class RunCommand implements Callable<Integer> {
         timeout == null ? null : DurationText.parse(spec.commandLine(), "--timeout", timeout));
     RunReport report;
     try {
-      report = new RunExecutor(cfg, runtime.journal(), Clock.systemUTC()).execute(request, abort);
+      report = new RunExecutor(cfg, runtime.journal(), Clock.systemUTC(),
+          resultsFormat.importer()).execute(request, abort);
     } catch (RunRefusedException e) {
       err.println("testline-agent: RUN REFUSED: " + e.getMessage());
       return ExitCodes.REFUSED;

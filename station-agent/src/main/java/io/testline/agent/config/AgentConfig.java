@@ -58,6 +58,8 @@ public record AgentConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_WATCH_POLL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_WATCH_SETTLE = Duration.ofSeconds(2);
+  /** Room for an OpenHTF record with a 10 MB attachment (base64) in the agent's 64 MB heap. */
+  public static final long DEFAULT_WATCH_MAX_FILE_BYTES = 32L << 20;
   /** {@code metrics.port}: 0 serves no metrics endpoint. */
   public static final int DEFAULT_METRICS_PORT = 0;
   /** {@code metrics.host}: closed by default, only this PC can read the endpoint unless configured. */
@@ -118,8 +120,10 @@ public record AgentConfig(
    *
    * @param settle  a file is complete once its size and modification time stayed the same this long
    * @param mapping how to read CSV and key=value files: a result field to the file's column or key
+   * @param maxFileBytes a larger result file is set aside as rejected (oversize) without being read
    */
-  public record Watch(Duration poll, Duration settle, String processedSuffix, Map<String, String> mapping) {}
+  public record Watch(Duration poll, Duration settle, String processedSuffix, Map<String, String> mapping,
+      long maxFileBytes) {}
 
   /** Reads and validates a config: single keys first, then the rules across keys. */
   public static AgentConfig load(ConfigSource source) {
@@ -177,7 +181,8 @@ public record AgentConfig(
         source.duration("watch.poll", DEFAULT_WATCH_POLL, Duration.ofMillis(10), Duration.ofMinutes(10)),
         source.duration("watch.settle", DEFAULT_WATCH_SETTLE, Duration.ZERO, Duration.ofHours(1)),
         source.string("watch.processedSuffix", ".done"),
-        source.map("watch.mapping"));
+        source.map("watch.mapping"),
+        source.bytes("watch.maxFileBytes", DEFAULT_WATCH_MAX_FILE_BYTES, 1024, 1L << 30));
 
     Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
         Duration.ofHours(1));
@@ -219,7 +224,7 @@ public record AgentConfig(
     effective.put("journal", journal.toString());
     effective.put("run", run.toString());
     effective.put("watch", watch.poll() + "|" + watch.settle() + "|" + watch.processedSuffix() + "|"
-        + new TreeMap<>(watch.mapping()));
+        + new TreeMap<>(watch.mapping()) + "|" + watch.maxFileBytes());
     effective.put("heartbeat", heartbeatInterval.toString());
     effective.put("metrics", metricsHost + ":" + metricsPort);
     try {

@@ -8,6 +8,7 @@ import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.RunProgress;
 import io.testline.agent.results.ResultParser;
 import io.testline.agent.results.ResultRecord;
+import io.testline.agent.results.ResultsImport;
 import io.testline.agent.results.ResultsChannel;
 import io.testline.agent.results.ResultsTailer;
 import io.testline.schemas.Ids;
@@ -54,11 +55,18 @@ public final class RunExecutor {
   private final AgentConfig config;
   private final Journal journal;
   private final Clock clock;
+  private final ResultsImport resultsImport;
 
   public RunExecutor(AgentConfig config, Journal journal, Clock clock) {
+    this(config, journal, clock, null);
+  }
+
+  /** {@code resultsImport}: results the program leaves in its run directory in a format of its own, or null. */
+  public RunExecutor(AgentConfig config, Journal journal, Clock clock, ResultsImport resultsImport) {
     this.config = config;
     this.journal = journal;
     this.clock = clock;
+    this.resultsImport = resultsImport;
   }
 
   /** Runs {@code request} to its end; throws {@link RunRefusedException} when it may not start. */
@@ -131,6 +139,11 @@ public final class RunExecutor {
       }
       if (termination != null) {
         output.agentNote("program ended: " + termination.describe());
+      }
+      if (resultsImport != null && startError == null) {
+        ResultsImport.Imported imported = resultsImport.afterExit(dir.dir(), started.serialNumber(), clock.instant());
+        imported.notes().forEach(output::agentNote);
+        imported.records().forEach(r -> onResult(r, started, steps, programVerdict, output));
       }
       output.close();
       if (output.writeFailure() != null) {

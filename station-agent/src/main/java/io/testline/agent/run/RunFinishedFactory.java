@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Builds the self-contained run.finished: the run's description again, every step, the tallies and the log digest. */
-final class RunFinishedFactory {
+public final class RunFinishedFactory {
   private RunFinishedFactory() {}
 
   static RunFinished build(RunStarted s, Instant startedAt, Instant endedAt, OutcomeRules.Decision d,
@@ -28,7 +28,8 @@ final class RunFinishedFactory {
         d.errorCode(), truncate(d.errorMessage()), d.failingStep(), counts(steps), log, steps);
   }
 
-  static Counts counts(List<Step> steps) {
+  /** The step and measurement tallies of {@code steps}, as every run.finished carries them. */
+  public static Counts counts(List<Step> steps) {
     long passed = steps.stream().filter(s -> s.outcome() == StepOutcome.PASS).count();
     long failed = steps.stream().filter(s -> s.outcome() == StepOutcome.FAIL).count();
     long errored = steps.stream().filter(s -> s.outcome() == StepOutcome.ERROR).count();

@@ -46,18 +46,25 @@ public final class FolderWatcher implements AutoCloseable {
   private final AgentConfig config;
   private final Journal journal;
   private final Clock clock;
-  private final ResultFileReader reader;
+  private final FileImporter reader;
   private final Map<Path, Seen> seen = new HashMap<>();
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean refusedBefore;
 
   public FolderWatcher(Path folder, AgentConfig config, Journal journal, Clock clock) {
+    this(folder, WatchFormat.TESTLINE, config, journal, clock);
+  }
+
+  public FolderWatcher(Path folder, WatchFormat format, AgentConfig config, Journal journal, Clock clock) {
     this.folder = folder;
     this.config = config;
     this.journal = journal;
     this.clock = clock;
-    this.reader = new ResultFileReader(config.watch().mapping(), clock);
+    this.reader = switch (format) {
+      case TESTLINE -> new ResultFileReader(config.watch().mapping(), clock);
+      case OPENHTF -> new OpenHtfFileReader(config.runsDir());
+    };
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "folder-watcher");
       t.setDaemon(true);
@@ -136,6 +143,13 @@ public final class FolderWatcher implements AutoCloseable {
   }
 
   private boolean process(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > config.watch().maxFileBytes()) {
+      // never read: a file too large for the agent's heap must not take the agent down with it
+      reject(file, new IllegalArgumentException("oversize: " + size + " bytes, over watch.maxFileBytes "
+          + config.watch().maxFileBytes()));
+      return false;
+    }
     byte[] content = Files.readAllBytes(file);
     String key = file.getFileName() + ":" + sha256(content);
     if (!journal.watchedBefore(key)) {

@@ -40,7 +40,7 @@ import java.util.UUID;
  * column or key holding the field (default: the field's own name), and {@code watch.mapping.measurements} lists the
  * columns or keys to record as numeric measurements.
  */
-final class ResultFileReader {
+final class ResultFileReader implements FileImporter {
   private static final List<String> FIELDS = List.of("serialNumber", "partNumber", "partRevision", "operator",
       "workOrder", "attempt", "testMethod", "operation", "programName", "programVersion", "outcome", "startedAt",
       "endedAt", "errorCode", "errorMessage");
@@ -53,7 +53,8 @@ final class ResultFileReader {
     this.clock = clock;
   }
 
-  List<Payload> read(String fileName, byte[] content, Instant modified) {
+  @Override
+  public List<Payload> read(String fileName, byte[] content, Instant modified) {
     String lower = fileName.toLowerCase(Locale.ROOT);
     String text = new String(content, StandardCharsets.UTF_8);
     if (lower.endsWith(".json")) {
