@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code watch.processedSuffix}; an agent that dies between the two finds the key at restart and only renames. So each
  * file is published exactly once across restarts. A file that cannot be read is renamed with {@code .rejected}, the
  * reason written beside it ({@code <name>.rejected.reason.txt}) and logged; the watcher goes on with the others. While
- * the journal refuses new runs (full, or the disk below its floor) files are left in the folder, not lost.
+ * the journal refuses new runs (full, or the disk below its floor) files are left in the folder, not lost. A file over
+ * {@code watch.maxFileBytes} is rejected unread. The {@link WatchFormat} says how files are read: testline's own
+ * fields, or OpenHTF test records.
  */
 public final class FolderWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FolderWatcher.class);
