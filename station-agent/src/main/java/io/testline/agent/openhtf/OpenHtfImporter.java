@@ -1,6 +1,7 @@
 package io.testline.agent.openhtf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.testline.agent.results.ImportedRun;
 import io.testline.schemas.LogLine;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.Step;
@@ -29,25 +30,13 @@ public final class OpenHtfImporter {
   private static final Map<Integer, String> LEVELS = Map.of(10, "DEBUG", 20, "INFO", 30, "WARNING", 40, "ERROR",
       50, "CRITICAL");
 
-  /**
-   * One record, understood.
-   *
-   * @param programHash {@code sha256:} of the record's {@code code_info.sourcecode}, when it has one
-   * @param log         the record's log records, one line each (a message of several lines gives several)
-   * @param notes       what has no field in testline's model but must not be lost: validators without numeric
-   *                    limits, tracebacks; for the run's agent log
-   */
-  public record Imported(String dutId, String programName, String programVersion, String programHash,
-      String partNumber, String operator, Instant startedAt, Instant endedAt, RunOutcome outcome, String errorCode,
-      String errorMessage, List<Step> steps, List<LogLine> log, List<String> notes) {}
-
   private OpenHtfImporter() {}
 
   /**
    * Reads the record in {@code in}; attachments go to files in {@code attachmentsDir}, referenced in the steps as
    * {@code pathText} says.
    */
-  public static Imported read(InputStream in, Path attachmentsDir, Function<Path, String> pathText)
+  public static ImportedRun read(InputStream in, Path attachmentsDir, Function<Path, String> pathText)
       throws IOException {
     AttachmentStore store = new AttachmentStore(attachmentsDir);
     try {
@@ -59,7 +48,7 @@ public final class OpenHtfImporter {
     }
   }
 
-  private static Imported map(RecordReader.Parsed parsed, Function<Path, String> pathText) {
+  private static ImportedRun map(RecordReader.Parsed parsed, Function<Path, String> pathText) {
     JsonNode root = parsed.root();
     String dutId = Fields.requiredText(root, "dut_id", "");
     Instant startedAt = Fields.millis(root, "start_time_millis", "");
@@ -96,7 +85,7 @@ public final class OpenHtfImporter {
       messages.add(description == null || description.isBlank() ? String.valueOf(code) : code + ": " + description);
     }
     String source = Fields.text(codeInfo, "sourcecode", "code_info.");
-    return new Imported(dutId, first(Fields.text(metadata, "test_name", "metadata."),
+    return new ImportedRun(dutId, first(Fields.text(metadata, "test_name", "metadata."),
         Fields.text(codeInfo, "name", "code_info."), "openhtf"),
         Fields.text(metadata, "test_version", "metadata."), source == null || source.isEmpty() ? null
         : "sha256:" + sha256(source), Fields.text(metadata, "part_number", "metadata."),

@@ -1,5 +1,6 @@
 package io.testline.agent.openhtf;
 
+import io.testline.agent.results.ImportedRun;
 import io.testline.agent.results.ResultRecord;
 import io.testline.agent.results.ResultsImport;
 import io.testline.schemas.LogLine;
@@ -45,7 +46,7 @@ public final class OpenHtfRunImport implements ResultsImport {
           notes);
     }
     Path file = records.get(0);
-    OpenHtfImporter.Imported r;
+    ImportedRun r;
     try (InputStream in = Files.newInputStream(file)) {
       r = OpenHtfImporter.read(in, runDir.resolve("attachments"), p -> runDir.relativize(p).toString());
     } catch (IOException | IllegalArgumentException e) {
@@ -54,8 +55,8 @@ public final class OpenHtfRunImport implements ResultsImport {
     }
     notes.add("OpenHTF test record " + file.getFileName() + ": " + r.steps().size() + " phases, outcome "
         + r.outcome());
-    if (!r.dutId().equals(serialNumber)) {
-      notes.add("OpenHTF test record " + file.getFileName() + ": its dut_id \"" + Fields.limit(r.dutId(), 200)
+    if (!r.serialNumber().equals(serialNumber)) {
+      notes.add("OpenHTF test record " + file.getFileName() + ": its dut_id \"" + Fields.limit(r.serialNumber(), 200)
           + "\" is not the run's serial number; the run keeps " + serialNumber);
     }
     for (LogLine line : r.log()) {

@@ -4,7 +4,9 @@ import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.JournalException;
+import io.testline.agent.openhtf.OpenHtfImporter;
 import io.testline.schemas.Payload;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -65,7 +67,8 @@ public final class FolderWatcher implements AutoCloseable {
     this.clock = clock;
     this.reader = switch (format) {
       case TESTLINE -> new ResultFileReader(config.watch().mapping(), clock);
-      case OPENHTF -> new OpenHtfFileReader(config.runsDir());
+      case OPENHTF -> new ImportedFileReader(config.runsDir(), (content, attachments) -> OpenHtfImporter.read(
+          new ByteArrayInputStream(content), attachments, p -> p.toAbsolutePath().toString()));
     };
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "folder-watcher");

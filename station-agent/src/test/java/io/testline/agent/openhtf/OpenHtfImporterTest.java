@@ -3,6 +3,7 @@ package io.testline.agent.openhtf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.testline.agent.results.ImportedRun;
 import io.testline.schemas.Attachment;
 import io.testline.schemas.Comparator;
 import io.testline.schemas.Measurement;
@@ -27,9 +28,9 @@ class OpenHtfImporterTest {
 
   @Test
   void passing_record_becomes_steps_with_limits_marginals_text_values_skips_attachments_and_log() throws Exception {
-    OpenHtfImporter.Imported r = read("fct_pass.json");
+    ImportedRun r = read("fct_pass.json");
 
-    assertThat(r.dutId()).isEqualTo("SN-HTF-0001");
+    assertThat(r.serialNumber()).isEqualTo("SN-HTF-0001");
     assertThat(r.outcome()).isEqualTo(RunOutcome.PASS);
     assertThat(r.programName()).isEqualTo("fct_main_board");
     assertThat(r.programVersion()).isEqualTo("4.2.0");
@@ -85,7 +86,7 @@ class OpenHtfImporterTest {
 
   @Test
   void failing_record_keeps_the_failed_limit_the_phase_exception_and_the_outcome_details() throws Exception {
-    OpenHtfImporter.Imported r = read("fct_fail.json");
+    ImportedRun r = read("fct_fail.json");
 
     assertThat(r.outcome()).isEqualTo(RunOutcome.FAIL);
     assertThat(r.errorCode()).isEqualTo("RAIL_3V3_HIGH");
@@ -129,7 +130,7 @@ class OpenHtfImporterTest {
     assertThat(dir).doesNotExist();
   }
 
-  private OpenHtfImporter.Imported read(String name) throws IOException {
+  private ImportedRun read(String name) throws IOException {
     try (InputStream in = Files.newInputStream(fixture(name))) {
       return OpenHtfImporter.read(in, tmp.resolve("attachments"), p -> p.toAbsolutePath().toString());
     }

@@ -1,6 +1,6 @@
 package io.testline.agent.watch;
 
-import io.testline.agent.openhtf.OpenHtfImporter;
+import io.testline.agent.results.ImportedRun;
 import io.testline.agent.run.LogChunker;
 import io.testline.agent.run.RunFinishedFactory;
 import io.testline.agent.run.RunRequest;
@@ -17,7 +17,6 @@ import io.testline.schemas.RunStep;
 import io.testline.schemas.Schemas;
 import io.testline.schemas.Step;
 import io.testline.schemas.UnitUnderTest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,21 +34,28 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Reads an OpenHTF JSON test record ({@code watch --format openhtf}) into one run's events: run.started, a run.step
- * per phase, the record's log records as run.log (stream STDOUT; what the model has no field for, such as validators
- * without numeric limits, as AGENT lines) and a self-contained run.finished. Attachments are written to
- * {@code <dataDir>/runs/<runId>/attachments/} and referenced by absolute path. A record that cannot become a run
- * whole (unreadable, a serial number the contract refuses, a run.finished over the message limit) leaves nothing
- * behind and is rejected with the reason.
+ * Reads another tool's result file ({@code watch --format openhtf|atml}) into one run's events: run.started, a
+ * run.step per step, the file's log lines as run.log (stream STDOUT; what the model has no field for, such as
+ * validators without numeric limits, as AGENT lines) and a self-contained run.finished. Attachments are written to
+ * {@code <dataDir>/runs/<runId>/attachments/} and referenced by absolute path. A file that cannot become a run whole
+ * (unreadable, a serial number the contract refuses, a run.finished over the message limit) leaves nothing behind
+ * and is rejected with the reason.
  */
-final class OpenHtfFileReader implements FileImporter {
+final class ImportedFileReader implements FileImporter {
+  /** Reads one file; attachments it holds go to files in {@code attachmentsDir}, referenced by absolute path. */
+  interface Parser {
+    ImportedRun parse(byte[] content, Path attachmentsDir) throws IOException;
+  }
+
   /** Room for the envelope around a payload within the message limit. */
   private static final int ENVELOPE_RESERVE = 2048;
 
   private final Path runsDir;
+  private final Parser parser;
 
-  OpenHtfFileReader(Path runsDir) {
+  ImportedFileReader(Path runsDir, Parser parser) {
     this.runsDir = runsDir;
+    this.parser = parser;
   }
 
   @Override
@@ -57,8 +63,7 @@ final class OpenHtfFileReader implements FileImporter {
     UUID runId = Ids.newId();
     Path runDir = runsDir.resolve(runId.toString());
     try {
-      OpenHtfImporter.Imported r = OpenHtfImporter.read(new ByteArrayInputStream(content),
-          runDir.resolve("attachments"), p -> p.toAbsolutePath().toString());
+      ImportedRun r = parser.parse(content, runDir.resolve("attachments"));
       List<Payload> events = events(runId, r);
       for (Payload p : events) {
         int size = EventJson.mapper().writeValueAsBytes(p).length;
@@ -74,13 +79,13 @@ final class OpenHtfFileReader implements FileImporter {
     }
   }
 
-  private static List<Payload> events(UUID runId, OpenHtfImporter.Imported r) {
-    String problem = RunRequest.serialProblem(r.dutId());
+  private static List<Payload> events(UUID runId, ImportedRun r) {
+    String problem = RunRequest.serialProblem(r.serialNumber());
     if (problem != null) {
       // the bridge would dead-letter every event of the run
-      throw new IllegalArgumentException("dut_id: " + problem);
+      throw new IllegalArgumentException("serial number: " + problem);
     }
-    String serial = r.dutId();
+    String serial = r.serialNumber();
     Program program = new Program(r.programName(), r.programVersion(), r.programHash());
     RunStarted started = new RunStarted(runId, serial, List.of(UnitUnderTest.of(serial)), r.partNumber(), null,
         program, r.operator(), null, 1, null, null);
