@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code testline-agent watch <folder>}: publishes result files of programs that cannot be changed. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = "Picks up result files (JSON; CSV or key=value with watch.mapping; OpenHTF records with --format "
-        + "openhtf) from a folder once they are "
+        + "openhtf; ATML with --format atml) from a folder once they are "
         + "complete, publishes each as a run exactly once across restarts and renames it with watch.processedSuffix.")
 final class WatchCommand implements Callable<Integer> {
   @Mixin
@@ -31,7 +31,8 @@ final class WatchCommand implements Callable<Integer> {
 
   @Option(names = "--format", defaultValue = "testline", paramLabel = "FORMAT", description = "testline (JSON with "
       + "testline's fields; CSV or key=value with watch.mapping) or openhtf (OpenHTF JSON test records as its "
-      + "json_factory output callback writes them). Default: ${DEFAULT-VALUE}.")
+      + "json_factory output callback writes them) or atml (IEEE 1636.1 TestResults, as TestStand writes them). "
+      + "Default: ${DEFAULT-VALUE}.")
   WatchFormat format;
 
   @Override

@@ -1,5 +1,6 @@
 package io.testline.agent.watch;
 
+import io.testline.agent.atml.AtmlImporter;
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.Journal;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * reason written beside it ({@code <name>.rejected.reason.txt}) and logged; the watcher goes on with the others. While
  * the journal refuses new runs (full, or the disk below its floor) files are left in the folder, not lost. A file over
  * {@code watch.maxFileBytes} is rejected unread. The {@link WatchFormat} says how files are read: testline's own
- * fields, or OpenHTF test records.
+ * fields, OpenHTF test records or ATML test results.
  */
 public final class FolderWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FolderWatcher.class);
@@ -69,6 +70,7 @@ public final class FolderWatcher implements AutoCloseable {
       case TESTLINE -> new ResultFileReader(config.watch().mapping(), clock);
       case OPENHTF -> new ImportedFileReader(config.runsDir(), (content, attachments) -> OpenHtfImporter.read(
           new ByteArrayInputStream(content), attachments, p -> p.toAbsolutePath().toString()));
+      case ATML -> new ImportedFileReader(config.runsDir(), (content, attachments) -> AtmlImporter.read(content));
     };
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "folder-watcher");
