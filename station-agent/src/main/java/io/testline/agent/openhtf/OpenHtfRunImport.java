@@ -49,7 +49,8 @@ public final class OpenHtfRunImport implements ResultsImport {
     ImportedRun r;
     try (InputStream in = Files.newInputStream(file)) {
       r = OpenHtfImporter.read(in, runDir.resolve("attachments"), p -> runDir.relativize(p).toString());
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
+      // whatever went wrong, the run still ends with run.finished, and says why
       return failed("OPENHTF_RECORD_INVALID", "OpenHTF test record " + file.getFileName() + " rejected: "
           + e.getMessage(), notes);
     }
