@@ -1,0 +1,41 @@
+package io.testline.interop.junit;
+
+/**
+ * Text any XML 1.0 parser accepts. The StAX writer escapes markup but passes characters XML 1.0 forbids (C0
+ * controls other than tab, newline and return; U+FFFE, U+FFFF; lone surrogates) through, which makes the document
+ * unreadable: a control becomes its Unicode control picture (U+0001 as U+2401, as the store already shows U+0000
+ * as U+2400), anything else U+FFFD.
+ */
+final class XmlText {
+  private XmlText() {}
+
+  static String of(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      String replacement = null;
+      if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (out != null) {
+          out.append(ch).append(s.charAt(i + 1));
+        }
+        i++;
+        continue;
+      }
+      if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+        replacement = String.valueOf((char) (0x2400 + ch));
+      } else if (Character.isSurrogate(ch) || ch == 0xFFFE || ch == 0xFFFF) {
+        replacement = "\uFFFD";
+      }
+      if (replacement != null && out == null) {
+        out = new StringBuilder(s.length() + 8).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(replacement != null ? replacement : String.valueOf(ch));
+      }
+    }
+    return out == null ? s : out.toString();
+  }
+}

@@ -1,0 +1,254 @@
+package io.testline.interop.openhtf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.testline.interop.json.JsonRunsDocument;
+import io.testline.interop.model.MeasurementRecord;
+import io.testline.interop.model.RunRecord;
+import io.testline.interop.model.StepRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+
+/**
+ * A run as the OpenHTF test record its {@code json_factory.OutputToJSON} callback writes, so tools that read
+ * OpenHTF records read it. The keys follow google/openhtf at efec5c7 (2026-07-23): {@code
+ * openhtf/core/test_record.py} ({@code TestRecord.as_base_types}: dut_id, station_id, start_time_millis,
+ * end_time_millis, outcome PASS/FAIL/ERROR/TIMEOUT/ABORTED, outcome_details [{code, description}], marginal,
+ * metadata, code_info, phases, subtests, branches, diagnosers, diagnoses, log_records; {@code
+ * PhaseRecord.as_base_types}: descriptor_id, name, codeinfo, measurements, options, start/end_time_millis,
+ * attachments, result, outcome PASS/FAIL/SKIP/ERROR, marginal), {@code openhtf/core/measurements.py} ({@code
+ * Measurement.as_base_types}: name, outcome PASS/FAIL/UNSET, validators as their {@code str()}, units, measured_value),
+ * {@code openhtf/util/validators.py} (the in_range wording {@code "3.2 <= x <= 3.4"}, {@code "x == 5"}) and
+ * {@code openhtf/util/logs.py} (LogRecord: level, logger_name, source, lineno, timestamp_millis, message).
+ *
+ * <p>What testline has and OpenHTF has not: a CRASHED run is outcome ERROR with outcome_details code
+ * {@code CRASHED}; the run's description beyond dut and station (run id, part, operator, work order, attempt,
+ * operation, units, verdict, testline's own outcome) is under {@code metadata.testline}; a unit is kept as its
+ * suffix. Attachments are referenced, as {@code json_factory} writes them with {@code inline_attachments=False}
+ * ({@code mimetype}, {@code sha1}), plus testline's {@code path}, {@code size} and {@code sha256}: their bytes stay
+ * on the station. Log lines become log records (stdout INFO, stderr ERROR), a split line joined back into one.
+ */
+public final class OpenHtfJsonWriter extends JsonRunsDocument {
+  static final int INFO = 20;
+  static final int WARNING = 30;
+  static final int ERROR = 40;
+
+  public OpenHtfJsonWriter(OutputStream out, boolean several) throws IOException {
+    super(out, several);
+  }
+
+  @Override
+  protected JsonNode document(RunRecord run) {
+    ObjectNode r = MAPPER.createObjectNode();
+    r.put("dut_id", run.serialNumber());
+    r.put("station_id", run.stationId());
+    r.put("start_time_millis", run.startedAt().toEpochMilli());
+    millis(r, "end_time_millis", run.endedAt());
+    r.put("outcome", outcome(run));
+    ArrayNode details = r.putArray("outcome_details");
+    if ("CRASHED".equals(run.outcome())) {
+      detail(details, "CRASHED", run.signal() != null ? "killed by signal " + run.signal() : "the program crashed");
+    }
+    if (run.errorCode() != null || run.errorMessage() != null) {
+      detail(details, run.errorCode() != null ? run.errorCode() : "ERROR",
+          run.errorMessage() != null ? run.errorMessage() : "");
+    }
+    boolean marginal = run.steps().stream().flatMap(s -> s.measurements().stream())
+        .anyMatch(m -> Boolean.TRUE.equals(m.marginal()));
+    r.put("marginal", marginal);
+    ObjectNode metadata = r.putObject("metadata");
+    metadata.put("test_name", run.programName());
+    metadata.put("test_version", run.programVersion());
+    metadata.putObject("config");
+    metadata.set("testline", testline(run));
+    ObjectNode codeInfo = r.putObject("code_info");
+    codeInfo.put("name", run.programName());
+    codeInfo.putNull("docstring");
+    codeInfo.put("sourcecode", "");
+    ArrayNode phases = r.putArray("phases");
+    for (StepRecord step : run.steps()) {
+      phases.add(phase(step));
+    }
+    r.putArray("subtests");
+    r.putArray("branches");
+    r.putArray("diagnosers");
+    r.putArray("diagnoses");
+    r.set("log_records", logRecords(run));
+    return r;
+  }
+
+  /** OpenHTF's test outcomes: a crash is an ERROR (its detail says CRASHED); an unfinished run has none yet. */
+  static String outcome(RunRecord run) {
+    if (!run.finished() || run.outcome() == null) {
+      return null;
+    }
+    return "CRASHED".equals(run.outcome()) ? "ERROR" : run.outcome();
+  }
+
+  private static ObjectNode testline(RunRecord run) {
+    ObjectNode t = MAPPER.createObjectNode();
+    t.put("run_id", run.runId().toString());
+    t.put("outcome", run.outcome());
+    t.put("part_number", run.partNumber());
+    t.put("part_revision", run.partRevision());
+    t.put("program_hash", run.programHash());
+    t.put("operator", run.operator());
+    t.put("work_order", run.workOrder());
+    t.put("attempt", run.attempt());
+    t.put("test_method", run.testMethod());
+    t.put("operation", run.operation());
+    t.set("units", MAPPER.valueToTree(run.units()));
+    if (run.exitCode() != null) {
+      t.put("exit_code", run.exitCode());
+    }
+    t.put("signal", run.signal());
+    t.put("failing_step", run.failingStep());
+    t.set("verdict", run.verdict() == null ? null : MAPPER.valueToTree(run.verdict()));
+    t.put("log_lines", run.logLines());
+    return t;
+  }
+
+  private static ObjectNode phase(StepRecord step) {
+    ObjectNode p = MAPPER.createObjectNode();
+    p.put("descriptor_id", step.index());
+    p.put("name", step.name());
+    ObjectNode codeinfo = p.putObject("codeinfo");
+    codeinfo.put("name", step.name());
+    codeinfo.putNull("docstring");
+    codeinfo.put("sourcecode", "");
+    ObjectNode measurements = p.putObject("measurements");
+    for (MeasurementRecord m : step.measurements()) {
+      String key = measurements.has(m.name()) ? m.name() + " #" + m.ordinal() : m.name();
+      measurements.set(key, measurement(m));
+    }
+    ObjectNode options = p.putObject("options");
+    options.put("name", step.name());
+    options.putNull("timeout_s");
+    p.putArray("diagnosers");
+    p.putNull("subtest_name");
+    millis(p, "start_time_millis", step.startedAt());
+    millis(p, "end_time_millis", step.endedAt());
+    ObjectNode attachments = p.putObject("attachments");
+    for (StepRecord.AttachmentRecord a : step.attachments()) {
+      ObjectNode n = attachments.putObject(a.name());
+      n.put("mimetype", a.mediaType());
+      n.putNull("sha1");
+      n.put("path", a.path());
+      if (a.sizeBytes() != null) {
+        n.put("size", a.sizeBytes());
+      }
+      n.put("sha256", a.sha256());
+    }
+    p.putArray("diagnosis_results");
+    p.putArray("failure_diagnosis_results");
+    ObjectNode result = p.putObject("result");
+    switch (step.outcome()) {
+      case "ERROR" -> {
+        ObjectNode e = result.putObject("phase_result");
+        e.put("exc_type", step.errorCode() != null ? step.errorCode() : "Error");
+        e.put("exc_val", step.errorMessage() != null ? step.errorMessage() : "");
+        e.put("exc_tb", "");
+      }
+      case "SKIPPED" -> result.put("phase_result", "SKIP");
+      default -> result.put("phase_result", "CONTINUE");
+    }
+    p.put("outcome", switch (step.outcome()) {
+      case "FAIL" -> "FAIL";
+      case "ERROR" -> "ERROR";
+      case "SKIPPED" -> "SKIP";
+      default -> "PASS";
+    });
+    p.put("marginal", step.measurements().stream().anyMatch(m -> Boolean.TRUE.equals(m.marginal())));
+    return p;
+  }
+
+  private static ObjectNode measurement(MeasurementRecord m) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("name", m.name());
+    n.put("outcome", m.outcome());
+    String validator = m.limitsText();
+    if (!validator.isEmpty()) {
+      n.putArray("validators").add(validator);
+    }
+    if (m.unit() != null) {
+      ObjectNode units = n.putObject("units");
+      units.put("name", m.unit());
+      units.putNull("code");
+      units.put("suffix", m.unit());
+    }
+    if (m.value() != null && Double.isFinite(m.value())) {
+      n.put("measured_value", m.value());
+    } else if (m.value() != null) {
+      n.put("measured_value", m.valueText());
+    } else if (m.text() != null) {
+      n.put("measured_value", m.text());
+    }
+    if (Boolean.TRUE.equals(m.marginal())) {
+      n.put("marginal", true);
+    }
+    return n;
+  }
+
+  private static ArrayNode logRecords(RunRecord run) {
+    ArrayNode records = MAPPER.createArrayNode();
+    StringBuilder pending = null;
+    RunRecord.LogEntry first = null;
+    for (RunRecord.LogEntry line : run.log()) {
+      if (pending == null) {
+        pending = new StringBuilder();
+        first = line;
+      }
+      pending.append(line.text());
+      if (!line.partial()) {
+        logRecord(records, first, pending.toString());
+        pending = null;
+      }
+    }
+    if (pending != null) {
+      logRecord(records, first, pending.toString());
+    }
+    if (run.logTruncated()) {
+      ObjectNode n = records.addObject();
+      n.put("level", WARNING);
+      n.put("logger_name", "testline");
+      n.put("source", "testline");
+      n.put("lineno", 0);
+      Instant at = run.endedAt() != null ? run.endedAt() : run.startedAt();
+      n.put("timestamp_millis", at.toEpochMilli());
+      n.put("message", (run.logLines() - run.log().size()) + " more log lines are stored; GET /api/runs/"
+          + run.runId() + "/log");
+    }
+    return records;
+  }
+
+  private static void logRecord(ArrayNode records, RunRecord.LogEntry line, String message) {
+    ObjectNode n = records.addObject();
+    String stream = line.stream() == null ? "stdout" : line.stream().toLowerCase(java.util.Locale.ROOT);
+    n.put("level", "stderr".equals(stream) ? ERROR : INFO);
+    n.put("logger_name", "testline." + stream);
+    n.put("source", stream);
+    n.put("lineno", line.line());
+    if (line.at() != null) {
+      n.put("timestamp_millis", line.at().toEpochMilli());
+    } else {
+      n.putNull("timestamp_millis");
+    }
+    n.put("message", message);
+  }
+
+  private static void detail(ArrayNode details, String code, String description) {
+    ObjectNode d = details.addObject();
+    d.put("code", code);
+    d.put("description", description);
+  }
+
+  private static void millis(ObjectNode n, String field, Instant t) {
+    if (t == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, t.toEpochMilli());
+    }
+  }
+}
