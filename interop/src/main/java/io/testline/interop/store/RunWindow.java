@@ -26,14 +26,25 @@ public final class RunWindow {
     void accept(RunRecord run) throws IOException;
   }
 
-  static final int PAGE = 500;
+  /** Run ids read per query unless told otherwise. */
+  public static final int DEFAULT_PAGE = 500;
 
   private final DataSource dataSource;
   private final RunLoader loader;
+  private final int page;
 
   public RunWindow(DataSource dataSource, RunLoader loader) {
+    this(dataSource, loader, DEFAULT_PAGE);
+  }
+
+  /** @param page run ids read per query */
+  public RunWindow(DataSource dataSource, RunLoader loader, int page) {
+    if (page < 1) {
+      throw new IllegalArgumentException("page must be >= 1: " + page);
+    }
     this.dataSource = dataSource;
     this.loader = loader;
+    this.page = page;
   }
 
   /** How many runs the selection holds now (for progress; runs stored meanwhile may change it). */
@@ -63,19 +74,19 @@ public final class RunWindow {
         args.add(OffsetDateTime.ofInstant(afterStarted, ZoneOffset.UTC));
         args.add(afterId);
       }
-      sql.append(" order by started_at, run_id limit ").append(PAGE);
-      List<UUID> page = new ArrayList<>();
+      sql.append(" order by started_at, run_id limit ").append(page);
+      List<UUID> ids = new ArrayList<>();
       try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
         bind(ps, args);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             afterStarted = rs.getObject(1, OffsetDateTime.class).toInstant();
             afterId = rs.getObject(2, UUID.class);
-            page.add(afterId);
+            ids.add(afterId);
           }
         }
       }
-      for (UUID id : page) {
+      for (UUID id : ids) {
         // a run deleted between the page and its load is simply no longer there
         var run = loader.load(id);
         if (run.isPresent()) {
@@ -83,7 +94,7 @@ public final class RunWindow {
           n++;
         }
       }
-      if (page.size() < PAGE) {
+      if (ids.size() < page) {
         return n;
       }
     }

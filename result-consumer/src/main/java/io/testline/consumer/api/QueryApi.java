@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * GET /api/runs?serial=&amp;station=&amp;outcome=&amp;program=&amp;from=&amp;to=&amp;limit=&amp;cursor=   runs, newest first
  * GET /api/runs/{runId}                                    one run: steps, measurements, verdict, log size
  * GET /api/runs/{runId}/log?stream=&amp;offset=&amp;limit=          its log as text/plain, merged or one stream
+ * GET /api/runs/{runId}/export?format=openhtf|junit|cfx|json  the run in that format ({@link ExportRoute})
  * GET /api/stations                                        stations with their last state and latest run
  * GET /api/yield?from=&amp;to=&amp;station=&amp;program=&amp;top=            first-pass yield and top failing steps
  * GET /health                                              200 when the database answers, else 503
@@ -107,6 +108,7 @@ public final class QueryApi implements AutoCloseable {
       config.routes.get("/api/runs", this::listRuns);
       config.routes.get("/api/runs/{runId}", this::getRun);
       config.routes.get("/api/runs/{runId}/log", this::getLog);
+      config.routes.get("/api/runs/{runId}/export", new ExportRoute(dataSource));
       config.routes.get("/api/stations", this::listStations);
       config.routes.get("/api/yield", this::getYield);
       config.routes.get("/health", this::health);
