@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * GET /                 the line: a tile per station, live over SSE
  * GET /runs             runs, filtered, newest first, keyset paging
  * GET /runs/{runId}     one run: steps, measurements, failing step, log; polls /body while in progress
+ * GET /runs/{runId}/export.{json|junit|cfx|openhtf}   the run as a download ({@link ExportDownload})
  * GET /units/{serial}   every run of a serial, oldest first (also /units?serial=, for any serial)
  * GET /events/line      the line's server-sent events (htmx SSE extension)
  * GET /health           200 when the database answers, else 503
@@ -75,6 +76,7 @@ public final class WebServer implements AutoCloseable {
       c.routes.get("/runs", pages::runs);
       c.routes.get("/runs/{runId}", pages::run);
       c.routes.get("/runs/{runId}/body", pages::runBody);
+      c.routes.get("/runs/{runId}/export.{format}", new ExportDownload(dataSource, pages));
       c.routes.get("/units", pages::unitByQuery);
       c.routes.get("/units/{serial}", pages::unit);
       c.routes.sse("/events/line", client -> {
