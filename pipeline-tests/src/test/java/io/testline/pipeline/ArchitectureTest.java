@@ -36,7 +36,7 @@ class ArchitectureTest {
     void every_module_is_imported() {
         // the modules come as target/classes in `mvn test` and as jars in `mvn verify`: both must be seen
         for (String module : new String[] {"schemas", "config", "metrics", "kafka", "agent", "bridge", "consumer", "shopfloor", "cli",
-            "brokers"}) {
+            "brokers", "interop"}) {
             assertThat(main.stream().filter(c -> c.getPackageName().startsWith("io.testline." + module)).count())
                 .as("main classes of io.testline.%s", module)
                 .isPositive();
@@ -61,6 +61,17 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                 AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.cli..", "io.testline.brokers..")
             .because("common is below every service");
+        rule.check(main);
+    }
+
+    @Test
+    void the_export_formats_depend_on_no_service() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.testline.interop..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.web..", "io.testline.cli..", "io.testline.brokers..",
+                "org.apache.kafka..")
+            .because("one mapping per format serves the query API, the web and the CLI alike; it reads the result "
+                + "tables through JDBC and knows none of them");
         rule.check(main);
     }
 

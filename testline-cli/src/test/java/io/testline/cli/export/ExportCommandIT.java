@@ -11,6 +11,10 @@ import io.testline.cli.Main;
 import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoreDataSource;
 import io.testline.consumer.store.StoredEvent;
+import io.testline.interop.ExportFormat;
+import io.testline.interop.store.RunLoader;
+import io.testline.interop.store.RunSelection;
+import io.testline.interop.store.RunWindow;
 import io.testline.schemas.Comparator;
 import io.testline.schemas.Counts;
 import io.testline.schemas.Event;
@@ -33,12 +37,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +137,38 @@ class ExportCommandIT {
     assertThat(envelopes.findValuesAsText("TransactionId"))
         .containsExactly(runIds.get(3).toString(), runIds.get(4).toString(), runIds.get(5).toString());
     assertThat(envelopes.get(1).at("/MessageBody/TestedUnits/0/OverallResult").asText()).isEqualTo("Failed");
+  }
+
+  @Test
+  void a_window_export_reports_its_progress_on_stderr(@TempDir Path tmp) throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    AtomicLong calls = new AtomicLong();
+    Clock everyCallThreeSecondsLater = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return T0.plusSeconds(3 * calls.getAndIncrement());
+      }
+    };
+    Path file = tmp.resolve("all.json");
+    Exporter exporter = new Exporter(ExportFormat.JSON, file, false,
+        new PrintStream(err, true, StandardCharsets.UTF_8), everyCallThreeSecondsLater);
+    RunWindow window = new RunWindow(dataSource,
+        new RunLoader(dataSource), 2);
+
+    assertThat(exporter.all(window, RunSelection.window(T0, T0.plusSeconds(3600), null)))
+        .isEqualTo(6);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("export: 1 / ~6 runs", "export: 6 / ~6 runs");
+    assertThat(json.readTree(file.toFile())).hasSize(6);
   }
 
   @Test
