@@ -73,10 +73,14 @@ public enum ExportFormat {
     };
   }
 
-  /** The format named {@code id} (any case); the error names the formats there are. */
+  /**
+   * The format named {@code id} in any ASCII case ({@code JUnit}; not {@code jſon}, which Java's
+   * {@code equalsIgnoreCase} would take for {@code json}); the error names the formats there are.
+   */
   public static ExportFormat of(String id) {
+    String lower = id == null ? "" : id.toLowerCase(Locale.ROOT);
     for (ExportFormat f : values()) {
-      if (f.id.equalsIgnoreCase(id)) {
+      if (f.id.equals(lower)) {
         return f;
       }
     }

@@ -51,6 +51,8 @@ class QueryApiFuzzIT {
   private static final String SHARED_KEY = "fuzz-test-cursor-key-0123456789-abcdef";
   private static final String ANY_FIELD = "(any)";
   private static final java.util.Set<String> REFUSED_BY_PARSER = java.util.Set.of("%zz", "%00");
+  /** With a query string after it, Jetty also refuses a path that does not decode as UTF-8 before any route runs. */
+  private static final java.util.Set<String> REFUSED_BY_PARSER_WITH_QUERY = java.util.Set.of("%C0%80", "%FF");
   private static final Pattern WHOLE = Pattern.compile("-?[0-9]+");
 
   private final ObjectMapper json = new ObjectMapper();
@@ -135,6 +137,8 @@ class QueryApiFuzzIT {
         new Endpoint("/api/runs/" + run.runId() + "/log", Map.of(), List.of(
             Param.oneOf("stream", "stdout", "merged", "STDERR", "Agent"),
             Param.integer("offset", "1", 0, Long.MAX_VALUE), Param.integer("limit", "1", 1, 100_000))),
+        new Endpoint("/api/runs/" + run.runId() + "/export", Map.of("format", "junit"), List.of(
+            Param.oneOf("format", "junit", "JSON", "Cfx", "openHTF"))),
         new Endpoint("/api/stations", Map.of(), List.of()),
         new Endpoint("/api/yield", Map.of("from", FROM, "to", TO), List.of(
             Param.time("from", "2026-11-22T00:00:20Z"), Param.time("to", "2026-11-22T00:00:20Z"),
@@ -284,14 +288,16 @@ class QueryApiFuzzIT {
   @Test
   void a_path_id_that_is_not_a_uuid_is_a_400_naming_it_and_a_valid_unknown_one_a_404() {
     SoftAssertions soft = new SoftAssertions();
-    for (String suffix : List.of("", "/log")) {
+    for (String suffix : List.of("", "/log", "/export?format=json")) {
       for (String id : List.of("not-a-uuid", "1-1-1-1-1", "%zz", "%00", "%C0%80", "%FF", "%0A", "%20" + run.runId(),
           run.runId() + "%20", "%7B" + run.runId() + "%7D", run.runId() + "0", run.runId().toString().substring(1),
           "%E2%80%8B" + run.runId(), "%27%20or%201=1--", "x".repeat(300), "NaN", "-1", "%25")) {
         Reply r = client.get("/api/runs/" + id + suffix);
         soft.assertThat(r.status()).as(r.target() + " -> " + r.body()).isEqualTo(400);
         // Jetty's HTTP parser refuses these request targets before a path exists: JSON, but no field to name
-        expectJsonError(soft, r, REFUSED_BY_PARSER.contains(id) ? null : "runId");
+        boolean refusedByParser = REFUSED_BY_PARSER.contains(id)
+            || suffix.contains("?") && REFUSED_BY_PARSER_WITH_QUERY.contains(id);
+        expectJsonError(soft, r, refusedByParser ? null : "runId");
       }
       Reply unknown = client.get("/api/runs/" + new UUID(0, 0) + suffix);
       soft.assertThat(unknown.status()).as(unknown.target()).isEqualTo(404);
