@@ -16,8 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * Streams the runs of a {@link RunSelection}, oldest first: run ids are read a page at a time by keyset
- * ({@code started_at, run_id}) and each run is loaded when it is handed over, so memory holds one page of ids and
- * one run whatever the window's size.
+ * ({@code started_at, run_id}) and the runs are loaded a few dozen at a time as they are handed over, so memory
+ * holds one page of ids and one batch of runs whatever the window's size.
  */
 public final class RunWindow {
   /** Receives the runs one at a time. */
@@ -25,6 +25,12 @@ public final class RunWindow {
   public interface Visitor {
     void accept(RunRecord run) throws IOException;
   }
+
+  /**
+   * Runs loaded together: a few queries for all of them. Their logs are in memory at once, each up to the loader's
+   * bound, so this stays small.
+   */
+  static final int LOAD_BATCH = 50;
 
   /** Run ids read per query unless told otherwise. */
   public static final int DEFAULT_PAGE = 500;
@@ -86,11 +92,10 @@ public final class RunWindow {
           }
         }
       }
-      for (UUID id : ids) {
+      for (int i = 0; i < ids.size(); i += LOAD_BATCH) {
         // a run deleted between the page and its load is simply no longer there
-        var run = loader.load(id);
-        if (run.isPresent()) {
-          visitor.accept(run.get());
+        for (RunRecord run : loader.loadAll(ids.subList(i, Math.min(ids.size(), i + LOAD_BATCH)))) {
+          visitor.accept(run);
           n++;
         }
       }

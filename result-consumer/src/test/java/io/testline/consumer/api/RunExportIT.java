@@ -115,6 +115,24 @@ class RunExportIT {
   }
 
   @Test
+  void the_loader_reads_several_runs_in_one_snapshot_in_the_order_asked_leaving_out_unknown_ones() throws Exception {
+    List<UUID> asked = List.of(runs.get(9).runId(), UUID.randomUUID(), runs.get(2).runId(), runs.get(7).runId());
+    List<RunRecord> loaded = new RunLoader(dataSource).loadAll(asked);
+
+    assertThat(loaded).extracting(RunRecord::runId)
+        .containsExactly(runs.get(9).runId(), runs.get(2).runId(), runs.get(7).runId());
+    assertThat(loaded).extracting(RunRecord::outcome).containsExactly("PASS", "PASS", "FAIL");
+    assertThat(loaded).allSatisfy(r -> {
+      assertThat(r.steps()).hasSize(2);
+      assertThat(r.steps().get(1).measurements()).hasSize(2);
+      assertThat(r.log()).hasSize(3);
+      assertThat(r.verdict()).isNotNull();
+    });
+    assertThat(loaded.get(2).steps().get(1).measurements().get(0).value()).isEqualTo(5.61);
+    assertThat(loaded.get(0).steps().get(1).measurements().get(0).value()).isEqualTo(5.01);
+  }
+
+  @Test
   void the_window_streams_a_serials_runs_and_a_time_windows_runs_oldest_first_across_pages() throws Exception {
     RunWindow window = new RunWindow(dataSource, new RunLoader(dataSource), 2);
 
