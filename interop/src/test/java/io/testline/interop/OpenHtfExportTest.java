@@ -57,7 +57,11 @@ class OpenHtfExportTest {
     assertThat(voltage.path("validators").get(0).asText()).isEqualTo("4.75 <= x <= 5.25");
     assertThat(voltage.at("/units/suffix").asText()).isEqualTo("V");
     assertThat(phases.get(1).at("/measurements/ripple/validators/0").asText()).isEqualTo("x <= 0.05");
-    assertThat(phases.get(0).at("/attachments/scope.png/mimetype").asText()).isEqualTo("image/png");
+    assertThat(phases.get(0).path("attachments").isEmpty()).as("no bytes to inline").isTrue();
+    assertThat(r.at("/metadata/testline/attachments/0/path").asText()).isEqualTo("/runs/x/scope.png");
+    assertThat(phases.get(1).path("subtest_name").isNull()).as("path Power/Rails/5V0 is not .../5V0 rail").isTrue();
+    assertThat(r.at("/metadata/part_number").asText()).isEqualTo("PCB-1");
+    assertThat(r.at("/metadata/operator_name").asText()).isEqualTo("op7");
     assertThat(phases.get(2).at("/result/phase_result").asText()).isEqualTo("SKIP");
 
     JsonNode logs = r.path("log_records");

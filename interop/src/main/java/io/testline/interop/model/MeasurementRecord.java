@@ -39,7 +39,8 @@ public record MeasurementRecord(
 
   /**
    * The limits as one readable condition in OpenHTF's validator wording ({@code 3.2 <= x <= 3.4}, {@code 3.2 <= x},
-   * {@code x <= 3.4}, {@code x == 5.0}; strict bounds with {@code <}); empty when there are none.
+   * {@code x <= 3.4}, {@code x == 5.0}; one strict bound as {@code x > 3.2}, {@code x < 3.4}); empty when there are
+   * none.
    */
   public String limitsText() {
     String low = lowLimit == null ? null : Numbers.plain(lowLimit);
@@ -48,7 +49,7 @@ public record MeasurementRecord(
     return switch (c) {
       case "EQ" -> "x == " + (low != null ? low : high != null ? high : nominalText());
       case "NE" -> "x != " + (low != null ? low : high != null ? high : nominalText());
-      case "GT" -> low == null ? "" : low + " < x";
+      case "GT" -> low == null ? "" : "x > " + low;
       case "GE" -> low == null ? "" : low + " <= x";
       case "LT" -> high == null ? "" : "x < " + high;
       case "LE" -> high == null ? "" : "x <= " + high;

@@ -25,10 +25,12 @@ import java.time.Instant;
  *
  * <p>What testline has and OpenHTF has not: a CRASHED run is outcome ERROR with outcome_details code
  * {@code CRASHED}; the run's description beyond dut and station (run id, part, operator, work order, attempt,
- * operation, units, verdict, testline's own outcome) is under {@code metadata.testline}; a unit is kept as its
- * suffix. Attachments are referenced, as {@code json_factory} writes them with {@code inline_attachments=False}
- * ({@code mimetype}, {@code sha1}), plus testline's {@code path}, {@code size} and {@code sha256}: their bytes stay
- * on the station. Log lines become log records (stdout INFO, stderr ERROR), a split line joined back into one.
+ * operation, units, verdict, testline's own outcome) is under {@code metadata.testline}, with {@code
+ * metadata.part_number} and {@code metadata.operator_name} where OpenHTF stations usually put them; a unit is kept
+ * as its suffix; a step's path {@code a/b/name} is phase {@code name} of subtest {@code a/b}. A phase's attachments
+ * are left empty, since OpenHTF readers expect the bytes inline and testline keeps them on the station: they are
+ * referenced (phase, name, mimetype, path, size, sha256) in {@code metadata.testline.attachments}. Log lines become
+ * log records (stdout INFO, stderr ERROR), a split line joined back into one.
  */
 public final class OpenHtfJsonWriter extends JsonRunsDocument {
   static final int INFO = 20;
@@ -52,8 +54,10 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
       detail(details, "CRASHED", run.signal() != null ? "killed by signal " + run.signal() : "the program crashed");
     }
     if (run.errorCode() != null || run.errorMessage() != null) {
-      detail(details, run.errorCode() != null ? run.errorCode() : "ERROR",
-          run.errorMessage() != null ? run.errorMessage() : "");
+      String code = run.errorCode() != null ? run.errorCode() : "ERROR";
+      String message = run.errorMessage() != null ? run.errorMessage() : "";
+      // a run imported from OpenHTF carries "<code>: <description>" as its message: give the description back
+      detail(details, code, message.startsWith(code + ": ") ? message.substring(code.length() + 2) : message);
     }
     boolean marginal = run.steps().stream().flatMap(s -> s.measurements().stream())
         .anyMatch(m -> Boolean.TRUE.equals(m.marginal()));
@@ -61,6 +65,12 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
     ObjectNode metadata = r.putObject("metadata");
     metadata.put("test_name", run.programName());
     metadata.put("test_version", run.programVersion());
+    if (run.partNumber() != null) {
+      metadata.put("part_number", run.partNumber());
+    }
+    if (run.operator() != null) {
+      metadata.put("operator_name", run.operator());
+    }
     metadata.putObject("config");
     metadata.set("testline", testline(run));
     ObjectNode codeInfo = r.putObject("code_info");
@@ -107,6 +117,20 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
     t.put("failing_step", run.failingStep());
     t.set("verdict", run.verdict() == null ? null : MAPPER.valueToTree(run.verdict()));
     t.put("log_lines", run.logLines());
+    ArrayNode attachments = t.putArray("attachments");
+    for (StepRecord step : run.steps()) {
+      for (StepRecord.AttachmentRecord a : step.attachments()) {
+        ObjectNode n = attachments.addObject();
+        n.put("phase", step.index());
+        n.put("name", a.name());
+        n.put("mimetype", a.mediaType());
+        n.put("path", a.path());
+        if (a.sizeBytes() != null) {
+          n.put("size", a.sizeBytes());
+        }
+        n.put("sha256", a.sha256());
+      }
+    }
     return t;
   }
 
@@ -127,20 +151,17 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
     options.put("name", step.name());
     options.putNull("timeout_s");
     p.putArray("diagnosers");
-    p.putNull("subtest_name");
+    // a step at "Power/Rails/5V0 rail" is phase "5V0 rail" of subtest "Power/Rails", as an OpenHTF import reads it
+    String path = step.path();
+    if (path != null && path.endsWith("/" + step.name()) && path.length() > step.name().length() + 1) {
+      p.put("subtest_name", path.substring(0, path.length() - step.name().length() - 1));
+    } else {
+      p.putNull("subtest_name");
+    }
     millis(p, "start_time_millis", step.startedAt());
     millis(p, "end_time_millis", step.endedAt());
-    ObjectNode attachments = p.putObject("attachments");
-    for (StepRecord.AttachmentRecord a : step.attachments()) {
-      ObjectNode n = attachments.putObject(a.name());
-      n.put("mimetype", a.mediaType());
-      n.putNull("sha1");
-      n.put("path", a.path());
-      if (a.sizeBytes() != null) {
-        n.put("size", a.sizeBytes());
-      }
-      n.put("sha256", a.sha256());
-    }
+    // OpenHTF readers expect an attachment's bytes inline; testline keeps them on the station (metadata.testline)
+    p.putObject("attachments");
     p.putArray("diagnosis_results");
     p.putArray("failure_diagnosis_results");
     ObjectNode result = p.putObject("result");

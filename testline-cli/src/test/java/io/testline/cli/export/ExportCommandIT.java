@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.testline.brokers.Database;
 import io.testline.brokers.junit.RealBrokers;
+import io.testline.agent.openhtf.OpenHtfImporter;
+import io.testline.agent.results.ImportedRun;
 import io.testline.cli.Main;
 import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoreDataSource;
 import io.testline.consumer.store.StoredEvent;
 import io.testline.interop.ExportFormat;
+import io.testline.interop.model.RunRecord;
+import io.testline.interop.model.StepRecord;
 import io.testline.interop.store.RunLoader;
 import io.testline.interop.store.RunSelection;
 import io.testline.interop.store.RunWindow;
@@ -137,6 +141,44 @@ class ExportCommandIT {
     assertThat(envelopes.findValuesAsText("TransactionId"))
         .containsExactly(runIds.get(3).toString(), runIds.get(4).toString(), runIds.get(5).toString());
     assertThat(envelopes.get(1).at("/MessageBody/TestedUnits/0/OverallResult").asText()).isEqualTo("Failed");
+  }
+
+  @Test
+  void an_openhtf_export_is_read_back_by_the_agents_openhtf_import_as_the_same_run(@TempDir Path tmp)
+      throws Exception {
+    RunRecord stored = new RunLoader(dataSource).load(runIds.get(4)).orElseThrow();
+    Path file = tmp.resolve("run4.json");
+    assertThat(export("--format", "openhtf", "--run", stored.runId().toString(), "--output", file.toString()))
+        .isZero();
+
+    ImportedRun imported;
+    try (var in = Files.newInputStream(file)) {
+      imported = OpenHtfImporter.read(in, tmp.resolve("attachments"), Path::toString);
+    }
+
+    assertThat(imported.serialNumber()).isEqualTo(stored.serialNumber());
+    assertThat(imported.programName()).isEqualTo(stored.programName());
+    assertThat(imported.programVersion()).isEqualTo(stored.programVersion());
+    assertThat(imported.partNumber()).isEqualTo(stored.partNumber());
+    assertThat(imported.operator()).isEqualTo(stored.operator());
+    assertThat(imported.startedAt()).isEqualTo(stored.startedAt());
+    assertThat(imported.endedAt()).isEqualTo(stored.endedAt());
+    assertThat(imported.outcome().name()).isEqualTo(stored.outcome());
+    assertThat(imported.steps()).hasSameSizeAs(stored.steps());
+    for (int i = 0; i < stored.steps().size(); i++) {
+      StepRecord want = stored.steps().get(i);
+      Step got = imported.steps().get(i);
+      assertThat(got.name()).isEqualTo(want.name());
+      assertThat(got.outcome().name()).isEqualTo(want.outcome());
+      assertThat(got.startedAt()).isEqualTo(want.startedAt());
+      assertThat(got.endedAt()).isEqualTo(want.endedAt());
+      assertThat(got.measurements()).extracting(Measurement::name, Measurement::value, Measurement::unit,
+              Measurement::lowLimit, Measurement::highLimit, m -> m.comparator().name(), m -> m.outcome().name())
+          .containsExactlyElementsOf(want.measurements().stream().map(m -> org.assertj.core.groups.Tuple.tuple(
+              m.name(), m.value(), m.unit(), m.lowLimit(), m.highLimit(), m.comparator(), m.outcome())).toList());
+    }
+    assertThat(imported.log()).hasSize(1);
+    assertThat(imported.log().get(0).text()).endsWith("run 4 starting");
   }
 
   @Test
