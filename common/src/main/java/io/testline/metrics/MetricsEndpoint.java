@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health} (JSON, 200 when UP, 503 when DOWN), {@code HEAD} for both, 404 for any other path. The JDK's
  * own HTTP server on one daemon thread: two read-only resources need no web framework, and the station agent carries
  * no extra jar for it. It listens on the address it is given; callers pass {@code 127.0.0.1} unless configured.
+ * With {@link MetricsAuth} credentials, {@code /metrics} answers 401 to a request without them; {@code /health}
+ * stays open for container and load-balancer probes.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -43,6 +45,17 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
   public static MetricsEndpoint start(String name, String host, int port, PrometheusMeterRegistry registry,
     HealthCheck health) throws IOException {
+    return start(name, host, port, registry, health, null);
+  }
+
+  /**
+   * Listens on {@code host:port} (port 0: any free port), {@code /metrics} guarded by {@code auth}.
+   *
+   * @param auth Basic credentials {@code /metrics} requires; null for none
+   * @throws IOException when the address cannot be bound; the message names it
+   */
+  public static MetricsEndpoint start(String name, String host, int port, PrometheusMeterRegistry registry,
+    HealthCheck health, MetricsAuth auth) throws IOException {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -55,7 +68,7 @@ public final class MetricsEndpoint implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/", exchange -> serve(exchange, registry, health));
+    server.createContext("/", exchange -> serve(exchange, registry, health, auth));
     server.start();
     MetricsEndpoint endpoint = new MetricsEndpoint(server, executor);
     log.info("{} metrics and health on http://{}:{}/metrics and /health", name, host, endpoint.port());
@@ -67,8 +80,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry, HealthCheck health)
-    throws IOException {
+  private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry, HealthCheck health,
+    MetricsAuth auth) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!path.equals("/metrics") && !path.equals("/health")) {
@@ -81,7 +94,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      if (path.equals("/metrics")) {
+      if (path.equals("/metrics") && auth != null
+          && !auth.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"testline metrics\"");
+        exchange.sendResponseHeaders(401, -1);
+      } else if (path.equals("/metrics")) {
         respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
       } else {
         HealthReport report = check(health);

@@ -95,6 +95,41 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void with_basic_auth_metrics_need_the_credentials_and_health_stays_open() throws Exception {
+    endpoint.close();
+    MetricsAuth auth = MetricsAuth.load(io.testline.config.ConfigSource.of(Map.of("metrics.username", "prometheus",
+        "metrics.password", "scrape-secret-123")), "metrics");
+    endpoint = MetricsEndpoint.start("test", "127.0.0.1", 0, registry, () -> HealthReport.up(Map.of()), auth);
+
+    HttpResponse<String> none = get("/metrics");
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    assertThat(withBasic("/metrics", "prometheus:wrong-password").statusCode()).isEqualTo(401);
+    HttpResponse<String> right = withBasic("/metrics", "prometheus:scrape-secret-123");
+    assertThat(right.statusCode()).isEqualTo(200);
+    assertThat(right.body()).contains("testline_test_things_total 3.0");
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+    assertThat(auth.toString()).doesNotContain("scrape-secret-123");
+  }
+
+  @Test
+  void metrics_credentials_come_both_or_neither_and_errors_name_the_key() {
+    assertThat(MetricsAuth.load(io.testline.config.ConfigSource.of(Map.of()), "metrics")).isNull();
+    assertThatThrownBy(() -> MetricsAuth.load(io.testline.config.ConfigSource.of(
+        Map.of("metrics.username", "prometheus")), "metrics"))
+        .hasMessageStartingWith("metrics.password: must be at least");
+    assertThatThrownBy(() -> MetricsAuth.load(io.testline.config.ConfigSource.of(
+        Map.of("metrics.password", "scrape-secret-123")), "metrics"))
+        .hasMessageStartingWith("metrics.username: is required");
+  }
+
+  private HttpResponse<String> withBasic(String path, String userPassword) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic "
+        + java.util.Base64.getEncoder().encodeToString(userPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void a_taken_port_is_refused_with_the_address_in_the_message() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> MetricsEndpoint.start("test", "127.0.0.1", taken.getLocalPort(), registry,
