@@ -118,6 +118,7 @@ final class Pipeline implements AutoCloseable {
     Map<String, Object> consumerKeys = new LinkedHashMap<>(db);
     consumerKeys.put("http.host", "127.0.0.1");
     consumerKeys.put("http.port", apiPort);
+    consumerKeys.put("metrics.port", freePort());
     consumerKeys.putAll(options.consumer());
     Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);
     shopfloorKeys.put("shopfloor.url", simulator.resultsUri().toString());

@@ -17,6 +17,9 @@ import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoreDataSource;
 import io.testline.kafka.KafkaClientProperties;
 import io.testline.metrics.JvmMeters;
+import io.testline.metrics.MetricsEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,8 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The result consumer service, wired from its config: the connection pool (schema migrated at start), the consumer
- * loop with its batch processor and dead-letter sink, the query API and the metrics registry. Closing it stops
- * them in reverse order; close is idempotent.
+ * loop with its batch processor and dead-letter sink, the query API, and the metrics registry with its
+ * {@code /metrics} and {@code /health} endpoint. Closing it stops them in reverse order; close is idempotent.
  */
 public final class ResultConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultConsumer.class);
@@ -45,6 +48,7 @@ public final class ResultConsumer implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConsumerLoop loop;
   private final QueryApi api;
+  private volatile MetricsEndpoint metricsEndpoint;
   private final HikariDataSource dataSource;
   private final CompletableFuture<Void> schemaReady;
 
@@ -71,7 +75,7 @@ public final class ResultConsumer implements AutoCloseable {
           schemaReady);
       closeables.push(loop);
       if (withApi && config.httpPort() >= 0) {
-        api = new QueryApi(dataSource, registry, config.httpAuthToken(), config.httpCursorKey());
+        api = new QueryApi(dataSource, config.httpAccess(), config.httpTls(), config.httpCursorKey());
         closeables.push(api);
       } else {
         api = null;
@@ -90,6 +94,7 @@ public final class ResultConsumer implements AutoCloseable {
     ResultConsumer service = new ResultConsumer(config, true);
     try {
       service.loop.start();
+      service.startMetrics(config);
       awaitSchema(service.schemaReady);
       if (service.api != null) {
         service.api.start(config.httpHost(), config.httpPort());
@@ -115,6 +120,19 @@ public final class ResultConsumer implements AutoCloseable {
       BatchProcessor processor = new BatchProcessor(dataSource, new EventWriter(),
           new RecordDecoder(config.topics()), logOnly, metrics);
       return new Rebuild(consumer, dataSource, processor, config.retry(), config.pollTimeout()).run(topics(config));
+    }
+  }
+
+  private void startMetrics(ConsumerConfig config) {
+    if (config.metricsPort() < 0) {
+      return;
+    }
+    try {
+      metricsEndpoint = MetricsEndpoint.start(COMPONENT, config.metricsHost(), config.metricsPort(), registry,
+          new ConsumerHealth(dataSource, loop), config.metricsAuth());
+      closeables.push(metricsEndpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("metrics.port: " + e.getMessage(), e);
     }
   }
 
@@ -168,6 +186,11 @@ public final class ResultConsumer implements AutoCloseable {
   /** The query API's port, or -1 when it is disabled. */
   public int httpPort() {
     return api == null ? -1 : api.port();
+  }
+
+  /** The port of {@code /metrics} and {@code /health}, or -1 when they are not served. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
   }
 
   public PrometheusMeterRegistry registry() {

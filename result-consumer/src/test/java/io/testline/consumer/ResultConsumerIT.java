@@ -267,8 +267,9 @@ class ResultConsumerIT {
     assertError(base + "/api/runs/" + UUID.randomUUID() + "/log", 404, null);
     assertError(base + "/api/nothing", 404, null);
 
-    assertThat(getText(base + "/health").statusCode()).isEqualTo(200);
-    String metrics = getText(base + "/metrics").body();
+    String metricsBase = "http://127.0.0.1:" + service.metricsPort();
+    assertThat(getText(metricsBase + "/health").statusCode()).isEqualTo(200);
+    String metrics = getText(metricsBase + "/metrics").body();
     assertThat(metrics).contains("testline_consumer_events_total", "testline_consumer_rows_written_total",
         "testline_consumer_batch_latency_seconds", "testline_consumer_lag", "testline_consumer_errors_total");
   }

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.access.AccessConfig;
+import io.testline.access.AccessDenied;
+import io.testline.access.ApiGuard;
+import io.testline.access.Authenticator;
+import io.testline.access.HttpsConfig;
+import io.testline.access.HttpsConnector;
 import io.testline.errors.Errors;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,20 +34,18 @@ import org.slf4j.LoggerFactory;
  * GET /api/runs/{runId}/export?format=openhtf|junit|cfx|json  the run in that format ({@link ExportRoute})
  * GET /api/stations                                        stations with their last state and latest run
  * GET /api/yield?from=&amp;to=&amp;station=&amp;program=&amp;top=            first-pass yield and top failing steps
- * GET /health                                              200 when the database answers, else 503
- * GET /metrics                                             Prometheus text format
  * </pre>
- * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 401 without the bearer token when
- * one is configured ({@code http.authToken}; it guards {@code /api/*}, while {@code /health} and {@code /metrics}
- * stay open for probes and Prometheus), 404 for an unknown run or path, 503 while the database is unreachable, 500
- * otherwise (logged with its cause).
+ * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 401 without valid credentials when
+ * access is configured ({@link AccessConfig}: {@code Authorization: Bearer <http.authToken>} or {@code Basic} with a
+ * user of {@code http.users}; it guards {@code /api/*}), 403 when the role does not allow the action, 404 for an
+ * unknown run or path, 503 while the database is unreachable, 500 otherwise (logged with its cause). Metrics and
+ * health are served by the service's metrics endpoint, not here. With {@link HttpsConfig} it speaks only HTTPS.
  *
  * <p>Client input never causes a 5xx and a filter is never dropped: every {@code /api/*} parameter is read from the
  * raw query string by {@link Query} (malformed percent-encodings, invalid UTF-8, control characters, unknown,
  * repeated, empty or over-long parameters are refused) and checked by {@link Params} (times bounded to what
  * PostgreSQL's {@code timestamptz} and Java both hold, numbers and enums strict); paging cursors are signed
  * ({@link Cursors}); requests Jetty refuses before routing get the same JSON error shape ({@link JsonErrorHandler}).
- * {@code /health} and {@code /metrics} take no parameters and ignore any query, as probes and scrapers expect.
  */
 public final class QueryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
@@ -59,38 +59,33 @@ public final class QueryApi implements AutoCloseable {
   static final int MAX_LOG_LINES = 100_000;
 
   private final Javalin app;
-  private final DataSource dataSource;
   private final RunQueries runs;
   private final LogQueries logs;
   private final StationQueries stations;
   private final YieldQueries yields;
-  private final PrometheusMeterRegistry metrics;
+  private final String scheme;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile HttpsConnector.Address bind;
 
-  /** An API without authentication (a trusted network, a test), its cursors signed with a random key. */
-  public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics) {
-    this(dataSource, metrics, null, null);
-  }
-
-  /** @param authToken the bearer token every {@code /api/*} request must carry; null for none */
-  public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics, String authToken) {
-    this(dataSource, metrics, authToken, null);
+  /** An API without authentication, for a loopback listener (a test), its cursors signed with a random key. */
+  public QueryApi(DataSource dataSource) {
+    this(dataSource, AccessConfig.none(), null, null);
   }
 
   /**
-   * @param authToken the bearer token every {@code /api/*} request must carry; null for none
+   * @param access    who may use {@code /api/*}; {@link AccessConfig#none()} for a loopback listener without login
+   * @param https     HTTPS settings; null for plain HTTP
    * @param cursorKey the secret that signs paging cursors, shared by every instance behind one load balancer; null
    *                  for a random key of this process (a cursor is then valid only here, until a restart)
    */
-  public QueryApi(DataSource dataSource, PrometheusMeterRegistry metrics, String authToken, String cursorKey) {
+  public QueryApi(DataSource dataSource, AccessConfig access, HttpsConfig https, String cursorKey) {
     ObjectMapper mapper = JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
     Rows rows = new Rows(mapper);
-    this.dataSource = dataSource;
-    this.metrics = metrics;
+    this.scheme = https == null ? "http" : "https";
     this.runs = new RunQueries(dataSource, rows,
         cursorKey == null ? Cursors.withRandomKey() : Cursors.withSecret(cursorKey));
     this.logs = new LogQueries(dataSource);
@@ -101,23 +96,22 @@ public final class QueryApi implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       // requests Jetty refuses before routing (a malformed path encoding, an over-long URI) get our JSON errors too
       config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(mapper)));
-      if (authToken != null) {
-        byte[] expected = ("Bearer " + authToken).getBytes(StandardCharsets.UTF_8);
-        config.routes.before("/api/*", ctx -> requireToken(ctx, expected));
+      if (https != null) {
+        HttpsConnector.install(config.jetty, https, () -> bind);
       }
+      config.routes.before("/api/*", new ApiGuard(new Authenticator(access))::authenticate);
       config.routes.get("/api/runs", this::listRuns);
       config.routes.get("/api/runs/{runId}", this::getRun);
       config.routes.get("/api/runs/{runId}/log", this::getLog);
       config.routes.get("/api/runs/{runId}/export", new ExportRoute(dataSource));
       config.routes.get("/api/stations", this::listStations);
       config.routes.get("/api/yield", this::getYield);
-      config.routes.get("/health", this::health);
-      config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.scrape()));
       config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.field()));
-      config.routes.exception(UnauthorizedException.class, (e, ctx) -> {
-        ctx.header("WWW-Authenticate", "Bearer realm=\"testline\"");
-        error(ctx, 401, e.getMessage(), null);
+      config.routes.exception(AccessDenied.class, (e, ctx) -> {
+        if (e.challenge() != null) {
+          ctx.header("WWW-Authenticate", e.challenge());
+        }
+        error(ctx, e.status(), e.getMessage(), null);
       });
       config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));
       config.routes.exception(Exception.class, this::failure);
@@ -134,8 +128,9 @@ public final class QueryApi implements AutoCloseable {
   /** Starts serving on {@code host:port} (port 0 picks a free one). Idempotent. */
   public QueryApi start(String host, int port) {
     if (started.compareAndSet(false, true)) {
+      bind = new HttpsConnector.Address(host, port);
       app.start(host, port);
-      log.info("query API listening on {}:{}", host, app.port());
+      log.info("query API listening on {}://{}:{}", scheme, host, app.port());
     }
     return this;
   }
@@ -204,28 +199,6 @@ public final class QueryApi implements AutoCloseable {
   /** The request's parameters, parsed from the raw query string: the container's own parsing drops bad pairs. */
   private static Query query(Context ctx, Set<String> allowed) {
     return Query.parse(ctx.queryString(), allowed);
-  }
-
-  /** Compares in constant time, so the answer's timing does not reveal how much of a guess was right. */
-  private static void requireToken(Context ctx, byte[] expected) {
-    String given = ctx.header("Authorization");
-    if (given == null) {
-      throw new UnauthorizedException("authentication required: send Authorization: Bearer <token>");
-    }
-    if (!MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-      throw new UnauthorizedException("invalid bearer token");
-    }
-  }
-
-  private void health(Context ctx) {
-    boolean up;
-    try (Connection c = dataSource.getConnection()) {
-      up = c.isValid(2);
-    } catch (SQLException e) {
-      log.debug("health check: database unreachable", e);
-      up = false;
-    }
-    ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "database", up ? "UP" : "DOWN"));
   }
 
   private void failure(Exception e, Context ctx) {

@@ -13,21 +13,30 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code result-consumer run|rebuild --config FILE}: reads the config (file, overridden by {@code TESTLINE_*}
- * environment variables), builds the service and waits. Exit codes: 0 done, 1 failed, 2 bad config or usage.
+ * environment variables), builds the service and waits. Exit codes: 0 done, 1 failed, 2 bad usage, 78 bad
+ * configuration (sysexits' EX_CONFIG; e.g. the query API on a non-loopback {@code http.host} without authentication).
  */
 @Command(name = "result-consumer", mixinStandardHelpOptions = true,
     description = "Stores testline events from Kafka in PostgreSQL and serves them over HTTP.",
     subcommands = {Main.Run.class, Main.RebuildCommand.class})
 public final class Main {
 
+  /** sysexits' EX_CONFIG: the configuration is wrong. */
+  public static final int EXIT_CONFIG = 78;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command and returns its exit code. */
+  static int execute(String... args) {
+    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println("configuration error: " + e.getMessage());
-        return 2;
+        return EXIT_CONFIG;
       }
       throw e;
-    }).execute(args));
+    }).execute(args);
   }
 
   static ConsumerConfig config(Path file) {

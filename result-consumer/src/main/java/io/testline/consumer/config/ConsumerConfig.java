@@ -1,8 +1,12 @@
 package io.testline.consumer.config;
 
+import io.testline.access.AccessConfig;
+import io.testline.access.HttpsConfig;
+import io.testline.access.Listeners;
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
 import io.testline.kafka.KafkaClientProperties;
+import io.testline.metrics.MetricsAuth;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.TopicNames;
 import java.time.Duration;
@@ -20,11 +24,18 @@ import java.util.Objects;
  * @param dbUrl            JDBC URL of the PostgreSQL database
  * @param dbPoolSize       connections in the pool, shared by the writer and the query API
  * @param dbConnectTimeout how long to wait for a connection before the attempt counts as failed
+ * @param httpHost         address of the query API; loopback by default, any other needs {@code httpAccess}
  * @param httpPort         port of the query API; 0 picks a free one, -1 disables it
- * @param httpAuthToken    bearer token the query API's {@code /api/*} requires; null: no authentication
+ * @param httpAccess       who may use the query API ({@code http.authToken}, {@code http.users},
+ *                         {@code http.admins}, {@code http.tokenRole}); nothing configured: loopback only, open
+ * @param httpTls          HTTPS of the query API ({@code http.tls.keyStore}); null: plain HTTP
  * @param httpCursorKey    secret that signs the query API's paging cursors, the same on every instance behind one
  *                         load balancer; null: a random key per process (cursors then work only on the instance
  *                         that issued them, until it restarts)
+ * @param metricsHost      address of {@code /metrics} and {@code /health}; loopback by default
+ * @param metricsPort      their port; 0 picks a free one, -1 disables them
+ * @param metricsAuth      Basic credentials {@code /metrics} requires ({@code metrics.username},
+ *                         {@code metrics.password}); null: none
  * @param kafkaClient      further Kafka client settings ({@code kafka.client.*}, e.g. security.protocol, ssl.*,
  *                         sasl.*), passed to every Kafka client unchanged
  * @param retry            backoff between attempts while the database is unreachable (no deadline: never skip)
@@ -42,8 +53,12 @@ public record ConsumerConfig(
     Duration dbConnectTimeout,
     String httpHost,
     int httpPort,
-    String httpAuthToken,
+    AccessConfig httpAccess,
+    HttpsConfig httpTls,
     String httpCursorKey,
+    String metricsHost,
+    int metricsPort,
+    MetricsAuth metricsAuth,
     Map<String, String> kafkaClient,
     RetryPolicy retry) {
 
@@ -52,8 +67,10 @@ public record ConsumerConfig(
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
   public static final int DEFAULT_DB_POOL_SIZE = 4;
   public static final Duration DEFAULT_DB_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+  public static final String DEFAULT_HTTP_HOST = Listeners.LOOPBACK;
   public static final int DEFAULT_HTTP_PORT = 8083;
+  public static final String DEFAULT_METRICS_HOST = Listeners.LOOPBACK;
+  public static final int DEFAULT_METRICS_PORT = 9465;
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
   public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
   /** Environment variables override file keys under this prefix, e.g. {@code TESTLINE_DB_URL}. */
@@ -67,6 +84,8 @@ public record ConsumerConfig(
     Objects.requireNonNull(dbUrl, "dbUrl");
     Objects.requireNonNull(dbConnectTimeout, "dbConnectTimeout");
     Objects.requireNonNull(httpHost, "httpHost");
+    Objects.requireNonNull(httpAccess, "httpAccess");
+    Objects.requireNonNull(metricsHost, "metricsHost");
     Objects.requireNonNull(retry, "retry");
     kafkaClient = Map.copyOf(kafkaClient);
     if (maxPollRecords < 1) {
@@ -77,6 +96,9 @@ public record ConsumerConfig(
     }
     if (httpPort < -1 || httpPort > 65535) {
       throw new IllegalArgumentException("httpPort: must be -1 (off), 0 (any) or a port, was " + httpPort);
+    }
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new IllegalArgumentException("metricsPort: must be -1 (off), 0 (any) or a port, was " + metricsPort);
     }
     if (retry.deadline() != null) {
       throw new IllegalArgumentException("retry: must have no deadline, the consumer never skips a batch");
@@ -115,23 +137,23 @@ public record ConsumerConfig(
         source.duration("db.connectTimeout", DEFAULT_DB_CONNECT_TIMEOUT, Duration.ofMillis(250), Duration.ofMinutes(5)),
         source.string("http.host", DEFAULT_HTTP_HOST),
         source.integer("http.port", DEFAULT_HTTP_PORT, -1, 65535),
-        authToken(source),
+        AccessConfig.load(source, "http"),
+        HttpsConfig.load(source, "http"),
         cursorKey(source),
+        source.string("metrics.host", DEFAULT_METRICS_HOST),
+        source.integer("metrics.port", DEFAULT_METRICS_PORT, -1, 65535),
+        MetricsAuth.load(source, "metrics"),
         source.map("kafka.client"),
         RetryPolicy.forever(initial, max));
     source.requireNoUnknownKeys();
+    if (config.httpPort() >= 0) {
+      // closed by default: the query API serves every serial, log and yield, so the network needs a login
+      Listeners.requireAuthenticationOffLoopback("http.host", config.httpHost(), config.httpAccess().configured(),
+          AccessConfig.keys("http"));
+    }
     // refuses kafka.client.* settings that testline fixes (acks, idempotence, commits), naming the key
     new KafkaClientProperties(config.bootstrapServers(), "result-consumer", config.kafkaClient(), "kafka.client");
     return config;
-  }
-
-  private static String authToken(ConfigSource source) {
-    String token = source.string("http.authToken", null);
-    if (token != null && token.length() < 16) {
-      throw new ConfigException("http.authToken: must be at least 16 characters (a random secret), was "
-          + token.length());
-    }
-    return token;
   }
 
   /** Minimum length of {@code http.cursorKey}. */
@@ -146,15 +168,15 @@ public record ConsumerConfig(
     return key;
   }
 
-  /** Never prints the database password, the API token or the cursor key. */
+  /** Never prints the database password, the API token, password hashes, the cursor key or key store passwords. */
   @Override
   public String toString() {
     return "ConsumerConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
         + ", maxPollRecords=" + maxPollRecords + ", pollTimeout=" + pollTimeout + ", dbUrl=" + dbUrl + ", dbUser="
         + dbUser + ", dbPassword=" + (dbPassword == null || dbPassword.isEmpty() ? "(none)" : "(hidden)")
-        + ", dbPoolSize=" + dbPoolSize + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", httpAuthToken="
-        + (httpAuthToken == null ? "(none)" : "(hidden)") + ", httpCursorKey="
-        + (httpCursorKey == null ? "(random)" : "(hidden)") + ", kafkaClient=" + kafkaClient.keySet()
-        + ", retry=" + retry + "]";
+        + ", dbPoolSize=" + dbPoolSize + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", httpAccess="
+        + httpAccess + ", httpTls=" + httpTls + ", httpCursorKey=" + (httpCursorKey == null ? "(random)" : "(hidden)")
+        + ", metrics=" + metricsHost + ":" + metricsPort + ", metricsAuth=" + metricsAuth + ", kafkaClient="
+        + kafkaClient.keySet() + ", retry=" + retry + "]";
   }
 }

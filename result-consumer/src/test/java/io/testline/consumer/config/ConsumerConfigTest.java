@@ -31,6 +31,30 @@ class ConsumerConfigTest {
   }
 
   @Test
+  void closed_by_default_the_api_and_the_metrics_listen_on_loopback() {
+    ConsumerConfig c = ConsumerConfig.load(ConfigSource.of(minimal()));
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(c.metricsPort()).isEqualTo(ConsumerConfig.DEFAULT_METRICS_PORT);
+    assertThat(c.httpAccess().configured()).isFalse();
+  }
+
+  @Test
+  void the_api_on_every_address_without_authentication_is_refused_naming_the_key() {
+    Map<String, Object> v = minimal();
+    v.put("http.host", "0.0.0.0");
+    assertThatThrownBy(() -> ConsumerConfig.load(ConfigSource.of(v)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("http.host: \"0.0.0.0\" is not a loopback address and no authentication")
+        .hasMessageContaining("http.authToken or http.users");
+    v.put("http.port", "-1");
+    assertThat(ConsumerConfig.load(ConfigSource.of(v)).httpPort()).as("no API, nothing exposed").isEqualTo(-1);
+    v.put("http.port", "8083");
+    v.put("http.authToken", "0123456789abcdef-token");
+    assertThat(ConsumerConfig.load(ConfigSource.of(v)).httpHost()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
   void errors_name_the_key_and_the_bad_value() {
     Map<String, Object> v = minimal();
     v.put("db.url", "mysql://x");
@@ -83,7 +107,7 @@ class ConsumerConfigTest {
     v.put("kafka.client.sasl.jaas.config", "PlainLoginModule required password=\"kafka-secret\";");
     ConsumerConfig c = ConsumerConfig.load(ConfigSource.of(v));
 
-    assertThat(c.httpAuthToken()).isEqualTo("0123456789abcdef-token");
+    assertThat(c.httpAccess().token()).isEqualTo("0123456789abcdef-token");
     assertThat(c.kafkaClient()).containsEntry("security.protocol", "SASL_SSL")
         .containsKey("sasl.jaas.config");
     assertThat(c.toString()).doesNotContain("db-secret-value", "0123456789abcdef-token", "kafka-secret")

@@ -53,6 +53,7 @@ public final class Env {
     values.put("db.connectTimeout", "2s");
     values.put("http.host", "127.0.0.1");
     values.put("http.port", "0");
+    values.put("metrics.port", "0");
     values.put("retry.initialDelay", "100ms");
     values.put("retry.maxDelay", "2s");
     return values;

@@ -47,8 +47,8 @@ public final class Standalone implements AutoCloseable {
 
   /** Where each part listens, for the operator and for the demo's stations. */
   public record Endpoints(String mqttUri, String mqttBroker, String kafkaBootstrap, String jdbcUrl, String dbUser,
-      String dbPassword, URI queryApi, URI shopfloorSimulator, int bridgeHttpPort, int shopfloorMetricsPort,
-      URI web) {
+      String dbPassword, URI queryApi, URI shopfloorSimulator, int bridgeHttpPort, int consumerMetricsPort,
+      int shopfloorMetricsPort, URI web) {
 
     /** Where each part listens, one line each, for the operator. */
     public String describe() {
@@ -59,7 +59,8 @@ public final class Standalone implements AutoCloseable {
           "  query API          " + queryApi + "api/runs, " + queryApi + "api/stations, " + queryApi + "api/yield",
           "  shopfloor (sim.)   " + shopfloorSimulator + "/results, stats at " + shopfloorSimulator + "/sim/stats",
           "  bridge metrics     http://127.0.0.1:" + bridgeHttpPort + "/metrics and /health",
-          "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics",
+          "  result-consumer    http://127.0.0.1:" + consumerMetricsPort + "/metrics and /health",
+          "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics and /health",
           "  web interface      " + web + "  (the line, runs, units)") + "\n";
     }
   }
@@ -166,6 +167,8 @@ public final class Standalone implements AutoCloseable {
     consumerKeys.putAll(GROUP_SETTINGS);
     consumerKeys.put("http.host", "127.0.0.1");
     consumerKeys.put("http.port", settings.apiPort());
+    consumerKeys.put("metrics.host", "127.0.0.1");
+    consumerKeys.put("metrics.port", 0);
     ResultConsumer consumer = ResultConsumer.start(ConsumerConfig.load(ConfigSource.of(consumerKeys)));
     started.push(consumer);
     PortGuard.requireOwnedHere(consumer.httpPort(), "query API");
@@ -196,7 +199,7 @@ public final class Standalone implements AutoCloseable {
 
     Endpoints result = new Endpoints(mqtt.serverUri(), mqtt.description(), kafka.bootstrapServers(), jdbcUrl,
         postgres.user(), postgres.password(), URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"),
-        simulator.baseUri(), bridge.httpPort(), shopfloor.metricsPort(), web.uri());
+        simulator.baseUri(), bridge.httpPort(), consumer.metricsPort(), shopfloor.metricsPort(), web.uri());
     log.info("testline standalone is up: MQTT {} ({}), Kafka {}, PostgreSQL {}, query API {}, shopfloor simulator {}",
         result.mqttUri(), result.mqttBroker(), result.kafkaBootstrap(), result.jdbcUrl(), result.queryApi(),
         result.shopfloorSimulator());

@@ -60,6 +60,7 @@ public final class Pipeline implements AutoCloseable {
     values.put("db.password", db.password());
     values.put("http.host", "127.0.0.1");
     values.put("http.port", "0");
+    values.put("metrics.port", "0");
     consumer = ResultConsumer.start(ConsumerConfig.load(ConfigSource.of(values)));
     producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
