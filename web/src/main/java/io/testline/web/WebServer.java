@@ -1,7 +1,13 @@
 package io.testline.web;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
+import io.testline.access.AccessDenied;
+import io.testline.access.HttpsConnector;
+import io.testline.web.access.LoginPage;
+import io.testline.web.access.WebAccess;
+import io.testline.web.access.WebAccessConfig;
 import io.testline.web.live.LineStream;
 import io.testline.web.live.StationFeed;
 import io.testline.web.store.LineQueries;
@@ -13,7 +19,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * GET /units/{serial}   every run of a serial, oldest first (also /units?serial=, for any serial)
  * GET /events/line      the line's server-sent events (htmx SSE extension)
  * GET /health           200 when the database answers, else 503
+ * GET /login, POST /login, POST /logout, GET /session   see {@link WebAccess}
  * </pre>
+ * Closed by default: without users or a token ({@link WebAccessConfig}) it serves only a loopback address, where
+ * nobody logs in; with them every page needs a login and every action a CSRF token.
  * Stateless: live updates come from PostgreSQL LISTEN/NOTIFY ({@link StationFeed}), so any number of instances may
  * serve the same database. Scripts and styles are served from this jar (WebJars and {@code /assets}). It reads only;
  * the caller owns the {@link DataSource}. Start and close are idempotent.
@@ -49,8 +60,23 @@ public final class WebServer implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  private final WebAccessConfig accessConfig;
+
+  /** The web interface without login: only on a loopback address. */
   public WebServer(DataSource dataSource, WebConfig config) {
+    this(dataSource, config, WebAccessConfig.none());
+  }
+
+  /** @throws io.testline.config.ConfigException when {@code config.host()} is not allowed by {@code access} */
+  public WebServer(DataSource dataSource, WebConfig config, WebAccessConfig access) {
+    this(dataSource, config, access, c -> { });
+  }
+
+  /** @param moreRoutes further routes, registered after the access check (tests add an admin action) */
+  WebServer(DataSource dataSource, WebConfig config, WebAccessConfig access, Consumer<JavalinConfig> moreRoutes) {
+    access.requireBindAllowed(config.host());
     this.config = config;
+    this.accessConfig = access;
     this.dataSource = dataSource;
     Fmt fmt = new Fmt(config.zone());
     Renderer renderer = new Renderer();
@@ -58,7 +84,12 @@ public final class WebServer implements AutoCloseable {
     this.stream = new LineStream(lineQueries, renderer, fmt, config.shiftStarts(), Clock.systemUTC());
     this.feed = new StationFeed(dataSource, stream, FLUSH_EVERY);
     Pages pages = new Pages(lineQueries, new RunQueries(dataSource), stream, renderer, fmt, config.apiBase());
+    WebAccess webAccess = new WebAccess(access, new LoginPage(renderer, fmt), Clock.systemUTC());
     this.app = Javalin.create(c -> {
+      if (access.https() != null) {
+        HttpsConnector.install(c.jetty, access.https(),
+            () -> new HttpsConnector.Address(config.host(), config.port()));
+      }
       c.startup.showJavalinBanner = false;
       c.staticFiles.enableWebjars();
       c.staticFiles.add(s -> {
@@ -71,6 +102,16 @@ public final class WebServer implements AutoCloseable {
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "same-origin");
+      });
+      webAccess.register(c);
+      moreRoutes.accept(c);
+      c.routes.exception(AccessDenied.class, (e, ctx) -> {
+        String accept = ctx.header("Accept");
+        if (accept != null && accept.contains("text/html") && ctx.header("HX-Request") == null) {
+          pages.error(ctx, e.status(), e.getMessage());
+        } else {
+          ctx.status(e.status()).json(Map.of("error", e.getMessage()));
+        }
       });
       c.routes.get("/", pages::line);
       c.routes.get("/runs", pages::runs);
@@ -123,7 +164,7 @@ public final class WebServer implements AutoCloseable {
   /** The base URI the pages are served at, ending in {@code /}. */
   public URI uri() {
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create((accessConfig.https() == null ? "http" : "https") + "://" + host + ":" + port() + "/");
   }
 
   private boolean databaseAnswers() {

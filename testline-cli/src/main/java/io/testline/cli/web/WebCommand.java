@@ -1,12 +1,14 @@
 package io.testline.cli.web;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.testline.config.ConfigException;
+import io.testline.config.ConfigSource;
 import io.testline.consumer.store.StoreDataSource;
 import io.testline.web.WebConfig;
 import io.testline.web.WebServer;
-import java.net.InetAddress;
+import io.testline.web.access.WebAccessConfig;
 import java.net.URI;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -21,8 +23,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code testline web}: the web interface as a service of its own over a result database that result-consumer
- * fills. Stateless, so several may run behind a load balancer. Listens on loopback unless told otherwise; the pages
- * have no login yet, so another address needs {@code --allow-unauthenticated}.
+ * fills. Stateless, so several may run behind a load balancer (give them the same {@code web.sessionKey}). Listens
+ * on loopback unless told otherwise; another address needs users or a token ({@code web.users},
+ * {@code web.authToken}: {@link WebAccessConfig}, from {@code --config} or {@code TESTLINE_WEB_*}), or, explicitly,
+ * {@code --allow-unauthenticated}.
  */
 @Command(name = "web", mixinStandardHelpOptions = true,
     description = {"The web interface (line, runs, run, unit pages; the line live over SSE) over the result "
@@ -56,14 +60,21 @@ public final class WebCommand implements Callable<Integer> {
       description = "local start times of the shifts; default: ${DEFAULT-VALUE}")
   List<String> shifts;
 
+  @Option(names = "--config", description = "YAML file with the web.* keys (users, admins, authToken, sessionKey, "
+      + "sessionTtl, tls); TESTLINE_WEB_* environment variables override it")
+  Path configFile;
+
   @Option(names = "--allow-unauthenticated",
-      description = "listen on a non-loopback address although the pages have no login yet")
+      description = "listen on a non-loopback address without any login (logged as a warning); prefer web.users")
   boolean allowUnauthenticated;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** {@code testline web ARGS}; exits 0 when stopped, 2 on bad usage, 1 when it failed. */
+  /** sysexits' EX_CONFIG. */
+  static final int EXIT_CONFIG = 78;
+
+  /** {@code testline web ARGS}; exits 0 when stopped, 2 on bad usage, 78 on a bad configuration, 1 when it failed. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new WebCommand()).execute(args));
   }
@@ -71,24 +82,33 @@ public final class WebCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     WebConfig config = config();
+    try {
+      ConfigSource source = ConfigSource.load(configFile, System.getenv(), "TESTLINE_");
+      WebAccessConfig access = WebAccessConfig.load(source, allowUnauthenticated);
+      source.requireNoUnknownKeys();
+      serve(config, access);
+      return 0;
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+  }
+
+  /** Serves until stopped; the pool connects lazily, so a refused address fails before any connection. */
+  private void serve(WebConfig config, WebAccessConfig access) throws InterruptedException {
     String password = System.getenv(dbPasswordEnv);
     try (HikariDataSource dataSource = StoreDataSource.create(dbUrl, dbUser == null ? "" : dbUser,
         password == null ? "" : password, 4, Duration.ofSeconds(5));
-         WebServer web = new WebServer(dataSource, config)) {
+         WebServer web = new WebServer(dataSource, config, access)) {
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "web-shutdown"));
       web.start();
       System.out.println("testline web is running at " + web.uri() + " (Ctrl-C stops it)");
       stopped.await();
     }
-    return 0;
   }
 
   private WebConfig config() {
-    if (!allowUnauthenticated && !loopback(host)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--host: \"" + host + "\" is not a loopback "
-          + "address; the pages have no login yet, so pass --allow-unauthenticated to serve them there anyway");
-    }
     List<LocalTime> starts = new ArrayList<>();
     for (String s : shifts) {
       try {
@@ -103,14 +123,6 @@ public final class WebCommand implements Callable<Integer> {
       return new WebConfig(host, port, zone == null ? ZoneId.systemDefault() : zone, starts, api);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  private static boolean loopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
     }
   }
 }

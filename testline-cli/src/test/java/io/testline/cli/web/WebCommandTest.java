@@ -17,10 +17,20 @@ class WebCommandTest {
   }
 
   @Test
-  void refuses_a_non_loopback_address_while_the_pages_have_no_login() {
-    assertThat(run("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--host", "0.0.0.0")).isEqualTo(2);
-    assertThat(err.toString()).contains("--host: \"0.0.0.0\" is not a loopback address")
-        .contains("--allow-unauthenticated");
+  void refuses_a_non_loopback_address_without_login_with_exit_78_naming_the_keys() {
+    assertThat(run("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--host", "0.0.0.0")).isEqualTo(78);
+    assertThat(err.toString()).contains("configuration error: web.host (--host): \"0.0.0.0\" is not a loopback "
+        + "address and no authentication is configured; set web.authToken or web.users");
+  }
+
+  @Test
+  void names_the_bad_access_key_of_the_config_file(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("web.yaml"),
+        "web:\n  users: [\"alice:not-a-hash\"]\n");
+    assertThat(run("--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--config", file.toString())).isEqualTo(78);
+    assertThat(err.toString()).contains("web.users: the password of user \"alice\" is not a bcrypt hash")
+        .doesNotContain("not-a-hash");
   }
 
   @Test

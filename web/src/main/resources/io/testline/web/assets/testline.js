@@ -23,3 +23,27 @@
   document.addEventListener("htmx:afterSwap", tick);
   setInterval(tick, 1000);
 })();
+
+// CSRF: every request that changes something carries the session's token, which the server sets in the tl_csrf
+// cookie: htmx requests as a header, plain forms as a hidden field (added here when the template has none).
+(function () {
+  function token() {
+    var m = document.cookie.match(/(?:^|;\s*)tl_csrf=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.verb && e.detail.verb.toLowerCase() !== "get") {
+      e.detail.headers["X-CSRF-Token"] = token();
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.method && form.method.toLowerCase() === "post" && !form.querySelector("input[name=_csrf]")) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "_csrf";
+      input.value = token();
+      form.appendChild(input);
+    }
+  }, true);
+})();
