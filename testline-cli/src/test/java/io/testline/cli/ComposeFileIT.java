@@ -9,6 +9,7 @@ import io.testline.bridge.config.BridgeConfig;
 import io.testline.config.ConfigSource;
 import io.testline.consumer.config.ConsumerConfig;
 import io.testline.shopfloor.config.ShopfloorBridgeConfig;
+import io.testline.web.access.WebAccessConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -214,7 +215,13 @@ class ComposeFileIT {
         soft.assertThat(services).as("service %s: mqtt.url host", name).containsKey(b.mqtt().url().getHost());
         hosts(b.kafka().bootstrapServers()).forEach(h ->
             soft.assertThat(services).as("service %s: kafka.bootstrapServers host", name).containsKey(h));
+      } else if (config instanceof WebAccessConfig w) {
+        soft.assertThat(w.access().configured()).as("service %s: every page needs a login", name).isTrue();
+        soft.assertThat(w.allowUnauthenticated()).as("service %s: --allow-unauthenticated", name).isFalse();
+        soft.assertThat(w.sessionKey()).as("service %s: web.sessionKey shared by every instance", name).isNotNull();
       } else if (config instanceof ConsumerConfig c) {
+        soft.assertThat(c.httpAccess().token()).as("service %s: the API token comes from the environment", name)
+            .isEqualTo(envExample.get("API_TOKEN"));
         soft.assertThat(c.dbPassword()).as("service %s: the database password comes from the environment", name)
             .isEqualTo(envExample.get("POSTGRES_PASSWORD"));
         soft.assertThat(services).as("service %s: db.url host", name).containsKey(jdbcHost(c.dbUrl()));
@@ -255,7 +262,7 @@ class ComposeFileIT {
       if (config instanceof BridgeConfig b && command(name, services.get(name)).get(1).equals("run")) {
         port = b.http().port();
       } else if (config instanceof ConsumerConfig c) {
-        port = c.httpPort();
+        port = c.metricsPort();
       } else if (config instanceof ShopfloorBridgeConfig f) {
         port = f.metricsPort();
       }
@@ -426,6 +433,7 @@ class ComposeFileIT {
           case "result-consumer" -> ConsumerConfig.load(ConfigSource.load(file, env, ConsumerConfig.ENV_PREFIX));
           case "shopfloor-bridge" -> command.get(1).equals("simulator") ? null
               : ShopfloorBridgeConfig.load(ConfigSource.load(file, env, ShopfloorBridgeConfig.ENV_PREFIX));
+          case "web" -> webAccess(command, file, env);
           default -> null;
         };
         if (config != null) {
@@ -441,6 +449,15 @@ class ComposeFileIT {
       fail("configs that the services would refuse at start:%n  %s", String.join("\n  ", failures));
     }
     return loaded;
+  }
+
+  /** The web's access settings as {@code testline web} reads them, checked against its {@code --host}. */
+  private static WebAccessConfig webAccess(List<String> command, Path file, Map<String, String> env) {
+    WebAccessConfig access = WebAccessConfig.load(ConfigSource.load(file, env, "TESTLINE_"),
+        command.contains("--allow-unauthenticated"));
+    int host = command.indexOf("--host");
+    access.requireBindAllowed(host < 0 ? "127.0.0.1" : command.get(host + 1));
+    return access;
   }
 
   private static java.util.Optional<Path> configFile(String name, Map<String, Object> s) {
@@ -560,7 +577,12 @@ class ComposeFileIT {
     for (String line : Files.readAllLines(file)) {
       String l = line.strip();
       if (!l.isEmpty() && !l.startsWith("#") && l.contains("=")) {
-        env.put(l.substring(0, l.indexOf('=')).strip(), l.substring(l.indexOf('=') + 1).strip());
+        String value = l.substring(l.indexOf('=') + 1).strip();
+        // a value in single quotes is taken literally by compose (a bcrypt hash holds '$')
+        if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        env.put(l.substring(0, l.indexOf('=')).strip(), value);
       }
     }
     return env;
