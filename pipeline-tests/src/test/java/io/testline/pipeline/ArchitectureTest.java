@@ -36,7 +36,7 @@ class ArchitectureTest {
     void every_module_is_imported() {
         // the modules come as target/classes in `mvn test` and as jars in `mvn verify`: both must be seen
         for (String module : new String[] {"schemas", "config", "metrics", "kafka", "agent", "bridge", "consumer", "shopfloor", "cli",
-            "brokers", "interop"}) {
+            "brokers", "interop", "access", "web"}) {
             assertThat(main.stream().filter(c -> c.getPackageName().startsWith("io.testline." + module)).count())
                 .as("main classes of io.testline.%s", module)
                 .isPositive();
@@ -73,6 +73,19 @@ class ArchitectureTest {
             .because("one mapping per format serves the query API, the web and the CLI alike; it reads the result "
                 + "tables through JDBC and knows none of them");
         rule.check(main);
+    }
+
+    @Test
+    void the_access_model_depends_on_no_service_and_the_agent_does_not_carry_it() {
+        noClasses().that().resideInAPackage("io.testline.access..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.web..", "io.testline.cli..", "io.testline.brokers..")
+            .because("the query API and the web share one access model below both")
+            .check(main);
+        noClasses().that().resideInAPackage(AGENT)
+            .should().dependOnClassesThat().resideInAnyPackage("io.testline.access..", "io.javalin..")
+            .because("the agent serves only its metrics, with the JDK's server; a station PC carries no web framework")
+            .check(main);
     }
 
     @Test

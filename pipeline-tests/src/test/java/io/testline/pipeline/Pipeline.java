@@ -48,6 +48,7 @@ final class Pipeline implements AutoCloseable {
   private final ServiceJvm consumer;
   private final ServiceJvm shopfloorBridge;
   private final int apiPort = freePort();
+  private final int consumerMetricsPort = freePort();
   private final TopicNames topics = new TopicNames("");
 
   /**
@@ -118,7 +119,7 @@ final class Pipeline implements AutoCloseable {
     Map<String, Object> consumerKeys = new LinkedHashMap<>(db);
     consumerKeys.put("http.host", "127.0.0.1");
     consumerKeys.put("http.port", apiPort);
-    consumerKeys.put("metrics.port", freePort());
+    consumerKeys.put("metrics.port", consumerMetricsPort);
     consumerKeys.putAll(options.consumer());
     Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);
     shopfloorKeys.put("shopfloor.url", simulator.resultsUri().toString());
@@ -187,6 +188,11 @@ final class Pipeline implements AutoCloseable {
 
   java.net.URI queryApi() {
     return java.net.URI.create("http://127.0.0.1:" + apiPort + "/");
+  }
+
+  /** result-consumer's {@code /metrics} and {@code /health}. */
+  java.net.URI consumerMetrics() {
+    return java.net.URI.create("http://127.0.0.1:" + consumerMetricsPort + "/");
   }
 
   Auditor.Db database() {
