@@ -90,7 +90,8 @@ public final class Bridge implements AutoCloseable {
       gaps.start();
     }
     if (config.http().port() >= 0) {
-      http = MetricsEndpoint.start("bridge", config.http().host(), config.http().port(), registry, health);
+      http = MetricsEndpoint.start("bridge", config.http().host(), config.http().port(), registry, health,
+          config.http().auth());
     }
     log.info("bridge {} started: {} -> Kafka {} (topic prefix \"{}\")", config.instanceId(),
         config.mqtt().sharedFilter(), config.kafka().bootstrapServers(), config.kafka().topicPrefix());

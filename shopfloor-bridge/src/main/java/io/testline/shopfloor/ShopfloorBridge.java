@@ -170,7 +170,8 @@ public final class ShopfloorBridge implements AutoCloseable {
   private MetricsEndpoint startMetrics(ShopfloorBridgeConfig config, PrometheusMeterRegistry registry) {
     try {
       return MetricsEndpoint.start("shopfloor-bridge", config.metricsHost(), config.metricsPort(), registry,
-          () -> closed.get() ? HealthReport.down(Map.of("closed", true)) : HealthReport.up(Map.of()));
+          () -> closed.get() ? HealthReport.down(Map.of("closed", true)) : HealthReport.up(Map.of()),
+          config.metricsAuth());
     } catch (IOException e) {
       throw new UncheckedIOException("metrics.port: " + e.getMessage(), e);
     }

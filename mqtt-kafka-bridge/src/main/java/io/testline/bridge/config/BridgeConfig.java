@@ -113,7 +113,7 @@ public record BridgeConfig(
   public record Gaps(boolean enabled, String groupId, Duration grace) {}
 
   /** The /metrics and /health endpoint; port 0 picks a free port, -1 disables it. */
-  public record Http(String host, int port, Duration stuckAfter) {}
+  public record Http(String host, int port, Duration stuckAfter, io.testline.metrics.MetricsAuth auth) {}
 
   /** What {@code topics create} creates. Retention of -1 keeps records forever. */
   public record TopicSettings(int partitions, short replicationFactor, int minInsyncReplicas, long maxMessageBytes,
@@ -164,7 +164,8 @@ public record BridgeConfig(
     Http http = new Http(
         source.string("http.host", "127.0.0.1"),
         source.integer("http.port", DEFAULT_HTTP_PORT, -1, 65_535),
-        source.duration("health.stuckAfter", DEFAULT_STUCK_AFTER, Duration.ofSeconds(1), Duration.ofHours(1)));
+        source.duration("health.stuckAfter", DEFAULT_STUCK_AFTER, Duration.ofSeconds(1), Duration.ofHours(1)),
+        io.testline.metrics.MetricsAuth.load(source, "http"));
     Duration forever = Duration.ofMillis(-1);
     Duration max = Duration.ofDays(365L * 100);
     TopicSettings topics = new TopicSettings(

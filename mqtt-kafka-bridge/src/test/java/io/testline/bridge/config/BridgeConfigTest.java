@@ -33,6 +33,17 @@ class BridgeConfigTest {
   }
 
   @Test
+  void metrics_basic_auth_is_read_from_http_username_and_password_and_never_printed() {
+    Map<String, Object> values = minimal();
+    assertThat(BridgeConfig.from(ConfigSource.of(values)).http().auth()).isNull();
+    values.put("http.username", "prometheus");
+    values.put("http.password", "scrape-secret-123");
+    BridgeConfig config = BridgeConfig.from(ConfigSource.of(values));
+    assertThat(config.http().auth().username()).isEqualTo("prometheus");
+    assertThat(config.toString()).doesNotContain("scrape-secret-123");
+  }
+
+  @Test
   void requires_kafka_bootstrap_servers_naming_the_key_and_variable() {
     assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(Map.of())))
         .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.bootstrapServers");

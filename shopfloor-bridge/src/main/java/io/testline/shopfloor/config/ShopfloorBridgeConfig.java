@@ -32,6 +32,7 @@ public record ShopfloorBridgeConfig(
     GuardConfig guard,
     String metricsHost,
     int metricsPort,
+    io.testline.metrics.MetricsAuth metricsAuth,
     Map<String, String> kafkaClient) {
 
   public static final String ENV_PREFIX = "TESTLINE_";
@@ -117,6 +118,7 @@ public record ShopfloorBridgeConfig(
     Duration maxWait = source.duration("rateLimit.maxWait", g.maxRateWait(), Duration.ZERO, Duration.ofMinutes(1));
     String metricsHost = source.string("metrics.host", DEFAULT_METRICS_HOST);
     int metricsPort = source.integer("metrics.port", DEFAULT_METRICS_PORT, -1, 65535);
+    io.testline.metrics.MetricsAuth metricsAuth = io.testline.metrics.MetricsAuth.load(source, "metrics");
     // security.protocol, ssl.*, sasl.*: passed to the Kafka clients unchanged
     Map<String, String> kafkaClient = source.map("kafka.client");
     source.requireNoUnknownKeys();
@@ -137,7 +139,7 @@ public record ShopfloorBridgeConfig(
         poolSize == 0 ? workers + 4 : poolSize, shopfloor,
         new DispatchConfig(workers, lease, pollInterval, retry),
         new GuardConfig(failureThreshold, failureWindow, openDelay, successThreshold, permits, maxWait),
-        metricsHost, metricsPort, kafkaClient);
+        metricsHost, metricsPort, metricsAuth, kafkaClient);
   }
 
   private static double decimal(ConfigSource source, String key, double defaultValue, double min, double max) {
@@ -161,7 +163,7 @@ public record ShopfloorBridgeConfig(
   public String toString() {
     return "ShopfloorBridgeConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId="
         + groupId + ", jdbcUrl=" + jdbcUrl + ", dbUser=" + dbUser + ", shopfloor=" + shopfloor + ", dispatch="
-        + dispatch + ", guard=" + guard + ", metrics=" + metricsHost + ":" + metricsPort + ", kafkaClient=" + kafkaClient.keySet()
-        + "]";
+        + dispatch + ", guard=" + guard + ", metrics=" + metricsHost + ":" + metricsPort + ", metricsAuth="
+        + metricsAuth + ", kafkaClient=" + kafkaClient.keySet() + "]";
   }
 }

@@ -51,6 +51,17 @@ class ShopfloorBridgeConfigTest {
   }
 
   @Test
+  void metrics_basic_auth_is_read_and_never_printed() {
+    Map<String, Object> m = minimal();
+    assertThat(ShopfloorBridgeConfig.load(ConfigSource.of(m)).metricsAuth()).isNull();
+    m.put("metrics.username", "prometheus");
+    m.put("metrics.password", "scrape-secret-123");
+    ShopfloorBridgeConfig config = ShopfloorBridgeConfig.load(ConfigSource.of(m));
+    assertThat(config.metricsAuth().username()).isEqualTo("prometheus");
+    assertThat(config.toString()).doesNotContain("scrape-secret-123");
+  }
+
+  @Test
   void unknown_keys_are_refused() {
     Map<String, Object> m = minimal();
     m.put("dispatch.workerz", "3");
