@@ -196,6 +196,32 @@ class WebAccessIT {
     }
   }
 
+  @Test
+  void over_https_the_session_cookie_is_secure_too(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path store = io.testline.brokers.junit.TestKeyStore.create(dir.resolve("web.p12"), "store-pw-42",
+        base.getHost());
+    WebAccessConfig access = WebAccessConfig.load(ConfigSource.of(Map.of(
+        "web.users", List.of("alice:" + hash("alice-pw")), "web.sessionKey", SESSION_KEY,
+        "web.tls.keyStore", store.toString(), "web.tls.keyStorePassword", "store-pw-42")), false);
+    try (WebServer https = new WebServer(dataSource, new WebConfig(base.getHost(), 0, ZoneOffset.UTC,
+        WebConfig.DEFAULT_SHIFTS, null), access).start()) {
+      assertThat(https.uri().getScheme()).isEqualTo("https");
+      HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
+          .sslContext(io.testline.brokers.junit.TestKeyStore.trusting(store, "store-pw-42")).build();
+      client.send(HttpRequest.newBuilder(https.uri().resolve("/login")).build(), HttpResponse.BodyHandlers.ofString());
+      String csrf = ((CookieManager) client.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
+          .filter(c -> c.getName().equals(WebAccess.CSRF_COOKIE)).findFirst().orElseThrow().getValue();
+      HttpResponse<String> login = client.send(HttpRequest.newBuilder(https.uri().resolve("/login"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("user=alice&password=alice-pw&next=%2F&_csrf="
+              + URLEncoder.encode(csrf, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).isEqualTo(302);
+      assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
+          .startsWith(WebAccess.SESSION_COOKIE + "=").contains("Secure").contains("HttpOnly"));
+    }
+  }
+
   private HttpResponse<String> withSession(String value) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/"))
         .header("Accept", "text/html").header("Cookie", WebAccess.SESSION_COOKIE + "=" + value).build(),
