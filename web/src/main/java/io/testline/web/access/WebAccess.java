@@ -168,7 +168,7 @@ public final class WebAccess {
         ? authenticator.token(password)
         : authenticator.login(user.strip(), password);
     if (!authenticator.enabled() || who.isEmpty()) {
-      log.warn("web: failed login for user \"{}\" from {}", user == null ? "" : user.strip(), ctx.ip());
+      log.warn("web: failed login for user \"{}\" from {}", printable(user), ctx.ip());
       ctx.status(401);
       loginPage.show(ctx, csrfToken(ctx), next, "Wrong user name or password.", authenticator.enabled());
       return;
@@ -191,6 +191,15 @@ public final class WebAccess {
   private Cookie cookie(String name, String value, int maxAge, boolean httpOnly, Context ctx) {
     boolean secure = config.https() != null || "https".equals(ctx.scheme());
     return new Cookie(name, value, "/", maxAge, secure, httpOnly, null, SameSite.STRICT);
+  }
+
+  /** A user-supplied name as it may go into a log line: no control characters (no forged lines), at most 64. */
+  private static String printable(String text) {
+    if (text == null) {
+      return "";
+    }
+    String clean = text.strip().replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
   }
 
   /** Only a path of this site: never another origin ({@code //host}, {@code /\host}, {@code https:}). */
