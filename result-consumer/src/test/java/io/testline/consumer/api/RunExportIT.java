@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.testline.brokers.Database;
 import io.testline.brokers.junit.RealBrokers;
 import io.testline.consumer.store.EventWriter;
@@ -72,7 +70,7 @@ class RunExportIT {
       new EventWriter().write(c, stored);
       c.commit();
     }
-    api = new QueryApi(dataSource, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
+    api = new QueryApi(dataSource).start("127.0.0.1", 0);
   }
 
   @AfterAll
