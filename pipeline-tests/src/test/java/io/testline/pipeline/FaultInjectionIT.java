@@ -3,7 +3,7 @@ package io.testline.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.testline.brokers.junit.RequiredTools;
-import io.testline.cli.audit.AuditReport;
+import io.testline.audit.AuditReport;
 import io.testline.cli.audit.AuditReportWriter;
 import io.testline.schemas.DeadLetterReason;
 import io.testline.shopfloor.simulator.Faults;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import io.testline.cli.audit.AuditReport;
+import io.testline.audit.AuditReport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

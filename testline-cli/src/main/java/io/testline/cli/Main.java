@@ -1,9 +1,9 @@
 package io.testline.cli;
 
 import io.testline.brokers.ShutdownHooks;
-import io.testline.cli.audit.AuditReport;
+import io.testline.audit.AuditReport;
 import io.testline.cli.audit.AuditReportWriter;
-import io.testline.cli.audit.Auditor;
+import io.testline.audit.Auditor;
 import io.testline.cli.demo.Demo;
 import io.testline.brokers.ServerUnavailableException;
 import io.testline.cli.standalone.Standalone;

@@ -2,7 +2,8 @@ package io.testline.cli.audit;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.testline.cli.audit.AuditReport.Run;
+import io.testline.audit.AuditReport;
+import io.testline.audit.AuditReport.Run;
 import io.testline.schemas.EventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.testline.cli.demo;
 
-import io.testline.cli.audit.AuditReport;
+import io.testline.audit.AuditReport;
 import io.testline.cli.audit.AuditReportWriter;
-import io.testline.cli.audit.Auditor;
+import io.testline.audit.Auditor;
 import io.testline.cli.standalone.Standalone;
 import io.testline.cli.standalone.StandaloneSettings;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.testline.cli.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.testline.cli.events.EventFilter;
-import io.testline.cli.kafka.TopicWindow;
+import io.testline.kafka.TopicWindow;
 import io.testline.schemas.EventJson;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.testline.audit.AuditReport;
+import io.testline.audit.Auditor;
 import io.testline.cli.standalone.Standalone;
 import io.testline.cli.standalone.StandaloneSettings;
 import io.testline.schemas.EventJson;

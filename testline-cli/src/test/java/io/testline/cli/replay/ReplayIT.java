@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.testline.cli.Main;
-import io.testline.cli.kafka.TopicWindow;
+import io.testline.kafka.TopicWindow;
 import io.testline.cli.standalone.Standalone;
 import io.testline.cli.standalone.StandaloneSettings;
 import io.testline.schemas.EventJson;

@@ -1,4 +1,4 @@
-package io.testline.cli.kafka;
+package io.testline.kafka;
 
 import java.time.Duration;
 import java.time.Instant;

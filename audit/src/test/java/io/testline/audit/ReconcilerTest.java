@@ -1,10 +1,10 @@
-package io.testline.cli.audit;
+package io.testline.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.testline.cli.audit.AuditReport.Gap;
-import io.testline.cli.audit.Reconciler.SeenRun;
-import io.testline.cli.audit.Reconciler.StoredRun;
+import io.testline.audit.AuditReport.Gap;
+import io.testline.audit.Reconciler.SeenRun;
+import io.testline.audit.Reconciler.StoredRun;
 import io.testline.schemas.SeqGap;
 import java.time.Instant;
 import java.util.List;

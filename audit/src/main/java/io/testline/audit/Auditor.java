@@ -1,11 +1,11 @@
-package io.testline.cli.audit;
+package io.testline.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.testline.cli.audit.AuditReport.DeadLetterRef;
-import io.testline.cli.audit.AuditReport.Gap;
-import io.testline.cli.audit.Reconciler.SeenRun;
-import io.testline.cli.audit.Reconciler.StoredRun;
-import io.testline.cli.kafka.TopicWindow;
+import io.testline.audit.AuditReport.DeadLetterRef;
+import io.testline.audit.AuditReport.Gap;
+import io.testline.audit.Reconciler.SeenRun;
+import io.testline.audit.Reconciler.StoredRun;
+import io.testline.kafka.TopicWindow;
 import io.testline.kafka.DeadLetterHeaders;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
@@ -43,10 +43,17 @@ public final class Auditor {
   private static final int SAMPLE_LIMIT = 100;
 
   /** Where to look. The ledger may live in its own database; {@code ledgerDb} null means the result database. */
-  public record Sources(Map<String, Object> kafkaProps, TopicNames topics, Db resultsDb, Db ledgerDb) {}
+  public record Sources(Map<String, Object> kafkaProps, TopicNames topics, Connector resultsDb, Connector ledgerDb) {}
 
-  /** A JDBC database. */
-  public record Db(String url, String user, String password) {
+  /** Opens a connection to a database: a {@link Db}, or a pool's {@code dataSource::getConnection}. */
+  @FunctionalInterface
+  public interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  /** A JDBC database by URL, as the command line names it. */
+  public record Db(String url, String user, String password) implements Connector {
+    @Override
     public Connection connect() throws SQLException {
       return DriverManager.getConnection(url, user, password);
     }
@@ -60,18 +67,24 @@ public final class Auditor {
     this.clock = clock;
   }
 
+  /** Audits every station and serial number of {@code [from, to)}. */
   public AuditReport audit(Instant from, Instant to) throws SQLException {
+    return audit(from, to, AuditScope.ALL);
+  }
+
+  /** Audits what of {@code [from, to)} is in {@code scope}: the same checks, on its runs, gaps and dead letters. */
+  public AuditReport audit(Instant from, Instant to, AuditScope scope) throws SQLException {
     Instant auditedAt = clock.instant();
     TopicWindow window = new TopicWindow(sources.kafkaProps());
     Map<UUID, SeenRun> seen = new LinkedHashMap<>();
-    window.read(sources.topics().events(), from, to, r -> see(seen, r, true));
+    window.read(sources.topics().events(), from, to, r -> see(seen, r, scope));
     // finishes after the window: only for runs the window holds
     window.read(sources.topics().events(), to, null, r -> {
       JsonNode event = tree(r.value());
       if (event != null && MessageType.RUN_FINISHED.schemaId().equals(event.path("schema").asText())) {
         UUID runId = runId(event);
         if (runId != null && seen.containsKey(runId)) {
-          see(seen, r, false);
+          see(seen, r, null);
         }
       }
     });
@@ -80,7 +93,7 @@ public final class Auditor {
     List<Gap> gapRecords = new ArrayList<>();
     window.read(sources.topics().seqGaps(), from, null, r -> {
       JsonNode g = tree(r.value());
-      if (g == null) {
+      if (g == null || !scope.matchesStation(g.path("stationId").asText())) {
         return;
       }
       String cause = g.path("cause").asText();
@@ -97,6 +110,9 @@ public final class Auditor {
     Map<String, Long> deadLetters = new TreeMap<>();
     List<DeadLetterRef> samples = new ArrayList<>();
     window.read(sources.topics().deadLetter(), from, to, r -> {
+      if (!scope.matchesMqttTopic(DeadLetterHeaders.text(r.headers(), Topics.HEADER_MQTT_TOPIC))) {
+        return;
+      }
       String reason = DeadLetterHeaders.reason(r.headers());
       deadLetters.merge(reason == null ? "UNKNOWN" : reason, 1L, Long::sum);
       if (samples.size() < SAMPLE_LIMIT) {
@@ -159,7 +175,8 @@ public final class Auditor {
     return a.isBefore(b) ? a : b;
   }
 
-  private static void see(Map<UUID, SeenRun> seen, ConsumerRecord<byte[], byte[]> r, boolean mayAdd) {
+  /** {@code newRuns}: the scope a run not seen yet must be in to be added; null adds none. */
+  private static void see(Map<UUID, SeenRun> seen, ConsumerRecord<byte[], byte[]> r, AuditScope newRuns) {
     JsonNode event = tree(r.value());
     if (event == null) {
       return;
@@ -172,12 +189,12 @@ public final class Auditor {
       return;
     }
     SeenRun before = seen.get(runId);
-    if (before == null && !mayAdd) {
-      return;
-    }
     JsonNode data = event.path("data");
     String serial = data.path("serialNumber").asText(null);
     String station = event.path("stationId").asText(null);
+    if (before == null && (newRuns == null || !newRuns.matchesRun(station, serial))) {
+      return;
+    }
     String outcome = finished ? data.path("outcome").asText(null) : before == null ? null : before.outcome();
     seen.put(runId, new SeenRun(runId, serial != null ? serial : before.serialNumber(),
         station != null ? station : before.stationId(),
@@ -206,7 +223,7 @@ public final class Auditor {
   }
 
   private Map<UUID, String> ledgerStates(UUID[] ids) throws SQLException {
-    Db db = sources.ledgerDb() != null ? sources.ledgerDb() : sources.resultsDb();
+    Connector db = sources.ledgerDb() != null ? sources.ledgerDb() : sources.resultsDb();
     Map<UUID, String> states = new HashMap<>();
     try (Connection c = db.connect();
          PreparedStatement ps = c.prepareStatement(

@@ -1,4 +1,4 @@
-package io.testline.cli.audit;
+package io.testline.audit;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,8 +1,8 @@
-package io.testline.cli.audit;
+package io.testline.audit;
 
-import io.testline.cli.audit.AuditReport.DeadLetterRef;
-import io.testline.cli.audit.AuditReport.Gap;
-import io.testline.cli.audit.AuditReport.Run;
+import io.testline.audit.AuditReport.DeadLetterRef;
+import io.testline.audit.AuditReport.Gap;
+import io.testline.audit.AuditReport.Run;
 import io.testline.schemas.SeqGap;
 import java.time.Instant;
 import java.util.ArrayList;
