@@ -134,13 +134,13 @@ public final class Pages {
     html(ctx, "error.jte", Map.of("status", status, "message", message));
   }
 
-  private void html(Context ctx, String template, Map<String, Object> params) {
+  void html(Context ctx, String template, Map<String, Object> params) {
     Map<String, Object> all = new LinkedHashMap<>(params);
     all.put("f", fmt);
     ctx.contentType("text/html; charset=utf-8").result(renderer.render(template, all));
   }
 
-  private static String text(Context ctx, String name) {
+  static String text(Context ctx, String name) {
     String v = ctx.queryParam(name);
     return v == null || v.isBlank() ? null : v.strip();
   }
@@ -174,12 +174,12 @@ public final class Pages {
   }
 
   /** The instant as a datetime-local input shows it, in the line's zone. */
-  private String local(Instant t) {
+  String local(Instant t) {
     return t == null ? null : LocalDateTime.ofInstant(t, fmt.zone()).toString();
   }
 
   /** An RFC 3339 instant, or a local date-time or date in the line's zone (what a datetime-local input sends). */
-  private Instant time(Context ctx, String name) {
+  Instant time(Context ctx, String name) {
     String v = text(ctx, name);
     if (v == null) {
       return null;

@@ -8,10 +8,14 @@ import io.testline.access.HttpsConnector;
 import io.testline.web.access.LoginPage;
 import io.testline.web.access.WebAccess;
 import io.testline.web.access.WebAccessConfig;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.staticfiles.Location;
+import io.testline.shopfloor.ledger.Ledger;
 import io.testline.web.live.LineStream;
 import io.testline.web.live.StationFeed;
 import io.testline.web.store.LineQueries;
 import io.testline.web.store.RunQueries;
+import io.testline.web.store.ShopfloorQueries;
 import io.testline.web.view.Fmt;
 import io.testline.web.view.Renderer;
 import java.net.URI;
@@ -34,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * GET /runs/{runId}     one run: steps, measurements, failing step, log; polls /body while in progress
  * GET /runs/{runId}/export.{json|junit|cfx|openhtf}   the run as a download ({@link ExportDownload})
  * GET /units/{serial}   every run of a serial, oldest first (also /units?serial=, for any serial)
+ * GET /shopfloor        submissions queued, rejected and dead per station; POST /shopfloor/redrive (admin)
+ * GET /audit            a window's completeness as `testline audit` proves it; /audit/events.jsonl its events
  * GET /events/line      the line's server-sent events (htmx SSE extension)
  * GET /health           200 when the database answers, else 503
  * GET /login, POST /login, POST /logout, GET /session   see {@link WebAccess}
@@ -41,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * Closed by default: without users or a token ({@link WebAccessConfig}) it serves only a loopback address, where
  * nobody logs in; with them every page needs a login and every action a CSRF token.
  * Stateless: live updates come from PostgreSQL LISTEN/NOTIFY ({@link StationFeed}), so any number of instances may
- * serve the same database. Scripts and styles are served from this jar (WebJars and {@code /assets}). It reads only;
- * the caller owns the {@link DataSource}. Start and close are idempotent.
+ * serve the same database. Scripts and styles are served from this jar (WebJars and {@code /assets}). It reads,
+ * except for the shopfloor redrive, which goes through the shopfloor-bridge's ledger; the caller owns the
+ * {@link DataSource}. Start and close are idempotent.
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -69,11 +76,20 @@ public final class WebServer implements AutoCloseable {
 
   /** @throws io.testline.config.ConfigException when {@code config.host()} is not allowed by {@code access} */
   public WebServer(DataSource dataSource, WebConfig config, WebAccessConfig access) {
-    this(dataSource, config, access, c -> { });
+    this(dataSource, config, access, null);
+  }
+
+  /**
+   * @param audit where the audit page reads Kafka; null for none (the page says so)
+   * @throws io.testline.config.ConfigException when {@code config.host()} is not allowed by {@code access}
+   */
+  public WebServer(DataSource dataSource, WebConfig config, WebAccessConfig access, AuditSource audit) {
+    this(dataSource, config, access, audit, c -> { });
   }
 
   /** @param moreRoutes further routes, registered after the access check (tests add an admin action) */
-  WebServer(DataSource dataSource, WebConfig config, WebAccessConfig access, Consumer<JavalinConfig> moreRoutes) {
+  WebServer(DataSource dataSource, WebConfig config, WebAccessConfig access, AuditSource audit,
+      Consumer<JavalinConfig> moreRoutes) {
     access.requireBindAllowed(config.host());
     this.config = config;
     this.accessConfig = access;
@@ -85,6 +101,10 @@ public final class WebServer implements AutoCloseable {
     this.feed = new StationFeed(dataSource, stream, FLUSH_EVERY);
     Pages pages = new Pages(lineQueries, new RunQueries(dataSource), stream, renderer, fmt, config.apiBase());
     WebAccess webAccess = new WebAccess(access, new LoginPage(renderer, fmt), Clock.systemUTC());
+    AdminGuard guard = new AdminGuard(webAccess);
+    ShopfloorPages shopfloor = new ShopfloorPages(pages, new ShopfloorQueries(dataSource), new Ledger(dataSource),
+        guard, Clock.systemUTC());
+    AuditPages audits = new AuditPages(pages, audit, dataSource::getConnection, Clock.systemUTC());
     this.app = Javalin.create(c -> {
       if (access.https() != null) {
         HttpsConnector.install(c.jetty, access.https(),
@@ -120,6 +140,10 @@ public final class WebServer implements AutoCloseable {
       c.routes.get("/runs/{runId}/export.{format}", new ExportDownload(dataSource, pages));
       c.routes.get("/units", pages::unitByQuery);
       c.routes.get("/units/{serial}", pages::unit);
+      c.routes.get("/shopfloor", shopfloor::page);
+      c.routes.post("/shopfloor/redrive", shopfloor::redrive);
+      c.routes.get("/audit", audits::page);
+      c.routes.get("/audit/events.jsonl", audits::events);
       c.routes.sse("/events/line", client -> {
         try {
           stream.connect(client);
@@ -136,6 +160,7 @@ public final class WebServer implements AutoCloseable {
         log.warn("web: {} failed: {}", ctx.path(), e.toString(), e);
         pages.error(ctx, 503, "The result database did not answer. Try again in a moment.");
       });
+      c.routes.exception(ForbiddenResponse.class, (e, ctx) -> pages.error(ctx, 403, e.getMessage()));
       c.routes.error(404, "*", ctx -> {
         if (ctx.result() == null) {
           pages.error(ctx, 404, "No page at " + ctx.path());

@@ -65,7 +65,7 @@ class WebAccessIT {
         "web.authToken", TOKEN,
         "web.sessionKey", SESSION_KEY)), false);
     web = new WebServer(dataSource, new WebConfig(address, 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS, null),
-        access, c -> c.routes.post("/test/admin-action", ctx -> {
+        access, null, c -> c.routes.post("/test/admin-action", ctx -> {
           WebAccess.requireAdmin(ctx);
           ctx.result("done by " + WebAccess.principal(ctx).name());
         })).start();

@@ -30,6 +30,11 @@ public final class KafkaClientOptions {
    * the shared {@link KafkaClientProperties}; each reader or writer adds its own on top.
    */
   public Map<String, Object> clientProps() throws IOException {
+    return clientProps(bootstrap, kafkaConfig);
+  }
+
+  /** The same for any command that names its own options: bootstrap servers and an optional properties file. */
+  public static Map<String, Object> clientProps(String bootstrap, Path kafkaConfig) throws IOException {
     Properties file = new Properties();
     if (kafkaConfig != null) {
       try (InputStream in = Files.newInputStream(kafkaConfig)) {

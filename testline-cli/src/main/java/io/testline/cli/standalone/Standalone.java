@@ -61,7 +61,7 @@ public final class Standalone implements AutoCloseable {
           "  bridge metrics     http://127.0.0.1:" + bridgeHttpPort + "/metrics and /health",
           "  result-consumer    http://127.0.0.1:" + consumerMetricsPort + "/metrics and /health",
           "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics and /health",
-          "  web interface      " + web + "  (the line, runs, units)") + "\n";
+          "  web interface      " + web + "  (the line, runs, units, shopfloor, audit)") + "\n";
     }
   }
 
@@ -176,7 +176,8 @@ public final class Standalone implements AutoCloseable {
     // the web interface (issue 23): on loopback, port 8084, or any free port when the query API takes one too
     StandaloneWeb web = StandaloneWeb.start(jdbcUrl, postgres.user(), postgres.password(),
         settings.apiPort() == 0 ? 0 : io.testline.web.WebConfig.DEFAULT_PORT,
-        URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"));
+        URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"),
+        new io.testline.web.AuditSource(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics()));
     started.push(web);
 
     Map<String, Object> shopfloorKeys = new LinkedHashMap<>(db);

@@ -3,10 +3,15 @@ package io.testline.cli.web;
 import com.zaxxer.hikari.HikariDataSource;
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
+import io.testline.cli.kafka.KafkaClientOptions;
 import io.testline.consumer.store.StoreDataSource;
+import io.testline.schemas.TopicNames;
+import io.testline.web.AuditSource;
 import io.testline.web.WebConfig;
 import io.testline.web.WebServer;
 import io.testline.web.access.WebAccessConfig;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +34,9 @@ import picocli.CommandLine.Option;
  * {@code --allow-unauthenticated}.
  */
 @Command(name = "web", mixinStandardHelpOptions = true,
-    description = {"The web interface (line, runs, run, unit pages; the line live over SSE) over the result "
-        + "database. Read-only; needs result-consumer's schema (V10 or newer) for live updates."})
+    description = {"The web interface (line, runs, run, unit, shopfloor and audit pages; the line live over SSE) "
+        + "over the result database and, for the audit page, Kafka. Needs result-consumer's schema (V10 or newer) "
+        + "for live updates; its one action, the shopfloor redrive, is allowed from loopback only."})
 public final class WebCommand implements Callable<Integer> {
   @Option(names = "--db-url", defaultValue = "${env:TESTLINE_DB_URL}", required = true,
       description = "jdbc:postgresql://host:5432/db (env TESTLINE_DB_URL)")
@@ -63,6 +69,17 @@ public final class WebCommand implements Callable<Integer> {
   @Option(names = "--config", description = "YAML file with the web.* keys (users, admins, authToken, sessionKey, "
       + "sessionTtl, tls); TESTLINE_WEB_* environment variables override it")
   Path configFile;
+  @Option(names = "--kafka-bootstrap", defaultValue = "${env:TESTLINE_KAFKA_BOOTSTRAP_SERVERS}",
+      description = "Kafka's bootstrap servers, for the audit page (env TESTLINE_KAFKA_BOOTSTRAP_SERVERS); "
+          + "without them the audit page says it has no Kafka")
+  String kafkaBootstrap;
+
+  @Option(names = "--kafka-config", description = "a properties file of Kafka client settings (security etc.)")
+  Path kafkaConfig;
+
+  @Option(names = "--topic-prefix", defaultValue = "${env:TESTLINE_KAFKA_TOPIC_PREFIX:-}",
+      description = "as the services' kafka.topicPrefix")
+  String topicPrefix;
 
   @Option(names = "--allow-unauthenticated",
       description = "listen on a non-loopback address without any login (logged as a warning); prefer web.users")
@@ -80,7 +97,7 @@ public final class WebCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     WebConfig config = config();
     try {
       ConfigSource source = ConfigSource.load(configFile, System.getenv(), "TESTLINE_");
@@ -95,11 +112,14 @@ public final class WebCommand implements Callable<Integer> {
   }
 
   /** Serves until stopped; the pool connects lazily, so a refused address fails before any connection. */
-  private void serve(WebConfig config, WebAccessConfig access) throws InterruptedException {
+  private void serve(WebConfig config, WebAccessConfig access) throws InterruptedException, IOException {
+    AuditSource audit = kafkaBootstrap == null || kafkaBootstrap.isBlank() ? null
+        : new AuditSource(KafkaClientOptions.clientProps(kafkaBootstrap.strip(), kafkaConfig),
+            new TopicNames(topicPrefix == null ? "" : topicPrefix));
     String password = System.getenv(dbPasswordEnv);
     try (HikariDataSource dataSource = StoreDataSource.create(dbUrl, dbUser == null ? "" : dbUser,
         password == null ? "" : password, 4, Duration.ofSeconds(5));
-         WebServer web = new WebServer(dataSource, config, access)) {
+         WebServer web = new WebServer(dataSource, config, access, audit)) {
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "web-shutdown"));
       web.start();
