@@ -138,7 +138,8 @@ public final class Auditor {
     Instant since = Instant.now();
     for (Gap g : gaps) {
       held.put(Reconciler.session(g.stationId(), g.agentSession()), new HashSet<>());
-      since = min(since, sessionStart(g.agentSession()).minus(Duration.ofDays(1)));
+      // never before the epoch: Kafka refuses a negative time to look up offsets by
+      since = min(since, max(Instant.EPOCH, sessionStart(g.agentSession()).minus(Duration.ofDays(1))));
     }
     for (String topic : sources.topics().sequenced()) {
       window.read(topic, since, null, r -> {
@@ -173,6 +174,10 @@ public final class Auditor {
 
   private static Instant min(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   /** {@code newRuns}: the scope a run not seen yet must be in to be added; null adds none. */
