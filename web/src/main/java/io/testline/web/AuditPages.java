@@ -54,7 +54,7 @@ final class AuditPages {
       return;
     }
     if (auditor == null) {
-      render(ctx, new AuditPage(w.from, w.to, pages.local(w.from), pages.local(w.to), w.scope.stationId(),
+      render(ctx, new AuditPage(w.from, w.to, local(w.from), local(w.to), w.scope.stationId(),
           w.scope.serialNumber(), null, null, false, 0));
       return;
     }
@@ -64,11 +64,11 @@ final class AuditPages {
       report = auditor.audit(w.from, w.to, w.scope);
     } catch (KafkaException | IllegalArgumentException e) {
       ctx.status(503);
-      render(ctx, new AuditPage(w.from, w.to, pages.local(w.from), pages.local(w.to), w.scope.stationId(),
+      render(ctx, new AuditPage(w.from, w.to, local(w.from), local(w.to), w.scope.stationId(),
           w.scope.serialNumber(), null, "Kafka could not be read: " + e.getMessage(), true, 0));
       return;
     }
-    render(ctx, new AuditPage(w.from, w.to, pages.local(w.from), pages.local(w.to), w.scope.stationId(),
+    render(ctx, new AuditPage(w.from, w.to, local(w.from), local(w.to), w.scope.stationId(),
         w.scope.serialNumber(), report, null, true, (System.nanoTime() - started) / 1_000_000));
   }
 
@@ -146,6 +146,11 @@ final class AuditPages {
       throw new IllegalArgumentException("to: " + to + " is not after from: " + from);
     }
     return new Window(from, to, new AuditScope(Pages.text(ctx, "station"), Pages.text(ctx, "serial")));
+  }
+
+  /** The form's text of a time: to the second, which a datetime-local input shows in full. */
+  private String local(Instant t) {
+    return pages.local(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   private void render(Context ctx, AuditPage page) {

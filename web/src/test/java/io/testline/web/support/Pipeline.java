@@ -88,7 +88,7 @@ public final class Pipeline implements AutoCloseable {
   public void send(List<Event<?>> events) {
     try {
       for (Event<?> e : events) {
-        producer.send(record(e)).get();
+        producer.send(record(topics, e)).get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -99,7 +99,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /** The record the bridge would write for {@code event}: topic and key per {@link Topics}, original bytes. */
-  private ProducerRecord<byte[], byte[]> record(Event<?> event) {
+  static ProducerRecord<byte[], byte[]> record(TopicNames topics, Event<?> event) {
     String key = switch (event.type()) {
       case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> event.stationId();
       case RUN_LOG -> ((RunLog) event.data()).runId().toString();
