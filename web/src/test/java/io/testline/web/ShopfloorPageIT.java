@@ -27,6 +27,8 @@ import org.openqa.selenium.WebElement;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShopfloorPageIT extends ShopfloorLineBrowserTest {
+  private static final String VIEWER_TOKEN = "shopfloor-page-it-viewer-token-0123456789";
+
   private static final Duration SETTLE = Duration.ofSeconds(60);
 
   private Events.Run dead;
@@ -88,6 +90,29 @@ class ShopfloorPageIT extends ShopfloorLineBrowserTest {
 
   @Test
   @Order(2)
+  void a_viewer_is_not_offered_the_redrive_and_its_post_is_refused() throws Exception {
+    String address = io.testline.brokers.junit.NetworkAddresses.nonLoopbackOrSkip();
+    java.net.URI remote = line.webOn(address, VIEWER_TOKEN);
+    browser.get(remote.resolve("/shopfloor").toString());
+    assertThat(browser.getCurrentUrl()).as("off loopback a page needs a login").contains("/login?next=");
+    browser.findElement(By.id("password")).sendKeys(VIEWER_TOKEN);   // the token's login: an empty user
+    browser.findElement(By.id("login")).click();
+    await().atMost(Duration.ofSeconds(20)).until(() -> browser.getCurrentUrl().endsWith("/shopfloor"));
+    assertThat(runIds("dead-table")).containsExactly(dead.runId().toString());
+    assertThat(browser.findElements(By.cssSelector("form.redrive"))).isEmpty();
+    assertThat(browser.findElement(By.tagName("main")).getText()).contains("Redrive needs an administrator.");
+
+    var post = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        remote.resolve("/shopfloor/redrive")).header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Bearer " + VIEWER_TOKEN)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("runId=" + dead.runId())).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(403);
+    assertThat(line.ledgerState(dead.runId())).isEqualTo("DEAD");
+  }
+
+  @Test
+  @Order(3)
   void redrive_puts_a_dead_submission_back_in_the_backlog_and_the_bridge_then_submits_it() throws Exception {
     open("/shopfloor");
     row("dead-table", dead).findElement(By.cssSelector("form.redrive button")).click();

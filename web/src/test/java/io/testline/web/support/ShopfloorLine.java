@@ -57,6 +57,7 @@ public final class ShopfloorLine implements AutoCloseable {
   private final ShopfloorSimulator simulator;
   private final HikariDataSource dataSource;
   private final WebServer web;
+  private final List<WebServer> moreWebs = new java.util.ArrayList<>();
   private ShopfloorBridge bridge;
 
   public ShopfloorLine(KafkaBroker kafka, Database db) {
@@ -89,7 +90,7 @@ public final class ShopfloorLine implements AutoCloseable {
     startBridge(Duration.ofMinutes(10));
     web = new WebServer(dataSource, new WebConfig("127.0.0.1", 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS,
         URI.create("http://127.0.0.1:" + consumer.httpPort() + "/")),
-        new AuditSource(kafkaProps(), topics)).start();
+        io.testline.web.access.WebAccessConfig.none(), new AuditSource(kafkaProps(), topics)).start();
   }
 
   /**
@@ -130,6 +131,20 @@ public final class ShopfloorLine implements AutoCloseable {
 
   public URI web() {
     return web.uri();
+  }
+
+  /**
+   * Another web server over the same database, listening on {@code host}, where the API token {@code viewerToken}
+   * logs in as a viewer (closed with the line).
+   */
+  public URI webOn(String host, String viewerToken) {
+    io.testline.web.access.WebAccessConfig access = io.testline.web.access.WebAccessConfig.load(
+        io.testline.config.ConfigSource.of(java.util.Map.of("web.authToken", viewerToken, "web.tokenRole", "viewer",
+            "web.sessionKey", "shopfloor-line-session-key-0123456789abcdef")), false);
+    WebServer another = new WebServer(dataSource, new WebConfig(host, 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS,
+        null), access, new AuditSource(kafkaProps(), topics)).start();
+    moreWebs.add(another);
+    return URI.create("http://" + host + ":" + another.port() + "/");
   }
 
   public TopicNames topics() {
@@ -205,6 +220,7 @@ public final class ShopfloorLine implements AutoCloseable {
 
   @Override
   public void close() {
+    moreWebs.forEach(WebServer::close);
     web.close();
     stopBridge();
     producer.close();
