@@ -115,6 +115,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_audit_depends_on_no_service_the_cli_or_the_web() {
+        assertThat(main.stream().filter(c -> c.getPackageName().startsWith("io.testline.audit")).count())
+            .as("main classes of io.testline.audit").isPositive();
+        ArchRule rule = noClasses().that().resideInAPackage("io.testline.audit..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.cli..", "io.testline.web..", "io.testline.brokers..")
+            .because("testline audit and the web's audit page share one reconciliation; it reads Kafka and the "
+                + "databases, never a service's classes");
+        rule.check(main);
+    }
+
+    @Test
     void no_module_has_package_cycles() {
         slices().matching("io.testline.(*)..")
             .should().beFreeOfCycles()
