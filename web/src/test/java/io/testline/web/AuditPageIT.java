@@ -76,10 +76,9 @@ class AuditPageIT extends ShopfloorLineBrowserTest {
     // testline audit's own Auditor, as the command builds it: Kafka, the database by URL
     Auditor cli = new Auditor(new Auditor.Sources(line.kafkaProps(), line.topics(),
         new Auditor.Db(line.db().jdbcUrl(), line.db().user(), line.db().password()), null), Clock.systemUTC());
-    await().atMost(SETTLE).pollInterval(Duration.ofMillis(300)).until(() -> {
-      AuditReport r = cli.audit(from, to);
-      return r.runs().size() == 5 && r.storedWithoutVerdict().isEmpty() && r.finishedNotStored().isEmpty();
-    });
+    // settled: every finished run stored with the shopfloor's verdict
+    List<UUID> finished = List.of(good.runId(), failed.runId(), rejected.runId(), other.runId());
+    await().atMost(SETTLE).pollInterval(Duration.ofMillis(200)).until(() -> line.finishedWithVerdict(finished) == 4);
 
     String window = "?from=" + q(from.toString()) + "&to=" + q(to.toString());
     open("/audit" + window);

@@ -196,13 +196,15 @@ public final class ShopfloorLine implements AutoCloseable {
     }
   }
 
-  /** Whether the result database has the run's verdict. */
-  public String storedVerdict(UUID runId) throws SQLException {
+  /** How many of {@code runIds} the result database has finished and with the shopfloor's verdict. */
+  public long finishedWithVerdict(List<UUID> runIds) throws SQLException {
     try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("select verdict from verdicts where run_id = ?")) {
-      ps.setObject(1, runId);
+         PreparedStatement ps = c.prepareStatement("select count(*) from runs r join verdicts v on v.run_id = r.run_id"
+             + " where r.finished and r.run_id = any(?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", runIds.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
+        rs.next();
+        return rs.getLong(1);
       }
     }
   }
