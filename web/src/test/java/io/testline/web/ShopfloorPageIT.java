@@ -134,11 +134,14 @@ class ShopfloorPageIT extends ShopfloorLineBrowserTest {
     });
     assertThat(browser.findElement(By.tagName("main")).getText()).contains("Nothing waits for the shopfloor.");
 
-    // a repeated post (a second tab) changes nothing and says so
+    // a repeated post (a second tab of the same browser: its cookies and CSRF token) changes nothing and says so
     var http = java.net.http.HttpClient.newHttpClient();
+    String anon = browser.manage().getCookieNamed("tl_anon").getValue();
+    String csrf = browser.manage().getCookieNamed(io.testline.web.access.WebAccess.CSRF_COOKIE).getValue();
     var again = http.send(java.net.http.HttpRequest.newBuilder(url("/shopfloor/redrive"))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("runId=" + dead.runId())).build(),
+        .header("Cookie", "tl_anon=" + anon)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("runId=" + dead.runId() + "&_csrf=" + csrf)).build(),
         java.net.http.HttpResponse.BodyHandlers.discarding());
     assertThat(again.statusCode()).isEqualTo(303);
     assertThat(again.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("notdead="));
