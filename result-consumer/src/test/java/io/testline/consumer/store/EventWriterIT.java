@@ -13,6 +13,8 @@ import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunStarted;
 import io.testline.schemas.RunStep;
 import io.testline.schemas.StationDeath;
+import io.testline.schemas.StationHeartbeat;
+import io.testline.schemas.StationBirth;
 import io.testline.schemas.Step;
 import io.testline.schemas.StepOutcome;
 import java.sql.Connection;
@@ -97,6 +99,42 @@ class EventWriterIT {
     write(db, List.of(events.get(2)));
     assertThat(Env.count(db, "select count(*) from stations where state = 'OFFLINE' and death_reason = 'shutdown' "
         + "and (heartbeat ->> 'journalDepth')::int = 2")).isEqualTo(1);
+  }
+
+  @Test
+  void the_will_of_the_connection_the_last_birth_opened_takes_the_station_offline_though_its_time_is_older(
+      Database db) throws Exception {
+    migrate(db);
+    String station = "ST-WILL";
+    java.util.UUID session = new java.util.UUID(0x3000, 3);
+    java.time.Instant connect = java.time.Instant.parse("2026-12-07T06:00:00Z");
+    // connect 1 registers the Will with seq 4 (at its time), the birth names it, heartbeats follow
+    Event<?> birth = Event.of(station, session, 5, connect.plusMillis(20), birth(4L));
+    Event<?> heartbeat = Event.of(station, session, 6, connect.plusSeconds(10), heartbeat());
+    Event<?> staleWill = Event.of(station, session, 1, connect.minusSeconds(60),
+        new StationDeath(false, "will of an earlier connection", null));
+    Event<?> will = Event.of(station, session, 4, connect, new StationDeath(false, "agent vanished", null));
+
+    write(db, List.of(birth, heartbeat));
+    write(db, List.of(staleWill));
+    assertThat(Env.count(db, "select count(*) from stations where state = 'ONLINE'")).as("a stale Will").isEqualTo(1);
+    write(db, List.of(will));
+    assertThat(Env.count(db, "select count(*) from stations where state = 'OFFLINE'")).as("the Will").isEqualTo(1);
+
+    // the agent comes back on a new connection (same session): its birth names a new Will and is newer
+    write(db, List.of(Event.of(station, session, 8, connect.plusSeconds(30), birth(7L))));
+    assertThat(Env.count(db, "select count(*) from stations where state = 'ONLINE' and will_seq = 7")).isEqualTo(1);
+    write(db, List.of(will));
+    assertThat(Env.count(db, "select count(*) from stations where state = 'ONLINE'"))
+        .as("the first connection's Will again, redelivered").isEqualTo(1);
+  }
+
+  private static StationBirth birth(long willSeq) {
+    return new StationBirth("1.0", "cfg", "plant-1", "L1", "host", "linux", 1L << 30, null, willSeq);
+  }
+
+  private static StationHeartbeat heartbeat() {
+    return new StationHeartbeat(0, 0L, 1L << 30, false, 0, 10_000_000L, 1000L, null, null, null);
   }
 
   @Test
