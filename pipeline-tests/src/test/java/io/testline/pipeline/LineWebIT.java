@@ -25,15 +25,15 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * The line page in a real headless Chromium over a real line (standalone: mosquitto, the MQTT-Kafka bridge, Kafka,
  * result-consumer, PostgreSQL, shopfloor-bridge and simulator) fed by a real station agent around a test program
  * that waits at each step for the test's go: the tile goes online, shows the run's serial and each step as it
- * comes, then its PASS; when the agent stops after the shopfloor's verdict the tile turns offline and keeps the PASS.
- * No page reload.
+ * comes, then its PASS; when the agent stops after the shopfloor's verdict the tile turns offline and keeps the PASS;
+ * an agent killed (-9) in the middle of the next unit turns the tile offline through its Will. No page reload.
  */
 class LineWebIT {
   private static final String STATION = "WEB-REAL-01";
   private static final Duration LIVE = Duration.ofSeconds(60);
 
   @Test
-  void the_line_page_follows_a_real_agents_run_step_by_step_and_shows_its_tile_offline_once_the_agent_stops(
+  void the_line_page_follows_a_real_agents_run_step_by_step_and_shows_its_tile_offline_once_the_agent_stops_or_is_killed(
       @TempDir Path tmp) throws Exception {
     try (Chromium chromium = Chromium.startOrSkip();
          Standalone standalone = new Standalone(StandaloneSettings.onFreePorts(tmp.resolve("data")))) {
@@ -63,6 +63,17 @@ class LineWebIT {
         } finally {
           kill(agent);
         }
+
+        // the next unit: the agent is killed (-9) in the middle of it; the broker's Will takes the tile offline
+        Path gates2 = Files.createDirectories(station.resolve("gates2"));
+        Process killed = agent(station, config, "SN-WEB-2", program, gates2);
+        try {
+          awaitTile(browser, t -> t.getAttribute("class").contains("online") && t.getText().contains("TESTING")
+              && t.getText().contains("SN-WEB-2"));
+        } finally {
+          kill(killed);
+        }
+        awaitTile(browser, t -> t.getAttribute("class").contains("offline"));
         assertThat(browser.executeScript("return window.testlineNotReloaded === true")).isEqualTo(true);
       } catch (AssertionError | RuntimeException e) {
         chromium.screenshot("FAILED-LineWebIT");
