@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -90,6 +93,14 @@ public final class ChildProcess implements AutoCloseable {
   /** Stops the program and everything it started (SIGTERM, then SIGKILL after the grace period). */
   public List<Long> killTree() {
     return ProcessTree.kill(process.toHandle(), killGrace);
+  }
+
+  /** Stops the program's tree and the trees of {@code listedBefore}, processes of it listed before, e.g. a hang. */
+  public List<Long> killTree(Collection<ProcessHandle> listedBefore) {
+    Set<ProcessHandle> roots = new LinkedHashSet<>();
+    roots.add(process.toHandle());
+    roots.addAll(listedBefore);
+    return ProcessTree.kill(roots, killGrace);
   }
 
   /**

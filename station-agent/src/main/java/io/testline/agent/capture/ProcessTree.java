@@ -2,6 +2,7 @@ package io.testline.agent.capture;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,13 +28,22 @@ public final class ProcessTree {
 
   /** Stops {@code root}'s tree; returns the pids it signalled. */
   public static List<Long> kill(ProcessHandle root, Duration grace) {
+    return kill(List.of(root), grace);
+  }
+
+  /**
+   * Stops the trees of all {@code roots} at once (one grace period for all): for a tree whose root may have died
+   * already, e.g. after SIGABRT, whose processes were listed before.
+   */
+  public static List<Long> kill(Collection<ProcessHandle> roots, Duration grace) {
     Set<ProcessHandle> tree = new LinkedHashSet<>();
-    collect(root, tree);
+    roots.forEach(root -> collect(root, tree));
     tree.forEach(ProcessHandle::destroy);
     if (!awaitExit(tree, grace)) {
-      collect(root, tree);
+      roots.forEach(root -> collect(root, tree));
       List<ProcessHandle> alive = tree.stream().filter(ProcessHandle::isAlive).toList();
-      log.warn("process tree of {} still alive after {}: SIGKILL to {}", root.pid(), grace,
+      log.warn("process tree of {} still alive after {}: SIGKILL to {}", roots.stream().map(ProcessHandle::pid)
+          .toList(), grace,
           alive.stream().map(ProcessHandle::pid).toList());
       alive.forEach(ProcessHandle::destroyForcibly);
       awaitExit(tree, Duration.ofSeconds(5));

@@ -31,6 +31,7 @@ public record AgentConfig(
     Journal journal,
     Run run,
     Watch watch,
+    Forensics forensics,
     Duration heartbeatInterval,
     String metricsHost,
     int metricsPort) {
@@ -60,6 +61,11 @@ public record AgentConfig(
   public static final Duration DEFAULT_WATCH_SETTLE = Duration.ofSeconds(2);
   /** Room for an OpenHTF record with a 10 MB attachment (base64) in the agent's 64 MB heap. */
   public static final long DEFAULT_WATCH_MAX_FILE_BYTES = 32L << 20;
+  public static final Duration DEFAULT_HANG_GRACE = Duration.ofSeconds(2);
+  public static final long DEFAULT_CORE_MAX_BYTES = 512L << 20;
+  public static final String DEFAULT_GDB = "gdb";
+  public static final Duration DEFAULT_GDB_TIMEOUT = Duration.ofSeconds(20);
+  public static final int DEFAULT_TRACEBACK_MAX_CHARS = 16384;
   /** {@code metrics.port}: 0 serves no metrics endpoint. */
   public static final int DEFAULT_METRICS_PORT = 0;
   /** {@code metrics.host}: closed by default, only this PC can read the endpoint unless configured. */
@@ -125,6 +131,21 @@ public record AgentConfig(
   public record Watch(Duration poll, Duration settle, String processedSuffix, Map<String, String> mapping,
       long maxFileBytes) {}
 
+  /**
+   * Crash forensics: where a CRASHED or TIMEOUT run's program crashed or hung.
+   *
+   * @param pythonFaultHandler set {@code PYTHONFAULTHANDLER=1} for the program, and read the traceback it prints
+   * @param hangGrace          at a timeout, how long Python processes get after SIGABRT to print their stacks
+   *                           before the tree is killed
+   * @param coreDumps          raise the program's core size limit to {@code coreMaxBytes} and keep its core
+   * @param coreMaxBytes       the cap on a kept core; a larger one is deleted
+   * @param gdb                the gdb program (a name on PATH or a path); empty: no backtraces
+   * @param gdbTimeout         the bound on each gdb run
+   * @param tracebackMaxChars  the bound on the traceback text in run.finished
+   */
+  public record Forensics(boolean pythonFaultHandler, Duration hangGrace, boolean coreDumps, long coreMaxBytes,
+      String gdb, Duration gdbTimeout, int tracebackMaxChars) {}
+
   /** Reads and validates a config: single keys first, then the rules across keys. */
   public static AgentConfig load(ConfigSource source) {
     String stationId = source.requiredString("station.id");
@@ -184,6 +205,15 @@ public record AgentConfig(
         source.map("watch.mapping"),
         source.bytes("watch.maxFileBytes", DEFAULT_WATCH_MAX_FILE_BYTES, 1024, 1L << 30));
 
+    Forensics forensics = new Forensics(
+        source.bool("forensics.pythonFaultHandler", true),
+        source.duration("forensics.hangGrace", DEFAULT_HANG_GRACE, Duration.ZERO, Duration.ofMinutes(1)),
+        source.bool("forensics.coreDumps", true),
+        source.bytes("forensics.coreMaxBytes", DEFAULT_CORE_MAX_BYTES, 4096, Long.MAX_VALUE),
+        source.string("forensics.gdb", DEFAULT_GDB),
+        source.duration("forensics.gdbTimeout", DEFAULT_GDB_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+        source.integer("forensics.tracebackMaxChars", DEFAULT_TRACEBACK_MAX_CHARS, 1024, 65536));
+
     Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
         Duration.ofHours(1));
 
@@ -206,7 +236,7 @@ public record AgentConfig(
     if (watch.processedSuffix().isBlank()) {
       throw new ConfigException("watch.processedSuffix: must not be empty");
     }
-    return new AgentConfig(stationId, site, line, labels, dataDir, mqtt, journal, run, watch, heartbeat,
+    return new AgentConfig(stationId, site, line, labels, dataDir, mqtt, journal, run, watch, forensics, heartbeat,
         metricsHost, metricsPort);
   }
 
@@ -225,6 +255,7 @@ public record AgentConfig(
     effective.put("run", run.toString());
     effective.put("watch", watch.poll() + "|" + watch.settle() + "|" + watch.processedSuffix() + "|"
         + new TreeMap<>(watch.mapping()) + "|" + watch.maxFileBytes());
+    effective.put("forensics", forensics.toString());
     effective.put("heartbeat", heartbeatInterval.toString());
     effective.put("metrics", metricsHost + ":" + metricsPort);
     try {

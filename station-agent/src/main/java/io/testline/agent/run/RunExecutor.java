@@ -1,8 +1,10 @@
 package io.testline.agent.run;
 
 import io.testline.agent.capture.ChildProcess;
+import io.testline.agent.capture.Signals;
 import io.testline.agent.capture.Termination;
 import io.testline.agent.config.AgentConfig;
+import io.testline.agent.forensics.CrashForensics;
 import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.RunProgress;
@@ -11,6 +13,7 @@ import io.testline.agent.results.ResultRecord;
 import io.testline.agent.results.ResultsImport;
 import io.testline.agent.results.ResultsChannel;
 import io.testline.agent.results.ResultsTailer;
+import io.testline.schemas.Crash;
 import io.testline.schemas.Ids;
 import io.testline.schemas.LogSummary;
 import io.testline.schemas.Program;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +60,7 @@ public final class RunExecutor {
   private final Journal journal;
   private final Clock clock;
   private final ResultsImport resultsImport;
+  private final CrashForensics forensics;
 
   public RunExecutor(AgentConfig config, Journal journal, Clock clock) {
     this(config, journal, clock, null);
@@ -67,6 +72,7 @@ public final class RunExecutor {
     this.journal = journal;
     this.clock = clock;
     this.resultsImport = resultsImport;
+    this.forensics = new CrashForensics(config.forensics());
   }
 
   /** Runs {@code request} to its end; throws {@link RunRefusedException} when it may not start. */
@@ -93,6 +99,9 @@ public final class RunExecutor {
     String startError = null;
     Duration timedOut = null;
     String abortReason = null;
+    CrashForensics.Subject subject = null;
+    CrashForensics.Hang hang = null;
+    Crash crash = null;
     try (RunOutput output = new RunOutput(journal, chunker, dir.merged(), config.run().logFlushInterval(), clock)) {
       ResultsTailer tailer = new ResultsTailer(dir.results(), new ResultParser(dir.dir()),
           record -> onResult(record, started, steps, programVerdict, output), Duration.ofMillis(50), clock);
@@ -100,9 +109,11 @@ public final class RunExecutor {
       tailer.start();
       ChildProcess child = null;
       try {
-        child = ChildProcess.start(request.command(), request.workDir(), environment(started, dir), dir.stdout(),
-            dir.stderr(), output, config.run().killGrace(), clock);
+        child = ChildProcess.start(forensics.command(request.command(), request.workDir()), request.workDir(),
+            environment(started, dir), dir.stdout(), dir.stderr(), output, config.run().killGrace(), clock);
         journal.recordChild(runId, child.handle());
+        subject = new CrashForensics.Subject(child.handle().pid(),
+            forensics.executable(request.command(), request.workDir()), request.workDir(), startedAt);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!child.waitFor(WAIT_SLICE)) {
           if (abort.reason() != null) {
@@ -116,7 +127,8 @@ public final class RunExecutor {
             timedOut = timeout;
             output.agentNote("timeout: no exit within " + timeout + "; killing the process tree");
             log.warn("run {} timed out after {}; killing the process tree", runId, timeout);
-            List<Long> killed = child.killTree();
+            hang = forensics.beforeTimeoutKill(child.handle(), output::agentNote);
+            List<Long> killed = child.killTree(hang.processes());
             output.agentNote("killed processes " + killed);
             break;
           }
@@ -145,6 +157,7 @@ public final class RunExecutor {
         imported.notes().forEach(output::agentNote);
         imported.records().forEach(r -> onResult(r, started, steps, programVerdict, output));
       }
+      crash = collectCrash(termination, timedOut != null, abortReason, dir, subject, hang, output);
       output.close();
       if (output.writeFailure() != null) {
         log.error("run {}: some log chunks could not be journaled; the full output is in {}", runId, dir.dir());
@@ -155,13 +168,34 @@ public final class RunExecutor {
           output.sha256Hex());
       Instant endedAt = clock.instant();
       RunFinished finished = RunFinishedFactory.build(started, startedAt, endedAt, decision, termination,
-          List.copyOf(steps), summary);
+          List.copyOf(steps), summary).withCrash(crash);
       journal.appendFinal(runId, finished, endedAt);
       dir.writeFinished(finished, config.stationId());
       log.info("run {} finished: {} {}", runId, finished.outcome(), finished.errorMessage() == null ? ""
           : finished.errorMessage());
       return new RunReport(finished, dir.dir());
     }
+  }
+
+  /** Where it crashed or hung (null for other runs); collection failing is a reason, never the run's failure. */
+  private Crash collectCrash(Termination termination, boolean timedOut, String abortReason, RunDirectory dir,
+      CrashForensics.Subject subject, CrashForensics.Hang hang, RunOutput output) throws InterruptedException {
+    boolean crashed = !timedOut && abortReason == null && termination != null && termination.bySignal()
+        && !Signals.isStopRequest(termination.signal());
+    if (subject == null || (!crashed && !timedOut)) {
+      return null;
+    }
+    Crash crash;
+    try {
+      crash = forensics.collect(termination, timedOut, crashed, dir.dir(), dir.stderr(), subject, hang);
+    } catch (RuntimeException e) {
+      log.error("run {}: crash forensics failed: {}", dir.dir().getFileName(), e.getMessage(), e);
+      crash = Crash.none("crash forensics failed: " + e);
+    }
+    output.agentNote("crash forensics: " + crash.kind() + (crash.site() == null ? "" : " at " + crash.site().key())
+        + (crash.coreFile() == null ? "" : ", core kept as " + crash.coreFile())
+        + (crash.reason() == null ? "" : " (" + crash.reason() + ")"));
+    return crash;
   }
 
   private void onResult(ResultRecord record, RunStarted started, List<Step> steps,
@@ -201,12 +235,14 @@ public final class RunExecutor {
   }
 
   private Map<String, String> environment(RunStarted started, RunDirectory dir) {
-    return Map.of(
+    Map<String, String> env = new HashMap<>(forensics.childEnvironment());
+    env.putAll(Map.of(
         ResultsChannel.ENV_RESULTS_FILE, dir.results().toAbsolutePath().toString(),
         ResultsChannel.ENV_RUN_DIR, dir.dir().toAbsolutePath().toString(),
         ResultsChannel.ENV_RUN_ID, started.runId().toString(),
         ResultsChannel.ENV_SERIAL_NUMBER, started.serialNumber(),
-        ResultsChannel.ENV_STATION_ID, config.stationId());
+        ResultsChannel.ENV_STATION_ID, config.stationId()));
+    return env;
   }
 
   /** SHA-256 of the first argument that is a file (the script, or the binary), tying the result to the code. */

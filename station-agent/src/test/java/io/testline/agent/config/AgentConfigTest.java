@@ -21,6 +21,26 @@ class AgentConfigTest {
     assertThat(c.mqtt().tls()).isTrue();
     assertThat(c.watch().mapping()).containsEntry("serialNumber", "SN");
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.forensics()).isEqualTo(new AgentConfig.Forensics(true, Duration.ofSeconds(2), true, 512L << 20,
+        "gdb", Duration.ofSeconds(20), 16384));
+  }
+
+  @Test
+  void forensics_are_on_by_default_and_can_be_turned_off_key_by_key() {
+    AgentConfig defaults = AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1")));
+    assertThat(defaults.forensics()).isEqualTo(new AgentConfig.Forensics(true, AgentConfig.DEFAULT_HANG_GRACE, true,
+        AgentConfig.DEFAULT_CORE_MAX_BYTES, "gdb", AgentConfig.DEFAULT_GDB_TIMEOUT, 16384));
+    AgentConfig off = AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1",
+        "forensics.pythonFaultHandler", "false", "forensics.coreDumps", "off", "forensics.gdb", "",
+        "forensics.hangGrace", "0s")));
+    assertThat(off.forensics().pythonFaultHandler()).isFalse();
+    assertThat(off.forensics().coreDumps()).isFalse();
+    assertThat(off.forensics().gdb()).isEmpty();
+    assertThat(off.forensics().hangGrace()).isZero();
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1",
+        "forensics.tracebackMaxChars", "100000")))).hasMessageStartingWith("forensics.tracebackMaxChars:");
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1",
+        "forensics.hangGrace", "2h")))).hasMessageStartingWith("forensics.hangGrace:");
   }
 
   @Test

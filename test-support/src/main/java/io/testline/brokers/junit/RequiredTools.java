@@ -28,8 +28,8 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The one rule for tests that need a program the build cannot bring (mosquitto, mosquitto_passwd, mosquitto_sub,
- * faketime): where the program is missing such a test is <em>skipped</em> with a message naming the program and the
- * package that installs it, so {@code mvn verify} on a machine with only a JDK and Maven is green; where the
+ * faketime, gcc, gdb, python3): where the program is missing such a test is <em>skipped</em> with a message naming
+ * the program and the package that installs it, so {@code mvn verify} on a machine with only a JDK and Maven is green; where the
  * environment variable {@value #ENV} (or the system property {@value #PROPERTY}) lists the program or its package,
  * comma-separated, e.g. {@code TESTLINE_REQUIRE_TOOLS=mosquitto,mosquitto-clients,faketime}, it <em>fails</em>
  * instead, so CI ({@code .ci/run}, which installs them) cannot turn green by skipping.
@@ -54,7 +54,10 @@ public final class RequiredTools {
             "mosquitto_pub", "mosquitto-clients",
             "faketime", "faketime",
             "chromium", "chromium",
-            "chromedriver", "chromium-driver");
+            "chromedriver", "chromium-driver",
+            "gcc", "gcc",
+            "gdb", "gdb",
+            "python3", "python3");
     private static final List<Path> SEARCH_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"),
             Path.of("/usr/bin"), Path.of("/usr/local/bin"));
 
