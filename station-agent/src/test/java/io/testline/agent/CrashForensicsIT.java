@@ -76,6 +76,30 @@ class CrashForensicsIT {
   }
 
   @Test
+  void with_forensics_turned_off_a_python_segfault_leaves_no_traceback_and_no_core(MqttBroker broker,
+      @TempDir Path tmp) throws Exception {
+    String python = RequiredTools.require("python3").toString();
+    TestStation station = new TestStation(tmp, broker, """
+        forensics:
+          pythonFaultHandler: false
+          coreDumps: false
+          gdb: ""
+        """);
+    Path script = station.script("psu_test.py", "import ctypes\nctypes.c_int.from_address(0).value\n");
+
+    TestStation.Result result = station.run("SN-PYSEGV-OFF", "--", python, script.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.CRASHED);
+    RunFinished run = storedRun(station);
+    assertThat(run.crash().kind()).isEqualTo(CrashKind.NONE);
+    assertThat(run.crash().reason()).isEqualTo(
+        "no core: forensics.coreDumps is off; forensics.pythonFaultHandler is off");
+    assertThat(Files.readString(station.runDir(run.runId()).resolve("stderr.log"))).doesNotContain("Fatal Python");
+    assertThat(station.runDir(run.runId()).resolve("core")).doesNotExist();
+    assertThat(tmp.resolve("core")).doesNotExist();
+  }
+
+  @Test
   void python_program_hanging_in_a_loop_times_out_with_the_loop_line_as_its_site(MqttBroker broker,
       @TempDir Path tmp) throws Exception {
     String python = RequiredTools.require("python3").toString();

@@ -74,7 +74,7 @@ public final class CrashForensics {
   public Path executable(List<String> command, Path workDir) {
     String program = command.get(0);
     if (program.contains("/")) {
-      Path p = workDir.resolve(program);
+      Path p = workDir.resolve(program).normalize();
       return Files.isRegularFile(p) ? p : null;
     }
     return tools.find(program).orElse(null);
