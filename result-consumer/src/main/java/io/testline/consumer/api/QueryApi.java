@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The read-only HTTP API over the result database (Javalin on Jetty), JSON unless noted:
  * <pre>
- * GET /api/runs?serial=&amp;station=&amp;outcome=&amp;program=&amp;from=&amp;to=&amp;limit=&amp;cursor=   runs, newest first
+ * GET /api/runs?serial=&amp;station=&amp;outcome=&amp;program=&amp;crashSite=&amp;from=&amp;to=&amp;limit=&amp;cursor=   runs, newest first
  * GET /api/runs/{runId}                                    one run: steps, measurements, verdict, log size
  * GET /api/runs/{runId}/log?stream=&amp;offset=&amp;limit=          its log as text/plain, merged or one stream
  * GET /api/runs/{runId}/export?format=openhtf|junit|cfx|json  the run in that format ({@link ExportRoute})
  * GET /api/stations                                        stations with their last state and latest run
  * GET /api/yield?from=&amp;to=&amp;station=&amp;program=&amp;top=            first-pass yield and top failing steps
+ * GET /api/crashes?from=&amp;to=&amp;station=&amp;program=&amp;top=          crashed and hung runs counted by crash site
  * </pre>
  * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 401 without valid credentials when
  * access is configured ({@link AccessConfig}: {@code Authorization: Bearer <http.authToken>} or {@code Basic} with a
@@ -52,9 +53,10 @@ public final class QueryApi implements AutoCloseable {
   private static final Set<String> OUTCOMES = Set.of("PASS", "FAIL", "ERROR", "TIMEOUT", "ABORTED", "CRASHED");
   private static final Set<String> STREAMS = Set.of("MERGED", "STDOUT", "STDERR", "AGENT");
   private static final Set<String> RUNS_PARAMS =
-      Set.of("serial", "station", "outcome", "program", "from", "to", "limit", "cursor");
+      Set.of("serial", "station", "outcome", "program", "crashSite", "from", "to", "limit", "cursor");
   private static final Set<String> LOG_PARAMS = Set.of("stream", "offset", "limit");
   private static final Set<String> YIELD_PARAMS = Set.of("from", "to", "station", "program", "top");
+  private static final Set<String> CRASH_PARAMS = YIELD_PARAMS;
   static final int MAX_RUNS = 1000;
   static final int MAX_LOG_LINES = 100_000;
 
@@ -64,6 +66,7 @@ public final class QueryApi implements AutoCloseable {
   private final StationQueries stations;
   private final YieldQueries yields;
   private final String scheme;
+  private final CrashQueries crashes;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile HttpsConnector.Address bind;
@@ -91,6 +94,7 @@ public final class QueryApi implements AutoCloseable {
     this.logs = new LogQueries(dataSource);
     this.stations = new StationQueries(dataSource, rows);
     this.yields = new YieldQueries(dataSource);
+    this.crashes = new CrashQueries(dataSource, rows);
     this.app = Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(mapper, false));
       config.startup.showJavalinBanner = false;
@@ -106,6 +110,7 @@ public final class QueryApi implements AutoCloseable {
       config.routes.get("/api/runs/{runId}/export", new ExportRoute(dataSource));
       config.routes.get("/api/stations", this::listStations);
       config.routes.get("/api/yield", this::getYield);
+      config.routes.get("/api/crashes", this::getCrashes);
       config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.field()));
       config.routes.exception(AccessDenied.class, (e, ctx) -> {
         if (e.challenge() != null) {
@@ -147,7 +152,7 @@ public final class QueryApi implements AutoCloseable {
     String cursor = Params.text(q, "cursor");
     Cursors.Position after = cursor == null ? null : runs.cursors().decode(cursor);
     RunFilter filter = new RunFilter(Params.text(q, "serial"), Params.text(q, "station"),
-        Params.oneOf(q, "outcome", OUTCOMES), Params.text(q, "program"), from, to,
+        Params.oneOf(q, "outcome", OUTCOMES), Params.text(q, "program"), Params.text(q, "crashSite"), from, to,
         Params.integer(q, "limit", 100, 1, MAX_RUNS), after == null ? null : after.startedAt(),
         after == null ? null : after.runId());
     ctx.json(runs.list(filter));
@@ -193,6 +198,19 @@ public final class QueryApi implements AutoCloseable {
     out.put("from", from);
     out.put("to", to);
     out.put("groups", yields.yields(from, to, station, program, top));
+    ctx.json(out);
+  }
+
+  private void getCrashes(Context ctx) throws SQLException {
+    Query q = query(ctx, CRASH_PARAMS);
+    Instant from = Params.instant(q, "from", true);
+    Instant to = Params.instant(q, "to", true);
+    Params.requireOrdered(from, to);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("from", from);
+    out.put("to", to);
+    out.put("sites", crashes.bySite(from, to, Params.text(q, "station"), Params.text(q, "program"),
+        Params.integer(q, "top", 20, 1, 100)));
     ctx.json(out);
   }
 

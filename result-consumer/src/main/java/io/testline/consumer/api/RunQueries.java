@@ -19,7 +19,7 @@ import javax.sql.DataSource;
 final class RunQueries {
   private static final String SUMMARY_COLUMNS = """
       run_id, serial_number, station_id, program_name, program_version, part_number, attempt, test_method,
-      operation, started_at, ended_at, duration_ms, finished, outcome, failing_step""";
+      operation, started_at, ended_at, duration_ms, finished, outcome, failing_step, crash_site""";
 
   private final DataSource dataSource;
   private final Rows rows;
@@ -43,6 +43,7 @@ final class RunQueries {
     condition(sql, args, f.station(), " and station_id = ?");
     condition(sql, args, f.outcome(), " and outcome = ?");
     condition(sql, args, f.program(), " and program_name = ?");
+    condition(sql, args, f.crashSite(), " and crash_site = ?");
     condition(sql, args, time(f.from()), " and started_at >= ?");
     condition(sql, args, time(f.to()), " and started_at < ?");
     if (f.afterRunId() != null) {

@@ -2,6 +2,9 @@ package io.testline.consumer.store;
 
 import static io.testline.consumer.store.SqlParams.setTime;
 
+import io.testline.schemas.Crash;
+import io.testline.schemas.CrashKind;
+import io.testline.schemas.CrashSite;
 import io.testline.schemas.Event;
 import io.testline.schemas.Measurement;
 import io.testline.schemas.Program;
@@ -13,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -40,19 +44,24 @@ final class RunWriter {
       insert into runs (run_id, serial_number, station_id, units, part_number, part_revision, program_name,
                         program_version, program_hash, operator, work_order, attempt, test_method, operation,
                         started_at, finished, ended_at, duration_ms, outcome, exit_code, signal, core_dumped,
-                        error_code, error_message, failing_step, counts, log_summary, originals)
+                        error_code, error_message, failing_step, counts, log_summary, crash_kind, crash_site,
+                        crash_file, crash_line, crash_function, crash_reason, crash_traceback, crash_core_file,
+                        originals)
       select r.run_id, r.serial_number, r.station_id, r.units::jsonb, r.part_number, r.part_revision, r.program_name,
              r.program_version, r.program_hash, r.operator, r.work_order, r.attempt, r.test_method, r.operation,
              r.started_at::timestamptz, true, r.ended_at::timestamptz, r.duration_ms, r.outcome, r.exit_code, r.signal,
              r.core_dumped, r.error_code, r.error_message, r.failing_step, r.counts::jsonb, r.log_summary::jsonb,
-             r.originals::jsonb
+             r.crash_kind, r.crash_site, r.crash_file, r.crash_line, r.crash_function, r.crash_reason,
+             r.crash_traceback, r.crash_core_file, r.originals::jsonb
       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                   ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],
-                  ?::int[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                  ?::int[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
         as r(run_id, serial_number, station_id, units, part_number, part_revision, program_name, program_version,
              program_hash, operator, work_order, attempt, test_method, operation, started_at, ended_at, duration_ms,
              outcome, exit_code, signal, core_dumped, error_code, error_message, failing_step, counts, log_summary,
-             originals)
+             crash_kind, crash_site, crash_file, crash_line, crash_function, crash_reason, crash_traceback,
+             crash_core_file, originals)
       on conflict (run_id) do update set
         serial_number = excluded.serial_number, station_id = excluded.station_id, units = excluded.units,
         part_number = excluded.part_number, part_revision = excluded.part_revision,
@@ -63,7 +72,10 @@ final class RunWriter {
         duration_ms = excluded.duration_ms, outcome = excluded.outcome, exit_code = excluded.exit_code,
         signal = excluded.signal, core_dumped = excluded.core_dumped, error_code = excluded.error_code,
         error_message = excluded.error_message, failing_step = excluded.failing_step, counts = excluded.counts,
-        log_summary = excluded.log_summary, originals = excluded.originals""";
+        log_summary = excluded.log_summary, originals = excluded.originals, crash_kind = excluded.crash_kind,
+        crash_site = excluded.crash_site, crash_file = excluded.crash_file, crash_line = excluded.crash_line,
+        crash_function = excluded.crash_function, crash_reason = excluded.crash_reason,
+        crash_traceback = excluded.crash_traceback, crash_core_file = excluded.crash_core_file""";
 
   private static final Columns.Type[] FINISHED_COLUMNS = {
       Columns.Type.UUID, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
@@ -71,7 +83,10 @@ final class RunWriter {
       Columns.Type.TEXT, Columns.Type.INT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TIME,
       Columns.Type.TIME, Columns.Type.BIGINT, Columns.Type.TEXT, Columns.Type.INT, Columns.Type.TEXT,
       Columns.Type.BOOL, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
-      Columns.Type.TEXT, Columns.Type.TEXT};
+      Columns.Type.TEXT,
+      // the crash section, then the originals
+      Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.INT, Columns.Type.TEXT, Columns.Type.TEXT,
+      Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT};
 
   private static final String DELETE_STEPS_OF_RUNS = "delete from steps where run_id = any(?::uuid[])";
   private static final String DELETE_MEASUREMENTS_OF_RUNS = "delete from measurements where run_id = any(?::uuid[])";
@@ -148,6 +163,11 @@ final class RunWriter {
     return i;
   }
 
+  /** The kind as the contract writes it, e.g. {@code python-traceback}. */
+  static String kindName(CrashKind kind) {
+    return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   static void writeFinished(Connection c, WritePlan plan, WriteStats stats) throws SQLException {
     if (plan.finished.isEmpty()) {
       return;
@@ -159,6 +179,8 @@ final class RunWriter {
       RunFinished r = e.data();
       Program p = r.program();
       Originals o = new Originals();
+      Crash crash = r.crash() == null ? Crash.none(null) : r.crash();
+      CrashSite site = crash.site() == null ? new CrashSite(null, null, null) : crash.site();
       runs.row(r.runId(), o.text("serial_number", r.serialNumber()), o.text("station_id", e.stationId()),
           o.json("units", r.units()), o.text("part_number", r.partNumber()),
           o.text("part_revision", r.partRevision()), o.text("program_name", p.name()),
@@ -167,7 +189,11 @@ final class RunWriter {
           o.text("operation", r.operation()), r.startedAt(), r.endedAt(), r.durationMs(), r.outcome().name(),
           r.exitCode(), o.text("signal", r.signal()), r.coreDumped(), o.text("error_code", r.errorCode()),
           o.text("error_message", r.errorMessage()), o.text("failing_step", r.failingStep()),
-          o.json("counts", r.counts()), o.json("log_summary", r.log()), o.toJson());
+          o.json("counts", r.counts()), o.json("log_summary", r.log()),
+          o.text("crash_kind", r.crash() == null ? null : kindName(crash.kind())),
+          o.text("crash_site", crash.site() == null ? null : site.key()), o.text("crash_file", site.file()),
+          site.line(), o.text("crash_function", site.function()), o.text("crash_reason", crash.reason()),
+          o.text("crash_traceback", crash.traceback()), o.text("crash_core_file", crash.coreFile()), o.toJson());
       List<Step> runSteps = r.steps();
       for (int position = 0; position < runSteps.size(); position++) {
         Step step = runSteps.get(position);

@@ -129,7 +129,8 @@ class QueryApiFuzzIT {
         new Endpoint("/api/runs", Map.of(), List.of(
             Param.text("serial", "SN00007"), Param.text("station", "ST-3"),
             Param.oneOf("outcome", "FAIL", "pass", "Fail", "CRASHED", "timeout"),
-            Param.text("program", "prog-1"), Param.time("from", "2026-11-22T00:00:20Z"),
+            Param.text("program", "prog-1"), Param.text("crashSite", "psu.py%3A4%20in%20read_rail"),
+            Param.time("from", "2026-11-22T00:00:20Z"),
             Param.time("to", "2026-11-22T00:00:20Z"), Param.integer("limit", "7", 1, 1000),
             new Param("cursor", Kind.CURSOR, cursor, 0, 0, List.of()))),
         new Endpoint("/api/runs/" + run.runId(), Map.of(), List.of()),
@@ -140,6 +141,9 @@ class QueryApiFuzzIT {
             Param.oneOf("format", "junit", "JSON", "Cfx", "openHTF"))),
         new Endpoint("/api/stations", Map.of(), List.of()),
         new Endpoint("/api/yield", Map.of("from", FROM, "to", TO), List.of(
+            Param.time("from", "2026-11-22T00:00:20Z"), Param.time("to", "2026-11-22T00:00:20Z"),
+            Param.text("station", "ST-3"), Param.text("program", "prog-1"), Param.integer("top", "3", 1, 100))),
+        new Endpoint("/api/crashes", Map.of("from", FROM, "to", TO), List.of(
             Param.time("from", "2026-11-22T00:00:20Z"), Param.time("to", "2026-11-22T00:00:20Z"),
             Param.text("station", "ST-3"), Param.text("program", "prog-1"), Param.integer("top", "3", 1, 100))));
   }
