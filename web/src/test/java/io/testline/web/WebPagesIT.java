@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.testline.brokers.Database;
 import io.testline.brokers.KafkaBroker;
 import io.testline.brokers.junit.RealBrokers;
+import io.testline.schemas.Crash;
+import io.testline.schemas.CrashKind;
+import io.testline.schemas.CrashSite;
 import io.testline.schemas.Event;
 import io.testline.schemas.LogStream;
+import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.StepOutcome;
 import io.testline.schemas.Verdict;
@@ -319,12 +323,24 @@ class WebPagesIT {
 
   @Test
   @Order(7)
-  void a_crashed_run_shows_its_signal() {
+  void a_crashed_run_shows_its_signal_crash_site_and_traceback() {
     Events st = new Events("RUN-C");
     Events.Run run = st.run("SN-CRASH", "FCT", 1, Instant.parse("2026-01-04T11:00:00Z"));
-    line.send(run.started(), run.step("Boot", StepOutcome.PASS), run.finished(RunOutcome.CRASHED, null, "SIGSEGV"));
+    Event<?> finished = run.finished(RunOutcome.CRASHED, null, "SIGSEGV");
+    String traceback = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n"
+        + "  File \"/opt/fct/psu.py\", line 4 in read_rail\n  File \"/opt/fct/psu.py\", line 9 in <module>\n";
+    Crash crash = new Crash(CrashKind.PYTHON_TRACEBACK, new CrashSite("/opt/fct/psu.py", 4, "read_rail"), null,
+        traceback, "core");
+    RunFinished withCrash = ((RunFinished) finished.data()).withCrash(crash);
+    line.send(run.started(), run.step("Boot", StepOutcome.PASS), Event.of(finished.stationId(),
+        finished.agentSession(), finished.seq(), finished.occurredAt(), withCrash));
     openWhenStored("/runs/" + run.runId(), "CRASHED");
     assertThat(browser.findElement(By.cssSelector(".signal")).getText()).isEqualTo("SIGSEGV");
+    assertThat(browser.findElement(By.cssSelector(".crash h2")).getText()).isEqualTo("Where it crashed");
+    assertThat(browser.findElement(By.cssSelector(".crash-site")).getText())
+        .isEqualTo("/opt/fct/psu.py:4 in read_rail");
+    assertThat(browser.findElement(By.cssSelector(".traceback")).getText())
+        .contains("Fatal Python error: Segmentation fault", "line 4 in read_rail", "line 9 in <module>");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.testline.web.store;
 
+import io.testline.web.view.CrashView;
 import io.testline.web.view.LogLineView;
 import io.testline.web.view.MeasurementView;
 import io.testline.web.view.RunDetail;
@@ -130,9 +131,15 @@ public final class RunQueries {
             rs.getString("signal"), Sql.boolOrNull(rs, "core_dumped"), rs.getString("error_code"),
             rs.getString("error_message"), failingStep, rs.getString("verdict"), rs.getString("verdict_code"),
             rs.getString("verdict_message"), Sql.intOrNull(rs, "verdict_attempts"),
-            steps(c, runId, failingStep), log(c, runId, logLimit), rs.getLong("log_total"));
+            steps(c, runId, failingStep), log(c, runId, logLimit), rs.getLong("log_total"), crash(rs));
       }
     }
+  }
+
+  private static CrashView crash(ResultSet rs) throws SQLException {
+    String kind = rs.getString("crash_kind");
+    return kind == null ? null : new CrashView(kind, rs.getString("crash_site"), rs.getString("crash_reason"),
+        rs.getString("crash_traceback"), rs.getString("crash_core_file"));
   }
 
   private static List<StepView> steps(Connection c, UUID runId, String failingStep) throws SQLException {
