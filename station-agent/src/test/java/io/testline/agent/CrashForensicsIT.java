@@ -14,8 +14,10 @@ import io.testline.schemas.CrashKind;
 import io.testline.schemas.CrashSite;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.LogStream;
+import io.testline.schemas.MessageValidator;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunOutcome;
+import io.testline.schemas.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,10 @@ class CrashForensicsIT {
         assertThat(run.crash().traceback()).startsWith("Fatal Python error: Segmentation fault")
             .contains("line 7 in <module>");
       }
+      MessageValidator validator = new MessageValidator();
+      assertThat(monitor.all()).filteredOn(r -> r.event().data() instanceof RunFinished).isNotEmpty()
+          .allSatisfy(r -> assertThat(validator.validate(r.payload(), station.stationId)).as(r.topic())
+              .isInstanceOf(Validation.Valid.class));
       assertThat(monitor.logLines(published.runId(), LogStream.STDERR))
           .contains("Fatal Python error: Segmentation fault")
           .anyMatch(l -> l.contains("line 4 in read_rail"));

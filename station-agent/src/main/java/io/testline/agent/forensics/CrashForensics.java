@@ -10,15 +10,11 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -37,9 +33,6 @@ public final class CrashForensics {
   private static final Logger log = LoggerFactory.getLogger(CrashForensics.class);
   /** How much of the end of stderr is searched for faulthandler's block. */
   private static final int STDERR_TAIL_BYTES = 1 << 20;
-  /** Native stacks are taken of the program's own process only: each gdb run costs seconds before the kill. */
-  private static final int MAX_GDB_PROCESSES = 1;
-  private static final Duration HELPER_TIMEOUT = Duration.ofSeconds(5);
   static final String CORE_WRAPPER_NAME = "testline-core-limit";
 
   private final AgentConfig.Forensics config;
@@ -104,63 +97,7 @@ public final class CrashForensics {
    * process through {@code gdb -p}.
    */
   public Hang beforeTimeoutKill(ProcessHandle root, Consumer<String> note) throws InterruptedException {
-    List<ProcessHandle> tree = new ArrayList<>();
-    if (root.isAlive()) {
-      tree.add(root);
-    }
-    root.descendants().forEach(tree::add);
-    List<ProcessHandle> python = tree.stream().filter(CrashForensics::isPython).toList();
-    if (!python.isEmpty() && config.pythonFaultHandler() && posix) {
-      abort(python, note);
-      return new Hang(null, null, null, tree);
-    }
-    List<ProcessHandle> natives = tree.stream().limit(MAX_GDB_PROCESSES).toList();
-    Optional<Gdb> gdb = gdb();
-    if (gdb.isEmpty()) {
-      return new Hang(null, null, gdbMissing(), tree);
-    }
-    StringBuilder stacks = new StringBuilder();
-    CrashSite site = null;
-    List<String> reasons = new ArrayList<>();
-    for (ProcessHandle p : natives) {
-      note.accept("timeout: taking the stacks of process " + p.pid() + " with gdb");
-      Gdb.Backtrace bt = gdb.get().ofProcess(p.pid());
-      if (bt.text() != null) {
-        stacks.append("== process ").append(p.pid()).append(' ').append(p.info().command().orElse("?"))
-            .append(" ==\n").append(bt.text());
-      }
-      if (site == null) {
-        site = bt.site();
-      }
-      if (bt.reason() != null) {
-        reasons.add(bt.reason());
-      }
-    }
-    return new Hang(stacks.isEmpty() ? null : bounded(stacks.toString()), site,
-        reasons.isEmpty() ? null : String.join("; ", reasons), tree);
-  }
-
-  private void abort(List<ProcessHandle> python, Consumer<String> note) throws InterruptedException {
-    List<Long> pids = python.stream().map(ProcessHandle::pid).toList();
-    note.accept("timeout: SIGABRT to Python process(es) " + pids + " for their stacks; killing the tree after "
-        + config.hangGrace());
-    Optional<Path> kill = tools.find("kill").or(() -> Optional.of(Path.of("/bin/kill")));
-    List<String> command = new ArrayList<>(List.of(kill.get().toString(), "-ABRT"));
-    pids.forEach(pid -> command.add(Long.toString(pid)));
-    try {
-      BoundedCommand.run(command, HELPER_TIMEOUT, 4096);
-    } catch (IOException e) {
-      note.accept("cannot send SIGABRT: " + e.getMessage());
-      return;
-    }
-    try {
-      CompletableFuture.allOf(python.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
-          .get(config.hangGrace().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      note.accept("Python process(es) still running " + config.hangGrace() + " after SIGABRT");
-    } catch (java.util.concurrent.ExecutionException e) {
-      log.warn("waiting for Python processes failed: {}", e.getMessage(), e);
-    }
+    return new HangStacks(config, tools, posix).take(root, note);
   }
 
   /**
@@ -174,7 +111,7 @@ public final class CrashForensics {
     }
     List<String> reasons = new ArrayList<>();
     Optional<Crash> python = config.pythonFaultHandler()
-        ? PythonFaultHandler.parse(tail(stderr), maxChars()) : Optional.empty();
+        ? PythonFaultHandler.parse(tail(stderr), maxChars(config)) : Optional.empty();
     CoreFiles.Kept core = null;
     if (termination != null && termination.coreDumped()) {
       if (config.coreDumps() && posix) {
@@ -205,9 +142,9 @@ public final class CrashForensics {
       reasons.add(0, hang.reason());
     }
     if (coreFile != null) {
-      Optional<Gdb> gdb = gdb();
+      Optional<Gdb> gdb = Gdb.configured(config, tools);
       if (gdb.isEmpty()) {
-        reasons.add(gdbMissing() + "; the core is kept in the run directory");
+        reasons.add(Gdb.missing(config) + "; the core is kept in the run directory");
         return new Crash(CrashKind.NONE, null, reason(reasons), null, coreFile);
       }
       Gdb.Backtrace bt = gdb.get().ofCore(subject.executable(), core.core());
@@ -220,24 +157,8 @@ public final class CrashForensics {
     return Crash.none(reasons.isEmpty() ? "no evidence found" : reason(reasons));
   }
 
-  private Optional<Gdb> gdb() {
-    if (config.gdb().isBlank()) {
-      return Optional.empty();
-    }
-    return tools.find(config.gdb()).map(path -> new Gdb(path, config.gdbTimeout(), maxChars()));
-  }
-
-  private String gdbMissing() {
-    return config.gdb().isBlank() ? "no backtrace: forensics.gdb is empty"
-        : "no backtrace: " + config.gdb() + " (forensics.gdb) is not installed or not on PATH";
-  }
-
-  private int maxChars() {
+  static int maxChars(AgentConfig.Forensics config) {
     return Math.min(config.tracebackMaxChars(), Crash.MAX_TRACEBACK_CHARS);
-  }
-
-  private String bounded(String text) {
-    return PythonFaultHandler.bounded(text, maxChars());
   }
 
   private static String reason(List<String> reasons) {

@@ -1,11 +1,13 @@
 package io.testline.agent.forensics;
 
+import io.testline.agent.config.AgentConfig;
 import io.testline.schemas.CrashSite;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +29,21 @@ final class Gdb {
     this.gdb = gdb;
     this.timeout = timeout;
     this.maxChars = maxChars;
+  }
+
+  /** The gdb that {@code forensics.gdb} names, or empty when it is empty or not found. */
+  static Optional<Gdb> configured(AgentConfig.Forensics config, Tools tools) {
+    if (config.gdb().isBlank()) {
+      return Optional.empty();
+    }
+    return tools.find(config.gdb()).map(path -> new Gdb(path, config.gdbTimeout(),
+        CrashForensics.maxChars(config)));
+  }
+
+  /** Why {@link #configured} found no gdb. */
+  static String missing(AgentConfig.Forensics config) {
+    return config.gdb().isBlank() ? "no backtrace: forensics.gdb is empty"
+        : "no backtrace: " + config.gdb() + " (forensics.gdb) is not installed or not on PATH";
   }
 
   /** gdb's output, or a reason why there is none. */
