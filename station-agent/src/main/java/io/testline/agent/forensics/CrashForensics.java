@@ -97,7 +97,12 @@ public final class CrashForensics {
    * process through {@code gdb -p}.
    */
   public Hang beforeTimeoutKill(ProcessHandle root, Consumer<String> note) throws InterruptedException {
-    return new HangStacks(config, tools, posix).take(root, note);
+    try {
+      return new HangStacks(config, tools, posix).take(root, note);
+    } catch (RuntimeException e) {
+      log.error("taking the stacks of hung process {} failed: {}", root.pid(), e.getMessage(), e);
+      return new Hang(null, null, "taking the stacks failed: " + e, List.of());
+    }
   }
 
   /**
