@@ -89,7 +89,7 @@ final class SubmissionAttempt {
     Optional<Instant> next = retry.nextAttemptAt(claim.attempts(), first, now, ThreadLocalRandom.current());
     if (next.isPresent()) {
       log.debug("retrying run {} at {} after attempt {}: {}", claim.runId(), next.get(), claim.attempts(), reason);
-      if (!ledger.reschedule(claim, next.get(), reason)) {
+      if (!ledger.reschedule(claim, next.get(), reason, now)) {
         log.warn("run {} was claimed again while attempt {} ran; its outcome is dropped", claim.runId(),
             claim.attempts());
       }

@@ -40,6 +40,12 @@ public final class Ledger {
   private static final String COLUMNS_OF_CLAIM =
       "s.run_id, s.serial_number, s.station_id, s.finished_at, s.payload, s.attempts, s.first_attempt_at";
 
+  /** Appends one answered attempt to shopfloor_attempt; a replayed answer of the same attempt adds nothing. */
+  private static final String ATTEMPT_INSERT = ", recorded AS (INSERT INTO shopfloor_attempt (run_id, attempt,"
+      + " answered_at, outcome, code, message, reference, next_attempt_at) ";
+  private static final String ATTEMPT_CONFLICT = " ON CONFLICT (run_id, attempt) DO NOTHING)"
+      + " SELECT count(*) FROM moved";
+
   private final DataSource dataSource;
 
   public Ledger(DataSource dataSource) {
@@ -152,15 +158,18 @@ public final class Ledger {
   }
 
   /**
-   * Records the final answer of {@code claim}'s attempt and a verdict to publish. False when the claim is stale
-   * (its lease expired and the run was claimed again): nothing is changed then.
+   * Records the final answer of {@code claim}'s attempt and a verdict to publish, and the attempt in the run's
+   * history. False when the claim is stale (its lease expired and the run was claimed again): nothing is changed then.
    */
   public boolean recordVerdict(Claim claim, Verdict verdict, String code, String message, String reference,
       String lastError, Instant now) throws SQLException {
-    String sql = "UPDATE shopfloor_submission SET state = ?, verdict = ?, verdict_code = ?, verdict_message = ?,"
-        + " shopfloor_reference = ?, verdict_at = ?, verdict_event_id = ?, verdict_published = false,"
-        + " lease_until = NULL, last_error = COALESCE(?, last_error)"
-        + " WHERE run_id = ? AND state = 'IN_FLIGHT' AND attempts = ?";
+    String sql = "WITH moved AS (UPDATE shopfloor_submission SET state = ?, verdict = ?, verdict_code = ?,"
+        + " verdict_message = ?, shopfloor_reference = ?, verdict_at = ?, verdict_event_id = ?,"
+        + " verdict_published = false, lease_until = NULL, last_error = COALESCE(?, last_error)"
+        + " WHERE run_id = ? AND state = 'IN_FLIGHT' AND attempts = ?"
+        + " RETURNING run_id, attempts, verdict_at, verdict, verdict_code, verdict_message, shopfloor_reference) "
+        + ATTEMPT_INSERT + "SELECT run_id, attempts, verdict_at, verdict, verdict_code, verdict_message,"
+        + " shopfloor_reference, NULL FROM moved" + ATTEMPT_CONFLICT;
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, verdict.name());
       ps.setString(2, verdict.name());
@@ -173,20 +182,34 @@ public final class Ledger {
       ps.setString(8, StorableText.readable(lastError));
       ps.setObject(9, claim.runId());
       ps.setInt(10, claim.attempts());
-      return ps.executeUpdate() == 1;
+      return countsMoved(ps);
     }
   }
 
-  /** Puts {@code claim}'s run back to PENDING until {@code nextAttemptAt}. False when the claim is stale. */
-  public boolean reschedule(Claim claim, Instant nextAttemptAt, String lastError) throws SQLException {
-    String sql = "UPDATE shopfloor_submission SET state = 'PENDING', next_attempt_at = ?, lease_until = NULL,"
-        + " last_error = ? WHERE run_id = ? AND state = 'IN_FLIGHT' AND attempts = ?";
+  /**
+   * Puts {@code claim}'s run back to PENDING until {@code nextAttemptAt}, and records the attempt (answered at
+   * {@code now}) as a RETRY in the run's history. False when the claim is stale.
+   */
+  public boolean reschedule(Claim claim, Instant nextAttemptAt, String lastError, Instant now) throws SQLException {
+    String sql = "WITH moved AS (UPDATE shopfloor_submission SET state = 'PENDING', next_attempt_at = ?,"
+        + " lease_until = NULL, last_error = ? WHERE run_id = ? AND state = 'IN_FLIGHT' AND attempts = ?"
+        + " RETURNING run_id, attempts, next_attempt_at, last_error) "
+        + ATTEMPT_INSERT + "SELECT run_id, attempts, ?::timestamptz, 'RETRY', NULL, last_error, NULL, next_attempt_at FROM moved"
+        + ATTEMPT_CONFLICT;
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, odt(nextAttemptAt));
       ps.setString(2, StorableText.readable(lastError));
       ps.setObject(3, claim.runId());
       ps.setInt(4, claim.attempts());
-      return ps.executeUpdate() == 1;
+      ps.setObject(5, odt(now));
+      return countsMoved(ps);
+    }
+  }
+
+  /** The statement's RETURNING gives one row per moved submission; an attempt already recorded still counts. */
+  private static boolean countsMoved(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() && rs.getInt(1) == 1;
     }
   }
 

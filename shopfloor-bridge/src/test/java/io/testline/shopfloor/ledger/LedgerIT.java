@@ -83,7 +83,7 @@ class LedgerIT {
     NewRun retest = run("SN-1", NOW.minusSeconds(10));
     ledger.insert(List.of(earlier, retest), NOW);
     Claim claim = ledger.claimDue(NOW, 10, LEASE).get(0);
-    assertThat(ledger.reschedule(claim, NOW.plusSeconds(5), "HTTP 503")).isTrue();
+    assertThat(ledger.reschedule(claim, NOW.plusSeconds(5), "HTTP 503", NOW)).isTrue();
 
     assertThat(ledger.claimDue(NOW.plusSeconds(1), 10, LEASE)).isEmpty();
     List<Claim> again = ledger.claimDue(NOW.plusSeconds(5), 10, LEASE);
@@ -104,6 +104,34 @@ class LedgerIT {
     assertThat(ledger.recordVerdict(reclaimed, Verdict.ACCEPTED, null, null, "SF-2", null, NOW)).isTrue();
     assertThat(ledger.unpublishedVerdicts(10)).singleElement()
         .satisfies(v -> assertThat(v.verdict()).isEqualTo(Verdict.ACCEPTED));
+  }
+
+  @Test
+  void every_answered_attempt_is_kept_in_the_runs_history_and_a_stale_answer_adds_none() throws Exception {
+    NewRun r = run("SN-H", NOW);
+    ledger.insert(List.of(r), NOW);
+    Claim first = ledger.claimDue(NOW, 10, LEASE).get(0);
+    assertThat(ledger.reschedule(first, NOW.plusSeconds(2), "HTTP 503 busy", NOW.plusSeconds(1))).isTrue();
+    Claim second = ledger.claimDue(NOW.plusSeconds(2), 10, LEASE).get(0);
+    assertThat(ledger.reschedule(first, NOW.plusSeconds(9), "late", NOW.plusSeconds(3))).as("stale").isFalse();
+    assertThat(ledger.recordVerdict(second, Verdict.ACCEPTED, null, null, "SF-7", null, NOW.plusSeconds(3)))
+        .isTrue();
+
+    List<String> history = new java.util.ArrayList<>();
+    try (var c = dataSource.getConnection(); var ps = c.prepareStatement("SELECT attempt, answered_at, outcome,"
+        + " message, reference, next_attempt_at FROM shopfloor_attempt WHERE run_id = ? ORDER BY attempt")) {
+      ps.setObject(1, r.runId());
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          history.add(rs.getInt(1) + " " + rs.getObject(2, java.time.OffsetDateTime.class).toInstant() + " "
+              + rs.getString(3) + " " + rs.getString(4) + " " + rs.getString(5) + " "
+              + (rs.getObject(6) == null ? null : rs.getObject(6, java.time.OffsetDateTime.class).toInstant()));
+        }
+      }
+    }
+    assertThat(history).containsExactly(
+        "1 " + NOW.plusSeconds(1) + " RETRY HTTP 503 busy null " + NOW.plusSeconds(2),
+        "2 " + NOW.plusSeconds(3) + " ACCEPTED null SF-7 null");
   }
 
   @Test
