@@ -1,6 +1,11 @@
 package io.testline.consumer.store;
 
 import io.testline.schemas.Event;
+import io.testline.schemas.RunFinished;
+import io.testline.schemas.RunLog;
+import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
+import io.testline.schemas.ShopfloorVerdict;
 import io.testline.text.StorableText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +21,8 @@ import java.util.UUID;
 final class ProcessedEvents {
 
   private static final String MARK_PROCESSED = """
-      insert into processed_events (event_id, schema, station_id, kafka_topic, kafka_partition, kafka_offset)
-      select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[])
+      insert into processed_events (event_id, schema, station_id, kafka_topic, kafka_partition, kafka_offset, run_id)
+      select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[], ?::uuid[])
       on conflict (event_id) do nothing
       returning event_id""";
 
@@ -32,6 +37,7 @@ final class ProcessedEvents {
     String[] topics = new String[n];
     Integer[] partitions = new Integer[n];
     Long[] offsets = new Long[n];
+    UUID[] runs = new UUID[n];
     for (int i = 0; i < n; i++) {
       StoredEvent e = events.get(i);
       ids[i] = e.event().eventId();
@@ -40,6 +46,7 @@ final class ProcessedEvents {
       topics[i] = e.topic();
       partitions[i] = e.partition();
       offsets[i] = e.offset();
+      runs[i] = runId(e.event());
     }
     Set<UUID> inserted = new HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(MARK_PROCESSED)) {
@@ -49,6 +56,7 @@ final class ProcessedEvents {
       ps.setArray(4, c.createArrayOf("text", topics));
       ps.setArray(5, c.createArrayOf("int4", partitions));
       ps.setArray(6, c.createArrayOf("int8", offsets));
+      ps.setArray(7, c.createArrayOf("uuid", runs));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           inserted.add(rs.getObject(1, UUID.class));
@@ -62,5 +70,22 @@ final class ProcessedEvents {
       }
     }
     return fresh;
+  }
+
+  /** The run an event belongs to, so the run page can show where each of its events was read; null for others. */
+  private static UUID runId(Event<?> event) {
+    Object data = event.data();
+    if (data instanceof RunStarted d) {
+      return d.runId();
+    } else if (data instanceof RunStep d) {
+      return d.runId();
+    } else if (data instanceof RunLog d) {
+      return d.runId();
+    } else if (data instanceof RunFinished d) {
+      return d.runId();
+    } else if (data instanceof ShopfloorVerdict d) {
+      return d.runId();
+    }
+    return null;
   }
 }
