@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.testline.web.live.LineStream;
 import io.testline.web.store.LineQueries;
 import io.testline.web.store.RunQueries;
+import io.testline.web.store.RunTrailQueries;
 import io.testline.web.view.Fmt;
 import io.testline.web.view.Renderer;
 import io.testline.web.view.RunsFilter;
@@ -36,14 +37,17 @@ public final class Pages {
 
   private final LineQueries line;
   private final RunQueries runs;
+  private final RunTrailQueries trails;
   private final LineStream stream;
   private final Renderer renderer;
   private final Fmt fmt;
   private final URI apiBase;
 
-  Pages(LineQueries line, RunQueries runs, LineStream stream, Renderer renderer, Fmt fmt, URI apiBase) {
+  Pages(LineQueries line, RunQueries runs, RunTrailQueries trails, LineStream stream, Renderer renderer, Fmt fmt,
+      URI apiBase) {
     this.line = line;
     this.runs = runs;
+    this.trails = trails;
     this.stream = stream;
     this.renderer = renderer;
     this.fmt = fmt;
@@ -111,6 +115,9 @@ public final class Pages {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("run", run.get());
     params.put("jsonUrl", apiBase == null ? null : apiBase.resolve("api/runs/" + runId).toString());
+    if (template.equals("run.jte")) {
+      params.put("trail", trails.trail(runId));
+    }
     html(ctx, template, params);
   }
 

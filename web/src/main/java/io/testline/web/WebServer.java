@@ -16,6 +16,7 @@ import io.testline.web.live.StationFeed;
 import io.testline.web.store.LineQueries;
 import io.testline.web.store.RunQueries;
 import io.testline.web.store.ShopfloorQueries;
+import io.testline.web.store.RunTrailQueries;
 import io.testline.web.view.Fmt;
 import io.testline.web.view.Renderer;
 import java.net.URI;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /                 the line: a tile per station, live over SSE
  * GET /runs             runs, filtered, newest first, keyset paging
- * GET /runs/{runId}     one run: steps, measurements, failing step, log; polls /body while in progress
+ * GET /runs/{runId}     one run: steps, measurements, failing step, log (polls /body while in progress);
+ *                       attachments, shopfloor history, Kafka provenance
  * GET /runs/{runId}/export.{json|junit|cfx|openhtf}   the run as a download ({@link ExportDownload})
  * GET /units/{serial}   every run of a serial, oldest first (also /units?serial=, for any serial)
  * GET /shopfloor        submissions queued, rejected and dead per station; POST /shopfloor/redrive (admin)
@@ -99,7 +101,8 @@ public final class WebServer implements AutoCloseable {
     LineQueries lineQueries = new LineQueries(dataSource);
     this.stream = new LineStream(lineQueries, renderer, fmt, config.shiftStarts(), Clock.systemUTC());
     this.feed = new StationFeed(dataSource, stream, FLUSH_EVERY);
-    Pages pages = new Pages(lineQueries, new RunQueries(dataSource), stream, renderer, fmt, config.apiBase());
+    Pages pages = new Pages(lineQueries, new RunQueries(dataSource), new RunTrailQueries(dataSource),
+        stream, renderer, fmt, config.apiBase());
     WebAccess webAccess = new WebAccess(access, new LoginPage(renderer, fmt), Clock.systemUTC());
     AdminGuard guard = new AdminGuard(webAccess);
     ShopfloorPages shopfloor = new ShopfloorPages(pages, new ShopfloorQueries(dataSource), new Ledger(dataSource),

@@ -1,5 +1,6 @@
 package io.testline.web.support;
 
+import io.testline.schemas.Attachment;
 import io.testline.schemas.Comparator;
 import io.testline.schemas.Counts;
 import io.testline.schemas.Event;
@@ -114,12 +115,22 @@ public final class Events {
               : MeasurementOutcome.FAIL, false)));
     }
 
+    /** A passed step that produced files, each referenced by path as the agent reports it. */
+    public Event<?> attached(String name, Attachment... attachments) {
+      return step(name, name, StepOutcome.PASS, List.of(), List.of(attachments));
+    }
+
     private Event<?> step(String name, String path, StepOutcome outcome, List<Measurement> measurements) {
+      return step(name, path, outcome, measurements, null);
+    }
+
+    private Event<?> step(String name, String path, StepOutcome outcome, List<Measurement> measurements,
+        List<Attachment> attachments) {
       int index = steps.size();
       Instant at = startedAt.plusMillis(100L * (index + 1));
       Step s = new Step(name, path, index, at.minusMillis(90), at, outcome, measurements,
           outcome == StepOutcome.FAIL ? "E-" + index : null, outcome == StepOutcome.FAIL ? name + " failed" : null,
-          null);
+          attachments);
       steps.add(s);
       return Event.of(station, session, seq++, at, new RunStep(runId, serial, s));
     }

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -72,6 +74,11 @@ public final class Pipeline implements AutoCloseable {
         URI.create("http://127.0.0.1:" + consumer.httpPort() + "/"))).start();
   }
 
+  /** The Kafka topics of this pipeline, for another service (shopfloor-bridge) to join it. */
+  public TopicNames topics() {
+    return topics;
+  }
+
   public URI web() {
     return web.uri();
   }
@@ -80,16 +87,18 @@ public final class Pipeline implements AutoCloseable {
     return dataSource;
   }
 
-  /** Produces the events in order and waits for Kafka's acknowledgement of each. */
-  public void send(Event<?>... events) {
-    send(List.of(events));
+  /** Produces the events in order and waits for Kafka's acknowledgement of each; returns where each was written. */
+  public List<RecordMetadata> send(Event<?>... events) {
+    return send(List.of(events));
   }
 
-  public void send(List<Event<?>> events) {
+  public List<RecordMetadata> send(List<Event<?>> events) {
     try {
+      List<RecordMetadata> written = new ArrayList<>(events.size());
       for (Event<?> e : events) {
-        producer.send(record(topics, e)).get();
+        written.add(producer.send(record(topics, e)).get());
       }
+      return written;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
