@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -72,7 +73,8 @@ public final class Main {
           "Kafka (KRaft), an MQTT 5 broker "
           + "(mosquitto when installed, else HiveMQ CE), PostgreSQL, the bridge, result-consumer with its query "
           + "API, shopfloor-bridge and a shopfloor simulator. Data is kept in --data-dir across restarts; Ctrl-C "
-          + "stops it cleanly. Every server listens on 127.0.0.1."})
+          + "stops it cleanly. Every server listens on 127.0.0.1. The services log to <data-dir>/logs/testline.log; "
+          + "the terminal shows only their warnings and errors."})
   static final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "testline-data", description = "default: ${DEFAULT-VALUE}")
     Path dataDir;
@@ -105,6 +107,7 @@ public final class Main {
     public Integer call() throws InterruptedException {
       StandaloneSettings settings = new StandaloneSettings(dataDir, mqttPort, kafkaPort, postgresPort, apiPort,
           simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS, mqttBroker);
+      Optional<Path> log = ServiceLog.toFile(ServiceLog.in(dataDir));
       Standalone standalone = new Standalone(settings);
       Standalone.Endpoints endpoints;
       try {
@@ -121,6 +124,7 @@ public final class Main {
       }
       System.out.println("testline standalone is running (data in " + dataDir.toAbsolutePath() + "):");
       System.out.print(endpoints.describe());
+      log.ifPresent(file -> System.out.println("  service logs       " + file));
       System.out.println("Ctrl-C stops it.");
       System.out.flush();
       standalone.awaitClosed();
@@ -132,7 +136,8 @@ public final class Main {
       description = {"Standalone mode plus simulated stations, a live view and a final audit (about a minute).",
           "Simulated stations run real test programs through the real agent: "
           + "passing, failing, crashing (SIGSEGV), hanging (timeout) units and units the shopfloor rejects; a live "
-          + "view, then an audit that every run was stored and has a shopfloor verdict. Exit 0 when it does."})
+          + "view, then an audit that every run was stored and has a shopfloor verdict. Exit 0 when it does. The "
+          + "services log to a file (its path is printed first), so the terminal keeps the live view."})
   static final class DemoCommand implements Callable<Integer> {
     @Option(names = "--stations", defaultValue = "4", description = "simulated stations; default: ${DEFAULT-VALUE}")
     int stations;
@@ -168,6 +173,9 @@ public final class Main {
       if (temporary && !keep) {
         ShutdownHooks.closeAtExit(cleanUp);
       }
+      // a temporary data folder goes at the end: its log then stays with the report
+      ServiceLog.toFile(temporary && !keep ? reportDir.resolve(ServiceLog.FILE_NAME) : ServiceLog.in(dir))
+          .ifPresent(file -> System.out.println("service logs: " + file));
       try {
         Demo.Outcome outcome = new Demo(new Demo.Settings(stations, runs, dir, reportDir, mqttBroker, stayUp),
             System.out).run();

@@ -37,11 +37,16 @@ class PackagedDemoIT {
   }
 
   @Test
-  void the_demo_needs_no_mosquitto_it_runs_on_hivemq_ce_embedded(@TempDir Path tmp) throws Exception {
+  void the_demo_needs_no_mosquitto_it_runs_on_hivemq_ce_embedded_and_logs_to_a_file_not_the_terminal(@TempDir Path tmp) throws Exception {
     Path report = tmp.resolve("report");
     String output = runDemo(tmp, "--mqtt-broker", "HIVEMQ", "--stations", "2", "--runs", "3", "--report-dir",
         report.toString());
     assertThat(output).contains("HiveMQ CE");
+    // the terminal has the live view, not the services' logs: those are in the file it names, with the report
+    Path log = report.resolve("testline.log").toAbsolutePath();
+    assertThat(output).contains("service logs: " + log);
+    assertThat(output.lines().filter(l -> l.contains(" INFO "))).as(output).isEmpty();
+    assertThat(Files.readString(log)).contains(" INFO ", "testline standalone is up");
     JsonNode audit = new ObjectMapper().readTree(report.resolve("audit.json").toFile());
     assertThat(audit.path("complete").asBoolean()).isTrue();
     assertThat(audit.path("runs")).hasSize(6);

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Standalone implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+  /** What a user at the terminal must see even when the services log to a file (conf/logback-service.xml). */
+  private static final Logger terminal = LoggerFactory.getLogger("io.testline.terminal.standalone");
 
   /** Where each part listens, for the operator and for the demo's stations. */
   public record Endpoints(String mqttUri, String mqttBroker, String kafkaBootstrap, String jdbcUrl, String dbUser,
@@ -284,7 +286,7 @@ public final class Standalone implements AutoCloseable {
     closed = true;
     ShutdownHooks.forget(this);
     if (endpoints != null) {
-      log.info("testline standalone: stopping");
+      terminal.info("testline standalone: stopping");
     }
     while (!started.isEmpty()) {
       AutoCloseable part = started.pop();
@@ -297,7 +299,7 @@ public final class Standalone implements AutoCloseable {
     if (endpoints != null) {
       // logged here, by whoever closes, not by main() after awaitClosed(): at SIGTERM the JVM halts as soon as the
       // shutdown hook returns, and main() may never get to print
-      log.info("testline standalone: stopped");
+      terminal.info("testline standalone: stopped");
     }
     stopped.countDown();
   }
