@@ -71,7 +71,9 @@ public final class Pages {
       limit = filter.limit();
     } catch (IllegalArgumentException e) {
       error = e.getMessage();
-      filter = RunsFilter.NONE;
+      // the form keeps what cannot be wrong, so the user fixes one field rather than typing all again
+      filter = new RunsFilter(text(ctx, "station"), text(ctx, "serial"), text(ctx, "operation"),
+          text(ctx, "program"), null, null, null, null, null, null, null);
     }
     String cursor = text(ctx, "cursor");
     RunsPage page;

@@ -248,6 +248,8 @@ class RunPageIT {
     open("/runs?outcome=MAYBE&station=FCT-1");
     assertThat(browser.findElement(By.cssSelector(".error")).getText())
         .isEqualTo("outcome: \"MAYBE\" is not one of PASS, FAIL, ERROR, TIMEOUT, ABORTED, CRASHED, RUNNING");
+    assertThat(browser.findElement(By.name("station")).getAttribute("value")).as("the valid fields are kept")
+        .isEqualTo("FCT-1");
     chromium.screenshot("error-400");
   }
 
