@@ -33,6 +33,8 @@ class StandaloneStopIT {
       assertThat(terminal).contains("testline standalone: stopping", "testline standalone: stopped");
       String logged = Files.readString(log);
       assertThat(logged).contains(" INFO ", "testline standalone is up");
+      assertThat(logged).as("Kafka's first-start notice is in the file").contains("Performing controller activation");
+      assertThat(terminal).as("and not on the terminal").doesNotContain("Performing controller activation");
       String stop = logged.substring(logged.indexOf("testline standalone: stopping"));
       List<String> order = List.of("bridge standalone stopped", "shopfloor bridge", "result consumer stopped",
           StandaloneProcess.runsMosquitto() ? "mosquitto on port" : "HiveMQ on port", "Kafka broker on",
