@@ -39,9 +39,9 @@ class ConsumerLoopIT {
     List<String> seen = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    try (ConsumerLoop loop = new ConsumerLoop("commit", new KafkaConsumer<>(props.consumer("loop", group)),
-        List.of(topic), records -> records.forEach(r -> seen.add(value(r))), FAST, Duration.ofMillis(100),
-        registry)) {
+    try (ConsumerLoop loop = ConsumerLoop.builder("commit", new KafkaConsumer<>(props.consumer("loop", group)),
+        List.of(topic)).handler(records -> records.forEach(r -> seen.add(value(r)))).retry(FAST)
+        .pollTimeout(Duration.ofMillis(100)).registry(registry).build()) {
       loop.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> seen.size() >= 300);
       await().atMost(Duration.ofSeconds(30)).until(() -> committed(props, topic, group) == 300);
@@ -64,8 +64,8 @@ class ConsumerLoopIT {
     Map<Integer, List<Long>> offsetsByPartition = new ConcurrentHashMap<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    try (ConsumerLoop loop = new ConsumerLoop("rewind", new KafkaConsumer<>(props.consumer("loop", group)),
-        List.of(topic), records -> {
+    try (ConsumerLoop loop = ConsumerLoop.builder("rewind", new KafkaConsumer<>(props.consumer("loop", group)),
+        List.of(topic)).handler(records -> {
           if (failuresLeft.getAndDecrement() > 0) {
             assertThat(committed(props, topic, group)).as("nothing committed while failing").isZero();
             throw new IllegalStateException("database down");
@@ -74,7 +74,7 @@ class ConsumerLoopIT {
             handledTimes.merge(value(r), 1, Integer::sum);
             offsetsByPartition.computeIfAbsent(r.partition(), p -> new CopyOnWriteArrayList<>()).add(r.offset());
           }
-        }, FAST, Duration.ofMillis(100), registry)) {
+        }).retry(FAST).pollTimeout(Duration.ofMillis(100)).registry(registry).build()) {
       loop.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> handledTimes.size() >= 200);
       await().atMost(Duration.ofSeconds(30)).until(() -> committed(props, topic, group) == 200);
@@ -96,8 +96,8 @@ class ConsumerLoopIT {
     KafkaClientProperties props = new KafkaClientProperties(kafka.bootstrapServers(), "loop-it", Map.of(),
         "kafka.client");
     String topic = kafka.newTopic("loop-close", 1);
-    ConsumerLoop loop = new ConsumerLoop("close", new KafkaConsumer<>(props.consumer("loop", topic + "-group")),
-        List.of(topic), records -> { }, FAST, Duration.ofMillis(100), new SimpleMeterRegistry());
+    ConsumerLoop loop = ConsumerLoop.builder("close", new KafkaConsumer<>(props.consumer("loop", topic + "-group")),
+        List.of(topic)).handler(records -> { }).retry(FAST).pollTimeout(Duration.ofMillis(100)).build();
     loop.start();
     await().atMost(Duration.ofSeconds(10)).until(loop::isRunning);
 
@@ -107,7 +107,7 @@ class ConsumerLoopIT {
     assertThat(loop.isRunning()).isFalse();
   }
 
-  private static void produce(KafkaClientProperties props, String topic, int count) throws Exception {
+  static void produce(KafkaClientProperties props, String topic, int count) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props.producer("test"))) {
       for (int i = 0; i < count; i++) {
         producer.send(new ProducerRecord<>(topic, ("k" + (i % 7)).getBytes(StandardCharsets.UTF_8),
@@ -116,7 +116,7 @@ class ConsumerLoopIT {
     }
   }
 
-  private static long committed(KafkaClientProperties props, String topic, String group) throws Exception {
+  static long committed(KafkaClientProperties props, String topic, String group) throws Exception {
     try (Admin admin = Admin.create(props.admin("check"))) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -130,7 +130,7 @@ class ConsumerLoopIT {
     }
   }
 
-  private static String value(ConsumerRecord<byte[], byte[]> record) {
+  static String value(ConsumerRecord<byte[], byte[]> record) {
     return new String(record.value(), StandardCharsets.UTF_8);
   }
 }

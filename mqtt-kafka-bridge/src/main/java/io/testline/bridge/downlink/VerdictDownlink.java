@@ -57,7 +57,8 @@ public final class VerdictDownlink implements AutoCloseable {
         .description("verdicts the MQTT broker acknowledged").register(registry);
     this.deadLettered = Counter.builder("testline.bridge.downlink.deadlettered")
         .description("records of the verdict topic that could not be delivered").register(registry);
-    this.loop = new ConsumerLoop("bridge-downlink", consumer, List.of(topic), this::deliver, RETRY, POLL, registry);
+    this.loop = ConsumerLoop.builder("bridge-downlink", consumer, List.of(topic)).handler(this::deliver).retry(RETRY)
+        .pollTimeout(POLL).registry(registry).build();
   }
 
   public void start() {

@@ -51,8 +51,8 @@ public final class RunIntake implements AutoCloseable {
     this.ledger = ledger;
     this.clock = clock;
     this.listener = listener;
-    this.loop = new ConsumerLoop("shopfloor-intake", consumer, List.of(topic), this::record, DATABASE_BACKOFF,
-        POLL_TIMEOUT, registry);
+    this.loop = ConsumerLoop.builder("shopfloor-intake", consumer, List.of(topic)).handler(this::record)
+        .retry(DATABASE_BACKOFF).pollTimeout(POLL_TIMEOUT).registry(registry).build();
   }
 
   /** Starts the intake thread. Idempotent. */
