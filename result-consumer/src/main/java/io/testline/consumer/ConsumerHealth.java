@@ -1,6 +1,6 @@
 package io.testline.consumer;
 
-import io.testline.consumer.ingest.ConsumerLoop;
+import io.testline.kafka.ConsumerLoop;
 import io.testline.metrics.HealthCheck;
 import io.testline.metrics.HealthReport;
 import java.sql.Connection;

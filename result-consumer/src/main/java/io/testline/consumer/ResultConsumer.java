@@ -7,14 +7,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.testline.consumer.api.QueryApi;
 import io.testline.consumer.config.ConsumerConfig;
 import io.testline.consumer.ingest.BatchProcessor;
-import io.testline.consumer.ingest.ConsumerLoop;
 import io.testline.consumer.ingest.DeadLetterSink;
 import io.testline.consumer.ingest.IngestMetrics;
 import io.testline.consumer.ingest.KafkaDeadLetterSink;
 import io.testline.consumer.ingest.RecordDecoder;
+import io.testline.consumer.ingest.StoreStage;
 import io.testline.consumer.rebuild.Rebuild;
 import io.testline.consumer.store.EventWriter;
 import io.testline.consumer.store.StoreDataSource;
+import io.testline.kafka.ConsumerLoop;
 import io.testline.kafka.KafkaClientProperties;
 import io.testline.metrics.JvmMeters;
 import io.testline.metrics.MetricsEndpoint;
@@ -71,9 +72,13 @@ public final class ResultConsumer implements AutoCloseable {
       KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
       kafkaMetrics.bindTo(registry);
       closeables.push(kafkaMetrics);
-      loop = new ConsumerLoop(consumer, topics(config), processor, config.retry(), config.pollTimeout(), metrics,
-          schemaReady);
+      StoreStage store = new StoreStage(processor, metrics, schemaReady);
+      closeables.push(store);
+      loop = ConsumerLoop.builder(COMPONENT, consumer, topics(config)).pipelined(store)
+          .retry(config.retry()).retryOn(StoreStage::retryable).pollTimeout(config.pollTimeout()).registry(registry)
+          .build();
       closeables.push(loop);
+      metrics.lagOf(loop::lag);
       if (withApi && config.httpPort() >= 0) {
         api = new QueryApi(dataSource, config.httpAccess(), config.httpTls(), config.httpCursorKey());
         closeables.push(api);

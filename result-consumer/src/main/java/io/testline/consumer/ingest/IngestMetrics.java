@@ -1,13 +1,14 @@
 package io.testline.consumer.ingest;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.testline.consumer.store.WriteStats;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The consumer's meters, named {@code testline.consumer.*}: events by result, rows written by table, batch
@@ -22,7 +23,6 @@ public final class IngestMetrics {
   private final Counter permanentErrors;
   private final Timer batchLatency;
   private final Timer commitLatency;
-  private final AtomicLong lag = new AtomicLong();
   private final Map<String, Counter> rows = new ConcurrentHashMap<>();
 
   public IngestMetrics(MeterRegistry registry) {
@@ -43,7 +43,6 @@ public final class IngestMetrics {
     this.commitLatency = Timer.builder("testline.consumer.commit.latency")
         .description("from a record's Kafka timestamp to its offset being committed after the database commit")
         .publishPercentiles(0.5, 0.99).register(registry);
-    registry.gauge("testline.consumer.lag", lag);
   }
 
   void batch(WriteStats stats, Duration took) {
@@ -68,8 +67,10 @@ public final class IngestMetrics {
     commitLatency.record(Duration.ofMillis(Math.max(0, nowMs - recordTimestampMs)));
   }
 
-  void lag(long records) {
-    lag.set(records);
+  /** Reports the consumer lag, records behind over the assigned partitions, as {@code lag} tells it. */
+  public void lagOf(LongSupplier lag) {
+    Gauge.builder("testline.consumer.lag", lag, LongSupplier::getAsLong)
+        .description("records behind, over the assigned partitions").strongReference(true).register(registry);
   }
 
   public Timer commitLatency() {

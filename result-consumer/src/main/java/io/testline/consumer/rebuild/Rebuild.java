@@ -3,6 +3,7 @@ package io.testline.consumer.rebuild;
 import io.testline.consumer.ingest.BatchProcessor;
 import io.testline.consumer.ingest.TransientStoreException;
 import io.testline.consumer.store.WriteStats;
+import io.testline.kafka.ReadToEnd;
 import io.testline.retry.RetryPolicy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,14 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -66,25 +63,10 @@ public final class Rebuild {
       }
       infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
     }
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-    log.info("rebuild started: {} partitions of {} up to offsets {}", partitions.size(), topics, end);
-    long records = 0;
+    log.info("rebuild started: {} partitions of {}", partitions.size(), topics);
     WriteStats total = new WriteStats();
     SplittableRandom random = new SplittableRandom();
-    while (!done(end)) {
-      ConsumerRecords<byte[], byte[]> polled = consumer.poll(pollTimeout);
-      List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(polled.count());
-      for (ConsumerRecord<byte[], byte[]> r : polled) {
-        // records written after the start belong to the live consumer's work, not to this rebuild
-        if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-          batch.add(r);
-        }
-      }
-      if (batch.isEmpty()) {
-        continue;
-      }
+    long records = new ReadToEnd(consumer, pollTimeout).<InterruptedException>read(partitions, batch -> {
       int attempt = 0;
       while (true) {
         try {
@@ -98,20 +80,10 @@ public final class Rebuild {
           Thread.sleep(delay.toMillis());
         }
       }
-      records += batch.size();
-    }
+    }, () -> false);
     log.info("rebuild finished: {} records read, {} events stored, {} duplicates skipped", records,
         total.applied(), total.duplicates());
     return new Result(records, total);
-  }
-
-  private boolean done(Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void requireEmpty() {
