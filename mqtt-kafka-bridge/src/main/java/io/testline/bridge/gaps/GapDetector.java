@@ -3,24 +3,21 @@ package io.testline.bridge.gaps;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.testline.bridge.mqtt.MqttPublisher;
+import io.testline.kafka.ConsumerLoop;
+import io.testline.kafka.ConsumerLoopBuilder;
+import io.testline.kafka.PipelinedHandler;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,25 +41,23 @@ import org.slf4j.LoggerFactory;
  * which only counts duplicates. Without the seq-state topic (a deployment older than it) the state is in memory
  * only, as before, with a warning.
  *
- * <p>This class is the thread that owns the consumer and wires the parts: a {@link GapTracker} knows the seqs,
- * {@link SessionStateStore} restores and writes its state, {@link GapRecords} writes the gap records and sends the
- * resend requests, {@link GapMetrics} counts.
+ * <p>It runs on the shared {@link ConsumerLoop}, which reads the seq-state topic before the first poll and commits
+ * a batch once its {@link SessionStateStore#covering} stage completes. The loop never waits for those (any number
+ * in flight, none awaited on a rebalance or close); after every poll this class writes the gaps due and, once they
+ * are on Kafka, the changed states. It wires the parts: a {@link GapTracker} knows the seqs, {@link SessionStateStore}
+ * restores and writes its state, {@link GapRecords} writes the gap records and sends the resend requests,
+ * {@link GapMetrics} counts.
  */
 public final class GapDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
   private static final Duration POLL = Duration.ofMillis(250);
 
-  private final Consumer<byte[], byte[]> consumer;
-  private final List<String> topics;
   private final GapTracker tracker;
   private final SessionStateStore states;
   private final GapRecords gapRecords;
   private final GapMetrics metrics;
   private final Clock clock;
-  private boolean uncommitted;
-  private final Thread thread;
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConsumerLoop loop;
 
   /**
    * Takes ownership of {@code consumer}; {@code producer} and {@code downlink} (for resend requests) stay their
@@ -71,76 +66,44 @@ public final class GapDetector implements AutoCloseable {
   public GapDetector(Consumer<byte[], byte[]> consumer, List<String> topics, Producer<byte[], byte[]> producer,
       String gapTopic, String stateTopic, MqttPublisher downlink, Duration grace, Clock clock,
       MeterRegistry registry) {
-    this.consumer = consumer;
-    this.topics = List.copyOf(topics);
     this.tracker = new GapTracker(grace);
     this.metrics = new GapMetrics(registry);
     this.states = new SessionStateStore(producer, stateTopic, tracker, metrics);
     this.gapRecords = new GapRecords(producer, gapTopic, downlink, metrics);
     this.clock = clock;
-    this.thread = new Thread(this::run, "bridge-gaps");
-    this.thread.setDaemon(true);
+    ConsumerLoopBuilder loop = ConsumerLoop.builder("bridge-gaps", consumer, topics).pipelined(this::see)
+        .maxInFlight(Integer.MAX_VALUE).drainTimeout(Duration.ZERO).afterPoll(this::flush).pollTimeout(POLL)
+        .registry(registry);
+    if (stateTopic != null) {
+      loop.restoreFirst(stateTopic, states);
+    }
+    this.loop = loop.build();
   }
 
   public void start() {
-    if (started.compareAndSet(false, true)) {
-      thread.start();
-    }
+    loop.start();
   }
 
-  private void run() {
-    try {
-      states.restore(consumer, closed::get);
-      consumer.subscribe(topics);
-      while (!closed.get()) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          see(record);
-        }
-        uncommitted |= !records.isEmpty();
-        Instant now = clock.instant();
-        gapRecords.add(tracker.due(now));
-        gapRecords.writeUnwritten(now);
-        commitWhenWritten(now);
-      }
-    } catch (WakeupException e) {
-      if (!closed.get()) {
-        log.error("gap detector woken up unexpectedly; stopping", e);
-      }
-    } catch (RuntimeException e) {
-      log.error("gap detector stopped on an unexpected error", e);
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
+  /** Reads a batch into the tracker; the loop commits it once the session states it changed are on Kafka. */
+  private PipelinedHandler.Batch see(ConsumerRecords<byte[], byte[]> records) {
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      see(record);
     }
+    return states::covering;
   }
 
   /**
-   * Commits the offsets of what was read, at most every {@link SessionStateStore#COMMIT_INTERVAL}: only once the
-   * gaps found in it are on Kafka, and only once the state of every session it changed is there too, so a restarted
-   * detector knows at least everything before its committed offsets. Never blocks the poll loop.
+   * After every poll: writes the gaps due, and at most every {@link SessionStateStore#COMMIT_INTERVAL}, once every
+   * gap found is on Kafka, the state of every changed session, which lets the loop commit what was read before.
    */
-  private void commitWhenWritten(Instant now) {
-    commit(states.acknowledged(now));
-    if (!(uncommitted || tracker.hasChanges()) || gapRecords.hasUnwritten() || !states.ready(now)) {
-      return;
+  private void flush() {
+    Instant now = clock.instant();
+    gapRecords.add(tracker.due(now));
+    gapRecords.writeUnwritten(now);
+    states.acknowledged(now);
+    if ((states.hasUncovered() || tracker.hasChanges()) && !gapRecords.hasUnwritten() && states.ready(now)) {
+      states.write(now);
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition p : consumer.assignment()) {
-      offsets.put(p, new OffsetAndMetadata(consumer.position(p)));
-    }
-    uncommitted = false;
-    commit(states.write(offsets, now));
-  }
-
-  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty()) {
-      return;
-    }
-    consumer.commitAsync(offsets, (committed, failure) -> {
-      if (failure != null) {
-        log.warn("gap detector offset commit failed; it is retried with the next commit: {}", failure.toString());
-      }
-    });
   }
 
   private void see(ConsumerRecord<byte[], byte[]> record) {
@@ -178,17 +141,6 @@ public final class GapDetector implements AutoCloseable {
   /** Stops the loop, waits for it and closes the consumer. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      consumer.wakeup();
-      if (started.get()) {
-        try {
-          thread.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      } else {
-        consumer.close(Duration.ofSeconds(5));
-      }
-    }
+    loop.close();
   }
 }

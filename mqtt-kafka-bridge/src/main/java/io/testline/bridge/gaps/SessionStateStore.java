@@ -1,5 +1,6 @@
 package io.testline.bridge.gaps;
 
+import io.testline.kafka.RestoreListener;
 import io.testline.retry.RetryPolicy;
 import io.testline.schemas.EventJson;
 import java.io.IOException;
@@ -8,50 +9,45 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a {@link GapTracker}'s state in the compacted seq-state topic (JSON {@link SessionState}, key
- * {@code stationId/agentSession}): reads it back whole at start, and writes the state of every changed session
- * before the offsets of what was read are committed, handing those offsets over only once Kafka has acknowledged
- * every state (so a restarted detector knows at least everything before its committed offsets). Without the topic
- * (null, or found absent at start) the state is in memory only and offsets are handed over at once. Used by the
- * detector's thread only; never blocks it once restored.
+ * {@code stationId/agentSession}): takes it back whole at start (the consumer loop reads the topic and hands each
+ * record to {@link #restore}), and writes the state of every changed session before the batches read are
+ * committed: each batch's {@link #covering} stage completes only once Kafka has acknowledged every state written
+ * after it was read (so a restarted detector knows at least everything before its committed offsets). Without the
+ * topic (null, or found absent at start) the state is in memory only and batches are covered at once. Used by the
+ * detector's loop thread only; never blocks it.
  */
-final class SessionStateStore {
+final class SessionStateStore implements RestoreListener {
   // the detector's logger: operators grep its lines under that name
   private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
   private static final RetryPolicy RETRY = RetryPolicy.forever(Duration.ofMillis(500), Duration.ofSeconds(10));
   /** How often at most the state of changed sessions is written and offsets committed. */
   static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration POLL = Duration.ofMillis(250);
 
   private final Producer<byte[], byte[]> producer;
   /** The compacted topic of session states; null once known to be absent (state in memory only). */
   private String topic;
   private final GapTracker tracker;
   private final GapMetrics metrics;
-  /** Session states on their way to Kafka, and the offsets to commit once they are there. */
-  private PendingCommit pending;
+  /** Batches read since the last write: the next write covers them. */
+  private List<CompletableFuture<Void>> uncovered = new ArrayList<>();
+  /** Session states on their way to Kafka, and the batches they cover. */
+  private PendingWrite pending;
   private Instant nextCommit = Instant.MIN;
   private int writeFailures;
+  private long restored;
 
   /** {@code producer} stays its owner's; {@code topic} null: state in memory only. */
   SessionStateStore(Producer<byte[], byte[]> producer, String topic, GapTracker tracker, GapMetrics metrics) {
@@ -61,89 +57,71 @@ final class SessionStateStore {
     this.metrics = metrics;
   }
 
-  /**
-   * Reads the topic whole into the tracker with {@code consumer} (assigned, then unsubscribed again), before the
-   * first event. Waits for Kafka as long as it takes (nothing could be read without it anyway) or until
-   * {@code stopped}; a missing topic leaves the state in memory only.
-   */
-  void restore(Consumer<byte[], byte[]> consumer, BooleanSupplier stopped) {
-    if (topic == null) {
+  /** One record of the topic, read back before the first event. */
+  @Override
+  public void restore(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
       return;
     }
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (int attempt = 1; !stopped.getAsBoolean(); attempt++) {
-      try {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
-        if (infos == null || infos.isEmpty()) {
-          log.warn("gap detector: topic {} does not exist (create it with `topics create`); its state stays in "
-              + "memory only, and a restart may report gaps for seqs Kafka holds", topic);
-          topic = null;
-          return;
-        }
-        infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        break;
-      } catch (TimeoutException e) {
-        log.warn("gap detector cannot read the partitions of {} yet (attempt {}): {}", topic, attempt,
-            e.toString());
-      }
+    try {
+      tracker.restore(EventJson.mapper().readValue(record.value(), SessionState.class));
+      restored++;
+    } catch (IOException | RuntimeException e) {
+      metrics.unreadable.increment();
+      log.warn("gap detector cannot read the session state at {}-{}@{}: {}", record.topic(), record.partition(),
+          record.offset(), e.toString());
     }
-    if (stopped.getAsBoolean()) {
+  }
+
+  @Override
+  public void restored(boolean exists, long records) {
+    if (!exists) {
+      log.warn("gap detector: topic {} does not exist (create it with `topics create`); its state stays in "
+          + "memory only, and a restart may report gaps for seqs Kafka holds", topic);
+      topic = null;
       return;
     }
-    long started = System.nanoTime();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofMinutes(5));
-    List<TopicPartition> open = new ArrayList<>(partitions);
-    open.removeIf(p -> consumer.position(p) >= end.get(p));
-    long states = 0;
-    while (!open.isEmpty() && !stopped.getAsBoolean()) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-        if (record.value() == null || record.offset() >= end.get(new TopicPartition(record.topic(),
-            record.partition()))) {
-          continue;
-        }
-        try {
-          tracker.restore(EventJson.mapper().readValue(record.value(), SessionState.class));
-          states++;
-        } catch (IOException | RuntimeException e) {
-          metrics.unreadable.increment();
-          log.warn("gap detector cannot read the session state at {}-{}@{}: {}", record.topic(),
-              record.partition(), record.offset(), e.toString());
-        }
-      }
-      open.removeIf(p -> consumer.position(p) >= end.get(p));
-    }
-    consumer.unsubscribe();
-    log.info("gap detector restored {} session states ({} sessions tracked) from {} in {} ms", states,
-        tracker.sessions(), topic, (System.nanoTime() - started) / 1_000_000);
+    log.info("gap detector restored {} session states ({} sessions tracked) from {}", restored, tracker.sessions(),
+        topic);
+  }
+
+  /** A batch just read into the tracker: the stage completes once a {@link #write} after it is on Kafka. */
+  CompletableFuture<Void> covering() {
+    CompletableFuture<Void> batch = new CompletableFuture<>();
+    uncovered.add(batch);
+    return batch;
+  }
+
+  /** True when batches were read since the last {@link #write}. */
+  boolean hasUncovered() {
+    return !uncovered.isEmpty();
   }
 
   /**
-   * The offsets of the last {@link #write} once Kafka has acknowledged every state it sent, to be committed now;
-   * empty while they are on their way, or when there is nothing to commit. When a state was not acknowledged its
-   * session goes back to the tracker to be written again with its newest state, after a backoff; those offsets
-   * are then covered by a later write.
+   * Once Kafka has acknowledged every state of the last {@link #write}, completes the batches it covers. When a
+   * state was not acknowledged its session goes back to the tracker to be written again with its newest state,
+   * after a backoff, and those batches wait for that later write.
    */
-  Map<TopicPartition, OffsetAndMetadata> acknowledged(Instant now) {
+  void acknowledged(Instant now) {
     if (pending == null || !pending.done()) {
-      return Map.of();
+      return;
     }
-    PendingCommit done = pending;
+    PendingWrite done = pending;
     pending = null;
     List<SessionState> failed = done.failed();
     if (failed.isEmpty()) {
       writeFailures = 0;
-      return done.offsets();
+      done.covered().forEach(batch -> batch.complete(null));
+      return;
     }
     tracker.unwritten(failed);
+    uncovered.addAll(0, done.covered());
     writeFailures++;
     metrics.writeRetries.increment();
     Duration delay = RETRY.delayAfter(writeFailures, ThreadLocalRandom.current());
     nextCommit = now.plus(delay);
     log.warn("{} session state(s) not written to {}; offsets stay uncommitted, writing again in {}",
         failed.size(), topic, delay);
-    return Map.of();
   }
 
   /**
@@ -155,15 +133,18 @@ final class SessionStateStore {
   }
 
   /**
-   * Sends the state of every session the tracker changed since the last write, to cover {@code offsets}. Returns
-   * {@code offsets} when there is nothing to wait for (no state changed, or no topic): commit them now. Otherwise
-   * returns empty, and {@link #acknowledged} hands them over once Kafka has every state.
+   * Sends the state of every session the tracker changed since the last write, to cover the batches read since.
+   * When there is nothing to wait for (no state changed, or no topic) they are covered at once; otherwise
+   * {@link #acknowledged} covers them once Kafka has every state.
    */
-  Map<TopicPartition, OffsetAndMetadata> write(Map<TopicPartition, OffsetAndMetadata> offsets, Instant now) {
+  void write(Instant now) {
     nextCommit = now.plus(COMMIT_INTERVAL);
+    List<CompletableFuture<Void>> covered = uncovered;
+    uncovered = new ArrayList<>();
     List<SessionState> states = tracker.changes();
     if (topic == null || states.isEmpty()) {
-      return offsets;
+      covered.forEach(batch -> batch.complete(null));
+      return;
     }
     List<Future<RecordMetadata>> sends = new ArrayList<>(states.size());
     for (SessionState state : states) {
@@ -175,12 +156,11 @@ final class SessionStateStore {
         sends.add(CompletableFuture.failedFuture(e));
       }
     }
-    pending = new PendingCommit(offsets, states, sends);
-    return Map.of();
+    pending = new PendingWrite(covered, states, sends);
   }
 
-  /** Session states sent to the seq-state topic, and the offsets they cover. */
-  private record PendingCommit(Map<TopicPartition, OffsetAndMetadata> offsets, List<SessionState> states,
+  /** Session states sent to the seq-state topic, and the batches they cover. */
+  private record PendingWrite(List<CompletableFuture<Void>> covered, List<SessionState> states,
       List<Future<RecordMetadata>> sends) {
 
     boolean done() {
