@@ -1,20 +1,31 @@
 package io.testline.pipeline;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.testline.kafka.ConsumerLoop;
+import io.testline.kafka.ReadToEnd;
+import io.testline.kafka.TopicWindow;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The module map of DESIGN.md as rules over the main classes of every module (this module sees them all on its test
  * class path): the contract depends on no client library, services never depend on each other, the station agent
- * carries no Kafka client and no server database, and no module has package cycles.
+ * carries no Kafka client and no server database, only the one consumer loop polls Kafka, and no module has package
+ * cycles.
  */
 class ArchitectureTest {
 
@@ -22,6 +33,9 @@ class ArchitectureTest {
     private static final String BRIDGE = "io.testline.bridge..";
     private static final String CONSUMER = "io.testline.consumer..";
     private static final String SHOPFLOOR = "io.testline.shopfloor..";
+
+    private static final DescribedPredicate<JavaCall<?>> KAFKA_POLL =
+        target(name("poll")).and(target(owner(assignableTo(Consumer.class))));
 
     private static JavaClasses main;
 
@@ -123,6 +137,22 @@ class ArchitectureTest {
                 AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.cli..", "io.testline.web..", "io.testline.brokers..")
             .because("testline audit and the web's audit page share one reconciliation; it reads Kafka and the "
                 + "databases, never a service's classes");
+        rule.check(main);
+    }
+
+    @Test
+    void only_the_one_consumer_loop_polls_kafka() {
+        assertThat(main.get(ConsumerLoop.class).getMethodCallsFromSelf()).as("the rule sees the loop's own poll")
+            .anyMatch(KAFKA_POLL);
+        ArchRule rule = noClasses().that().resideOutsideOfPackage("io.testline.cli..")
+            .and().doNotHaveFullyQualifiedName(ConsumerLoop.class.getName())
+            .and().doNotHaveFullyQualifiedName(ReadToEnd.class.getName())
+            .and().doNotHaveFullyQualifiedName(TopicWindow.class.getName())
+            .should().callMethodWhere(KAFKA_POLL)
+            .because("a service reads topics through kafka-common's ConsumerLoop (poll, commit only what is done, "
+                + "rewind, pause, rebalance, metrics); the bounded reads by assign, without a group, that commit "
+                + "nothing are exempt: kafka-common's ReadToEnd (a state topic at start, a rebuild) and TopicWindow "
+                + "(audit, replay, export), and testline-cli's readers (tail)");
         rule.check(main);
     }
 
