@@ -5,7 +5,7 @@ import io.testline.schemas.MessageType;
 import java.util.Objects;
 
 /** Where one inbound message goes: forwarded to its topic, ignored as our own downlink, or dead-lettered. */
-public sealed interface Route {
+sealed interface Route {
 
   /** A valid message for {@code topic} under {@code key} (null: Kafka picks the partition). */
   record Forward(String topic, String key, MessageType type, String eventId) implements Route {

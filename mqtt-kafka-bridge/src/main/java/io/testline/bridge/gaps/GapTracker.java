@@ -29,7 +29,7 @@ import java.util.UUID;
  * <p>What it knows survives a restart of its owner: {@link #changes} hands over the state of every session changed
  * since the last call (to be written down), and {@link #restore} takes such states back before the first event.
  */
-public final class GapTracker {
+final class GapTracker {
   /** How long a superseded session is kept for a fill of its gaps. */
   static final Duration UNFILLED_RETENTION = Duration.ofHours(2);
   /** Forgotten sessions whose next seq is remembered. */
@@ -51,7 +51,7 @@ public final class GapTracker {
   /** Sessions forgotten since the last {@link #changes()}. */
   private final List<SessionState> forgottenChanges = new ArrayList<>();
 
-  public GapTracker(Duration grace) {
+  GapTracker(Duration grace) {
     if (grace.isNegative() || grace.isZero()) {
       throw new IllegalArgumentException("grace: must be > 0, was " + grace);
     }
@@ -59,7 +59,7 @@ public final class GapTracker {
   }
 
   /** Records one event; returns false when it is a duplicate. */
-  public boolean see(String stationId, UUID agentSession, long seq, Instant now) {
+  boolean see(String stationId, UUID agentSession, long seq, Instant now) {
     Map<UUID, SessionSeqs> sessions = stations.computeIfAbsent(stationId, s -> new HashMap<>());
     Long forgottenNext = sessions.containsKey(agentSession) ? null : forgotten.get(agentSession);
     if (forgottenNext != null && seq < forgottenNext) {
@@ -88,7 +88,7 @@ public final class GapTracker {
   }
 
   /** The gaps due at {@code now}; each is reported once. Also forgets finished, superseded sessions. */
-  public List<SeqGap> due(Instant now) {
+  List<SeqGap> due(Instant now) {
     Instant deadline = now.minus(grace);
     List<SeqGap> gaps = new ArrayList<>();
     for (Map.Entry<String, Map<UUID, SessionSeqs>> station : stations.entrySet()) {
@@ -126,7 +126,7 @@ public final class GapTracker {
    * The state of every session changed (or forgotten) since the last call, newest knowledge only; writing them down
    * and handing them to {@link #restore} after a restart brings a tracker back to where this one is.
    */
-  public List<SessionState> changes() {
+  List<SessionState> changes() {
     List<SessionState> out = new ArrayList<>(forgottenChanges);
     forgottenChanges.clear();
     for (Map.Entry<UUID, String> c : changed.entrySet()) {
@@ -140,7 +140,7 @@ public final class GapTracker {
   }
 
   /** True when {@link #changes()} has something to hand over. */
-  public boolean hasChanges() {
+  boolean hasChanges() {
     return !changed.isEmpty() || !forgottenChanges.isEmpty();
   }
 
@@ -148,7 +148,7 @@ public final class GapTracker {
    * States handed over by {@link #changes()} that could not be written down: the next {@link #changes()} hands over
    * those sessions again, with what is known of them then (never the older state).
    */
-  public void unwritten(List<SessionState> states) {
+  void unwritten(List<SessionState> states) {
     for (SessionState state : states) {
       UUID session = UUID.fromString(state.agentSession());
       if (stations.getOrDefault(state.stationId(), Map.of()).containsKey(session)) {
@@ -163,7 +163,7 @@ public final class GapTracker {
    * Takes back one session's state written down by {@link #changes()}; a later state of the same session replaces
    * an earlier one. Call before the first {@link #see}.
    */
-  public void restore(SessionState state) {
+  void restore(SessionState state) {
     UUID session = UUID.fromString(state.agentSession());
     Map<UUID, SessionSeqs> sessions = stations.computeIfAbsent(state.stationId(), s -> new HashMap<>());
     if (state.forgotten()) {
@@ -188,12 +188,12 @@ public final class GapTracker {
   }
 
   /** Events seen more than once so far. */
-  public long duplicates() {
+  long duplicates() {
     return duplicates;
   }
 
   /** Sessions tracked, for a gauge. */
-  public int sessions() {
+  int sessions() {
     return stations.values().stream().mapToInt(Map::size).sum();
   }
 

@@ -15,10 +15,10 @@ import java.util.Objects;
  * @param missing   the seqs of those gaps not yet arrived, as {@code [from, to]} ranges
  * @param holeSince when the oldest open hole was first noticed, or null
  */
-public record SessionState(String stationId, String agentSession, boolean forgotten, long next, List<Long> above,
+record SessionState(String stationId, String agentSession, boolean forgotten, long next, List<Long> above,
     List<long[]> unfilled, List<long[]> missing, Long holeSince, long lastSeen, long firstSeen) {
 
-  public SessionState {
+  SessionState {
     Objects.requireNonNull(stationId, "stationId");
     Objects.requireNonNull(agentSession, "agentSession");
     above = above == null ? List.of() : List.copyOf(above);

@@ -11,12 +11,12 @@ import java.io.IOException;
  * {@code reference}), 5xx/408/429 transient, any other 4xx a rejection with the body's JSON {@code code} and
  * {@code message} ({@code HTTP-<status>} and the raw body when it has none), anything else transient.
  */
-public final class ResponseMapper {
+final class ResponseMapper {
   private static final int MAX_MESSAGE = 500;
 
   private ResponseMapper() {}
 
-  public static SubmitResult map(int status, String body) {
+  static SubmitResult map(int status, String body) {
     if (status >= 200 && status < 300) {
       JsonNode json = json(body);
       String reference = json == null ? null : text(json, "reference");

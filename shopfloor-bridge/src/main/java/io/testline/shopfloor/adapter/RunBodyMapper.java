@@ -14,13 +14,13 @@ import java.util.TreeMap;
  * run.finished contract ({@code serialNumber}, {@code program.name}, {@code counts.failed}...), plus the pseudo
  * field {@code stationId}. Paths that resolve to nothing are left out, so optional contract fields stay optional.
  */
-public final class RunBodyMapper {
+final class RunBodyMapper {
   /** Contract names as they are: what the simulator reads. */
-  public static final Map<String, String> DEFAULT_FIELDS = defaults();
+  static final Map<String, String> DEFAULT_FIELDS = defaults();
 
   private final Map<String, String> fields;
 
-  public RunBodyMapper(Map<String, String> fields) {
+  RunBodyMapper(Map<String, String> fields) {
     this.fields = Map.copyOf(Objects.requireNonNull(fields, "fields"));
     this.fields.forEach((name, path) -> {
       if (name.isBlank() || path == null || path.isBlank()) {
@@ -29,7 +29,7 @@ public final class RunBodyMapper {
     });
   }
 
-  public ObjectNode body(RunFinished run, String stationId) {
+  ObjectNode body(RunFinished run, String stationId) {
     JsonNode source = EventJson.toTree(run);
     ObjectNode body = EventJson.mapper().createObjectNode();
     for (Map.Entry<String, String> field : new TreeMap<>(fields).entrySet()) {

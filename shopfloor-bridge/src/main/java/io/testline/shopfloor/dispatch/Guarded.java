@@ -4,7 +4,7 @@ import io.testline.shopfloor.adapter.SubmitResult;
 import java.time.Duration;
 
 /** What happened to one guarded submission: sent with the shopfloor's answer, or held back before sending. */
-public sealed interface Guarded {
+sealed interface Guarded {
 
   /** The adapter was called; {@code latency} is the duration of that call. */
   record Sent(SubmitResult result, Duration latency) implements Guarded {}
