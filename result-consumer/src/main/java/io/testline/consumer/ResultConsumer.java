@@ -99,6 +99,7 @@ public final class ResultConsumer implements AutoCloseable {
     ResultConsumer service = new ResultConsumer(config, true);
     try {
       service.loop.start();
+      log.info("result consumer started on topics {}", topics(config));
       service.startMetrics(config);
       awaitSchema(service.schemaReady);
       if (service.api != null) {
@@ -226,6 +227,7 @@ public final class ResultConsumer implements AutoCloseable {
         }
       }
       registry.close();
+      log.info("result consumer stopped");
     }
   }
 }
