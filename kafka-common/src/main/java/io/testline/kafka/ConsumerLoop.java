@@ -84,7 +84,7 @@ public final class ConsumerLoop implements AutoCloseable {
     this.afterPoll = b.afterPoll;
     this.restore = b.restore;
     this.backoff = new LoopBackoff(name, b.retry, b.registry);
-    this.commits = new OffsetCommits(name, consumer, closed::get);
+    this.commits = new OffsetCommits(name, consumer, closed::get, b.commitAsync);
     this.thread = new Thread(this::run, name + "-loop");
     this.thread.setDaemon(true);
   }

@@ -21,6 +21,7 @@ public final class ConsumerLoopBuilder {
   PipelinedHandler handler;
   int maxInFlight = 1;
   Duration drainTimeout = Duration.ofSeconds(30);
+  boolean commitAsync;
   RetryPolicy retry = RetryPolicy.forever(Duration.ofMillis(200), Duration.ofSeconds(10));
   Predicate<Throwable> retryable = e -> true;
   Duration pollTimeout = Duration.ofMillis(500);
@@ -71,6 +72,15 @@ public final class ConsumerLoopBuilder {
    */
   public ConsumerLoopBuilder drainTimeout(Duration drainTimeout) {
     this.drainTimeout = requireNotNegative(drainTimeout, "drainTimeout");
+    return this;
+  }
+
+  /**
+   * Commits without waiting for Kafka's answer (default: {@code commitSync}), for a loop whose {@link #afterPoll}
+   * must run even while Kafka is unreachable: a failed commit is logged and the next one covers its offsets.
+   */
+  public ConsumerLoopBuilder commitAsync() {
+    this.commitAsync = true;
     return this;
   }
 

@@ -10,18 +10,24 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The loop's synchronous offset commits. Used on the loop's thread only. */
+/**
+ * The loop's offset commits: synchronous, or asynchronous where the loop must never wait for Kafka (a failed one is
+ * logged, and the next commit covers its offsets; closing the consumer completes those under way). Used on the
+ * loop's thread only.
+ */
 final class OffsetCommits {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
 
   private final String name;
   private final Consumer<byte[], byte[]> consumer;
   private final BooleanSupplier closing;
+  private final boolean async;
 
-  OffsetCommits(String name, Consumer<byte[], byte[]> consumer, BooleanSupplier closing) {
+  OffsetCommits(String name, Consumer<byte[], byte[]> consumer, BooleanSupplier closing, boolean async) {
     this.name = name;
     this.consumer = consumer;
     this.closing = closing;
+    this.async = async;
   }
 
   /**
@@ -29,6 +35,14 @@ final class OffsetCommits {
    * (logged): the effects are durable and idempotent, so whoever reads those records again only repeats them.
    */
   boolean commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (async) {
+      consumer.commitAsync(offsets, (committed, failure) -> {
+        if (failure != null) {
+          log.warn("{}: offset commit failed; the next commit covers it: {}", name, failure.toString());
+        }
+      });
+      return true;
+    }
     try {
       try {
         consumer.commitSync(offsets);

@@ -135,6 +135,19 @@ class ConsumerLoopHooksIT {
   }
 
   @Test
+  void with_async_commits_the_handled_offsets_reach_kafka_all_the_same(KafkaBroker kafka) throws Exception {
+    KafkaClientProperties props = props(kafka);
+    String topic = kafka.newTopic("hooks-async", 2);
+    produce(props, topic, 20);
+
+    try (ConsumerLoop loop = ConsumerLoop.builder("async", oneRecordPolls(props, topic), List.of(topic))
+        .handler(records -> { }).commitAsync().pollTimeout(Duration.ofMillis(50)).build()) {
+      loop.start();
+      await().atMost(WAIT).until(() -> committed(props, topic, group(topic)) == 20);
+    }
+  }
+
+  @Test
   void after_poll_runs_after_every_poll_even_when_nothing_arrives(KafkaBroker kafka) {
     KafkaClientProperties props = props(kafka);
     String topic = kafka.newTopic("hooks-idle", 1);

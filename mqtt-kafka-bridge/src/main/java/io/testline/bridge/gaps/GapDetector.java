@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It runs on the shared {@link ConsumerLoop}, which reads the seq-state topic before the first poll and commits
  * a batch once its {@link SessionStateStore#covering} stage completes. The loop never waits for those (any number
- * in flight, none awaited on a rebalance or close); after every poll this class writes the gaps due and, once they
- * are on Kafka, the changed states. It wires the parts: a {@link GapTracker} knows the seqs, {@link SessionStateStore}
- * restores and writes its state, {@link GapRecords} writes the gap records and sends the resend requests,
- * {@link GapMetrics} counts.
+ * in flight, none awaited on a rebalance or close) nor for Kafka's answer to a commit; after every poll this class
+ * writes the gaps due and, once they are on Kafka, the changed states. It wires the parts: a {@link GapTracker}
+ * knows the seqs, {@link SessionStateStore} restores and writes its state, {@link GapRecords} writes the gap
+ * records and sends the resend requests, {@link GapMetrics} counts.
  */
 public final class GapDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GapDetector.class);
@@ -72,8 +72,8 @@ public final class GapDetector implements AutoCloseable {
     this.gapRecords = new GapRecords(producer, gapTopic, downlink, metrics);
     this.clock = clock;
     ConsumerLoopBuilder loop = ConsumerLoop.builder("bridge-gaps", consumer, topics).pipelined(this::see)
-        .maxInFlight(Integer.MAX_VALUE).drainTimeout(Duration.ZERO).afterPoll(this::flush).pollTimeout(POLL)
-        .registry(registry);
+        .maxInFlight(Integer.MAX_VALUE).drainTimeout(Duration.ZERO).commitAsync().afterPoll(this::flush)
+        .pollTimeout(POLL).registry(registry);
     if (stateTopic != null) {
       loop.restoreFirst(stateTopic, states);
     }
