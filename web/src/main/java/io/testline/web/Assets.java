@@ -12,6 +12,7 @@ import java.util.Properties;
 public final class Assets {
   public static final String HTMX = version("htmx.org");
   public static final String HTMX_SSE = version("htmx-ext-sse");
+  public static final String UPLOT = version("uplot");
 
   private Assets() {}
 

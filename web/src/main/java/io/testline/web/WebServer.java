@@ -14,9 +14,11 @@ import io.testline.shopfloor.ledger.Ledger;
 import io.testline.web.live.LineStream;
 import io.testline.web.live.StationFeed;
 import io.testline.web.store.LineQueries;
+import io.testline.web.store.MeasurementQueries;
 import io.testline.web.store.RunQueries;
 import io.testline.web.store.ShopfloorQueries;
 import io.testline.web.store.RunTrailQueries;
+import io.testline.web.store.YieldQueries;
 import io.testline.web.view.Fmt;
 import io.testline.web.view.Renderer;
 import java.net.URI;
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * GET /units/{serial}   every run of a serial, oldest first (also /units?serial=, for any serial)
  * GET /shopfloor        submissions queued, rejected and dead per station; POST /shopfloor/redrive (admin)
  * GET /audit            a window's completeness as `testline audit` proves it; /audit/events.jsonl its events
+ * GET /yield            first-pass and final yield by day, shift, station or operation; Pareto of failing steps
+ * GET /measurements     one measurement's control chart, histogram, Cp and Cpk, per station
+ * GET /measurements/series  that chart's data as JSON arrays
  * GET /events/line      the line's server-sent events (htmx SSE extension)
  * GET /health           200 when the database answers, else 503
  * GET /login, POST /login, POST /logout, GET /session   see {@link WebAccess}
@@ -108,6 +113,8 @@ public final class WebServer implements AutoCloseable {
     ShopfloorPages shopfloor = new ShopfloorPages(pages, new ShopfloorQueries(dataSource), new Ledger(dataSource),
         guard, Clock.systemUTC());
     AuditPages audits = new AuditPages(pages, audit, dataSource::getConnection, Clock.systemUTC());
+    ChartPages charts = new ChartPages(pages, new YieldQueries(dataSource, config.zone(), config.shiftStarts()),
+        new MeasurementQueries(dataSource), config.zone(), Clock.systemUTC());
     this.app = Javalin.create(c -> {
       if (access.https() != null) {
         HttpsConnector.install(c.jetty, access.https(),
@@ -147,6 +154,9 @@ public final class WebServer implements AutoCloseable {
       c.routes.post("/shopfloor/redrive", shopfloor::redrive);
       c.routes.get("/audit", audits::page);
       c.routes.get("/audit/events.jsonl", audits::events);
+      c.routes.get("/yield", charts::yield);
+      c.routes.get("/measurements", charts::measurements);
+      c.routes.get("/measurements/series", charts::measurementSeries);
       c.routes.sse("/events/line", client -> {
         try {
           stream.connect(client);

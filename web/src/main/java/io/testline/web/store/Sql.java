@@ -32,6 +32,11 @@ final class Sql {
     return rs.wasNull() ? null : v;
   }
 
+  static Double doubleOrNull(ResultSet rs, int column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
+  }
+
   static Boolean boolOrNull(ResultSet rs, String column) throws SQLException {
     boolean v = rs.getBoolean(column);
     return rs.wasNull() ? null : v;

@@ -72,6 +72,11 @@ public final class Fmt {
 
   /** {@code s} encoded for a query parameter's value. */
   public String q(String s) {
+    return query(s);
+  }
+
+  /** {@code s} encoded for a query parameter's value ("" for null). */
+  public static String query(String s) {
     return s == null ? "" : java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -88,5 +93,20 @@ public final class Fmt {
 
   public String percent(Double v) {
     return v == null ? "–" : String.format(Locale.ROOT, "%.1f %%", v);
+  }
+
+  /** A capability index or similar ratio: two decimals, "–" when undefined. */
+  public String fixed(Double v) {
+    return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  /**
+   * The measurement page of one measurement over the 30 days up to the day of {@code at} (a run's start), so a
+   * run's value is among those shown.
+   */
+  public String measurementUrl(String operation, String step, String name, Instant at) {
+    java.time.LocalDate day = java.time.LocalDate.ofInstant(at, zone);
+    return "/measurements?" + (operation == null ? "" : "operation=" + query(operation) + "&") + "step=" + query(step)
+        + "&name=" + query(name) + "&from=" + day.minusDays(29) + "&to=" + day.plusDays(1);
   }
 }

@@ -1,0 +1,187 @@
+package io.testline.web.store;
+
+import io.testline.web.view.ParetoRow;
+import io.testline.web.view.YieldFilter;
+import io.testline.web.view.YieldRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The yield page's numbers, all counted in PostgreSQL (web/README.md defines them):
+ * <ul>
+ *   <li>a unit's <em>first run</em> of an operation is its earliest finished run of that operation (by start), ever;
+ *       the unit belongs to the window, day, shift and station of that run, and counts once;</li>
+ *   <li>first pass: that run's outcome is PASS; final pass: its latest finished run of the operation (even one
+ *       after the window) is PASS; every other outcome (FAIL, ERROR, TIMEOUT, ABORTED, CRASHED) is not a pass;</li>
+ *   <li>runs not finished yet count nowhere;</li>
+ *   <li>the Pareto counts every failed run started in the window once, by its first failing step.</li>
+ * </ul>
+ */
+public final class YieldQueries {
+  /** The Pareto's bars; the rest are summed into the last one's cumulative share. */
+  public static final int PARETO_BARS = 20;
+
+  private final DataSource dataSource;
+  private final ZoneId zone;
+  private final List<LocalTime> shiftStarts;
+
+  public YieldQueries(DataSource dataSource, ZoneId zone, List<LocalTime> shiftStarts) {
+    this.dataSource = dataSource;
+    this.zone = zone;
+    this.shiftStarts = shiftStarts.stream().sorted(Comparator.reverseOrder()).toList();
+  }
+
+  /** The yield per group of {@code f.by()}, ordered by group, and the total as the last row (its key null). */
+  public List<YieldRow> yields(YieldFilter f) throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String key = groupKey(f.by(), args);
+    StringBuilder sql = new StringBuilder("""
+        with firsts as (
+          select f.serial_number, coalesce(f.operation, '') as op, f.station_id, f.started_at, f.outcome
+          from runs f
+          where f.finished and f.started_at >= ? and f.started_at < ?""");
+    List<Object> where = new ArrayList<>(List.of(Sql.time(f.from()), Sql.time(f.to())));
+    if (f.station() != null) {
+      sql.append(" and f.station_id = ?");
+      where.add(f.station());
+    }
+    if (f.operation() != null) {
+      sql.append(" and f.operation = ?");
+      where.add(f.operation());
+    }
+    sql.append("""
+
+            and not exists (select 1 from runs p
+                            where p.finished and p.serial_number = f.serial_number
+                              and coalesce(p.operation, '') = coalesce(f.operation, '')
+                              and (p.started_at, p.run_id) < (f.started_at, f.run_id))
+        ), units as (
+          select""").append(' ').append(key).append("""
+         as k, f.outcome = 'PASS' as first_pass, l.last_outcome = 'PASS' as final_pass, l.n
+          from firsts f cross join lateral (
+            select (array_agg(outcome order by started_at desc, run_id desc))[1] as last_outcome, count(*) as n
+            from runs l
+            where l.finished and l.serial_number = f.serial_number and coalesce(l.operation, '') = f.op) l
+        )
+        select k, count(*), count(*) filter (where first_pass), count(*) filter (where final_pass),
+               count(*) filter (where n > 1), sum(n), grouping(k) = 1 as total
+        from units group by grouping sets ((k), ()) order by grouping(k), k""");
+    // the group key's placeholders stand after the window's in the text
+    List<Object> all = new ArrayList<>(where);
+    all.addAll(args);
+    List<YieldRow> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      Sql.bind(ps, all);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Object k = rs.getObject(1);
+          boolean total = rs.getBoolean(7);
+          String text = null;
+          Instant at = null;
+          if (!total) {
+            if (k instanceof java.sql.Timestamp ts) {
+              LocalDateTime local = ts.toLocalDateTime();
+              text = local.toString();
+              at = local.atZone(zone).toInstant();
+            } else {
+              text = rs.getString(1);
+            }
+          }
+          out.add(new YieldRow(text, at, rs.getLong(2), rs.getLong(3), rs.getLong(4),
+              rs.getLong(5), rs.getLong(6)));
+        }
+      }
+    }
+    if (out.isEmpty() || out.get(out.size() - 1).key() != null) {
+      out.add(new YieldRow(null, null, 0, 0, 0, 0, 0));
+    }
+    return out;
+  }
+
+  /** The failed runs started in the window, by (operation, first failing step), most first; at most {@code bars}. */
+  public Pareto pareto(YieldFilter f, int bars) throws SQLException {
+    StringBuilder sql = new StringBuilder("""
+        select coalesce(r.operation, '') as op, fs.step, case when fs.step is null then r.outcome end as outcome,
+               count(*) as failures
+        from runs r left join lateral (
+          select coalesce(s.path, s.name) as step from steps s
+          where s.run_id = r.run_id and s.outcome in ('FAIL', 'ERROR') order by s.step_index limit 1) fs on true
+        where r.finished and r.outcome <> 'PASS' and r.started_at >= ? and r.started_at < ?""");
+    List<Object> args = new ArrayList<>(List.of(Sql.time(f.from()), Sql.time(f.to())));
+    if (f.station() != null) {
+      sql.append(" and r.station_id = ?");
+      args.add(f.station());
+    }
+    if (f.operation() != null) {
+      sql.append(" and r.operation = ?");
+      args.add(f.operation());
+    }
+    sql.append(" group by 1, 2, 3 order by 4 desc, 1, 2 nulls last, 3");
+    List<Object[]> groups = new ArrayList<>();
+    long total = 0;
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      Sql.bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long n = rs.getLong(4);
+          total += n;
+          groups.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), n});
+        }
+      }
+    }
+    List<ParetoRow> rows = new ArrayList<>();
+    long cumulative = 0;
+    for (Object[] g : groups.subList(0, Math.min(bars, groups.size()))) {
+      long n = (Long) g[3];
+      cumulative += n;
+      rows.add(new ParetoRow((String) g[0], (String) g[1], (String) g[2], n, 100.0 * n / total,
+          100.0 * cumulative / total));
+    }
+    return new Pareto(rows, total, groups.size());
+  }
+
+  /** The Pareto's bars, the failed runs in all (100 %), and how many distinct causes there were. */
+  public record Pareto(List<ParetoRow> rows, long failedRuns, int causes) {}
+
+  /** The SQL of the group a unit's first run {@code f} belongs to; adds its arguments to {@code args}. */
+  private String groupKey(String by, List<Object> args) {
+    return switch (by) {
+      case "station" -> "f.station_id";
+      case "operation" -> "f.op";
+      case "day" -> {
+        args.add(zone.getId());
+        yield "date_trunc('day', f.started_at at time zone ?)";
+      }
+      case "shift" -> shiftKey(args);
+      default -> throw new IllegalArgumentException("by: " + by);
+    };
+  }
+
+  /**
+   * The local start of the shift the run started in: the latest shift start at or before its local time of day,
+   * else (before the day's first shift) the previous day's last shift.
+   */
+  private String shiftKey(List<Object> args) {
+    StringBuilder k = new StringBuilder("(select case");
+    for (LocalTime start : shiftStarts) {
+      k.append(" when lt::time >= ?::time then date_trunc('day', lt) + ?::time");
+      args.add(start.toString());
+      args.add(start.toString());
+    }
+    k.append(" else date_trunc('day', lt) - interval '1 day' + ?::time end");
+    args.add(shiftStarts.get(0).toString());
+    k.append(" from (select f.started_at at time zone ? as lt) x)");
+    args.add(zone.getId());
+    return k.toString();
+  }
+}
