@@ -120,6 +120,15 @@ public final class Events {
       return step(name, name, StepOutcome.PASS, List.of(), List.of(attachments));
     }
 
+    /** A step with one measurement whose limits may be one-sided (null: no such limit); FAIL outside them. */
+    public Event<?> measured(String stepName, String path, String name, double value, Double low, Double high,
+        String unit, Comparator comparator) {
+      boolean pass = (low == null || value >= low) && (high == null || value <= high);
+      return step(stepName, path, pass ? StepOutcome.PASS : StepOutcome.FAIL, List.of(new Measurement(name, value,
+          null, unit, low, high, comparator, null, pass ? MeasurementOutcome.PASS : MeasurementOutcome.FAIL,
+          false)));
+    }
+
     private Event<?> step(String name, String path, StepOutcome outcome, List<Measurement> measurements) {
       return step(name, path, outcome, measurements, null);
     }
