@@ -86,7 +86,7 @@ class ChartPagesIT {
     browser = chromium.driver();
     line = new Pipeline(kafka, db);
     history = LineHistory.seed(YIELD_FROM, 5, 24);
-    line.send(history.events());
+    line.sendBatch(history.events());
   }
 
   @BeforeEach
@@ -279,7 +279,7 @@ class ChartPagesIT {
         values.computeIfAbsent(st.station(), k -> new ArrayList<>()).add(v);
       }
     }
-    line.send(events);
+    line.sendBatch(events);
     await().atMost(LIVE).until(() -> count("select count(*) from measurements m join runs r on r.run_id = m.run_id "
         + "where m.name = 'v_3v3' and r.finished") == 180);
     return values;

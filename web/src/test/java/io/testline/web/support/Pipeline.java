@@ -107,6 +107,27 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Produces many events at once and waits for all acknowledgements; the idempotent producer keeps their order within
+   * a partition, which is all the consumer relies on (a serial's events share a key).
+   */
+  public void sendBatch(List<Event<?>> events) {
+    List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
+    for (Event<?> e : events) {
+      acks.add(producer.send(record(e)));
+    }
+    try {
+      for (java.util.concurrent.Future<?> ack : acks) {
+        ack.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("test produce failed", e.getCause());
+    }
+  }
+
   /** The record the bridge would write for {@code event}: topic and key per {@link Topics}, original bytes. */
   static ProducerRecord<byte[], byte[]> record(TopicNames topics, Event<?> event) {
     String key = switch (event.type()) {
