@@ -1,0 +1,127 @@
+package io.testline.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.testline.brokers.Database;
+import io.testline.brokers.junit.RealBrokers;
+import io.testline.consumer.store.StoreDataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A benchmark, not a test: run only with {@code -Pbench} (web/README.md). Seeds PostgreSQL with
+ * {@code -Dbench.runs} runs (default 300,000) over 30 days and 100 stations, 5 steps and 10 measurements a run,
+ * about a tenth of the units retested, then prints the server time (p50, p95 of 30 requests) of the yield page over
+ * the 30 days and of the measurement page and its chart's series (the latest 100,000 points).
+ */
+@ExtendWith(RealBrokers.class)
+class ChartPagesBench {
+  private static final int REQUESTS = 30;
+
+  @Test
+  void prints_the_server_time_of_the_yield_and_measurement_pages(Database db) throws Exception {
+    int runs = Integer.getInteger("bench.runs", 300_000);
+    try (HikariDataSource ds = StoreDataSource.create(db.jdbcUrl(), db.user(), db.password(), 4,
+        Duration.ofSeconds(30))) {
+      StoreDataSource.migrate(ds);
+      long t0 = System.nanoTime();
+      seed(ds, runs);
+      System.out.printf(Locale.ROOT, "bench: seeded %s in %.0f s%n", counts(ds), (System.nanoTime() - t0) / 1e9);
+      try (WebServer web = new WebServer(ds, new WebConfig("127.0.0.1", 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS,
+          null)).start()) {
+        String window = "from=2026-01-01T00:00:00Z&to=2026-01-31T00:00:00Z";
+        String measurement = "operation=FCT&step=Group%2FStep1&name=m1_0&" + window;
+        time(web.uri(), "yield, 30 days, by day", "/yield?" + window + "&by=day");
+        time(web.uri(), "yield, 30 days, by station", "/yield?" + window + "&by=station");
+        time(web.uri(), "yield, 30 days, one station by shift", "/yield?" + window + "&station=ST-007&by=shift");
+        time(web.uri(), "measurement page (stats per station)", "/measurements?" + measurement);
+        time(web.uri(), "measurement series (latest 100,000 points)", "/measurements/series?" + measurement);
+      }
+    }
+  }
+
+  /**
+   * Units through ICT and FCT, 30 days from 2026-01-01; a run's station one of 100; 10 % of first runs fail and
+   * 80 % of those are retested an hour later; a failed run's failing step varies; values around 3.3.
+   */
+  private static void seed(HikariDataSource ds, int runs) throws Exception {
+    int pairs = (int) (runs / 1.08);
+    double spacing = 30.0 * 86_400 / pairs;
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("set synchronous_commit = off");
+      s.execute("""
+          insert into runs (run_id, serial_number, station_id, units, program_name, attempt, operation, started_at,
+                            finished, ended_at, duration_ms, outcome)
+          select gen_random_uuid(), 'SN' || (p / 2), 'ST-' || lpad(((p / 2) %% 100)::text, 3, '0'), '[]', 'main.py', 1,
+                 case when p %% 2 = 0 then 'ICT' else 'FCT' end, t, true, t + interval '40 s', 40000,
+                 case when hashint4(p) %% 10 = 0 then 'FAIL' else 'PASS' end
+          from (select p, timestamptz '2026-01-01 00:00:00+00' + p * %f * interval '1 s' as t
+                from generate_series(0, %d) p) g""".formatted(spacing, pairs - 1));
+      s.execute("""
+          insert into runs (run_id, serial_number, station_id, units, program_name, attempt, operation, started_at,
+                            finished, ended_at, duration_ms, outcome)
+          select gen_random_uuid(), serial_number, station_id, '[]', program_name, 2, operation,
+                 started_at + interval '1 hour', true, ended_at + interval '1 hour', 40000,
+                 case when hashtext(serial_number) % 5 = 0 then 'FAIL' else 'PASS' end
+          from runs where outcome = 'FAIL' and hashtext(serial_number || operation) % 5 <> 0""");
+      s.execute("""
+          insert into steps (run_id, step_index, name, path, started_at, ended_at, outcome)
+          select r.run_id, i, 'Step' || i, 'Group/Step' || i, r.started_at, r.started_at,
+                 case when r.outcome = 'FAIL' and i = abs(hashtext(r.run_id::text)) % 5 then 'FAIL' else 'PASS' end
+          from runs r cross join generate_series(0, 4) i""");
+      s.execute("""
+          insert into measurements (run_id, step_index, ordinal, name, value, unit, low_limit, high_limit,
+                                    comparator, outcome)
+          select s.run_id, s.step_index, o, 'm' || s.step_index || '_' || o,
+                 3.3 + (abs(hashtext(s.run_id::text || o)) % 1000 - 500) / 5000.0, 'V', 3.135, 3.465, 'GELE', 'PASS'
+          from steps s cross join generate_series(0, 1) o""");
+      s.execute("vacuum analyze runs");
+      s.execute("vacuum analyze steps");
+      s.execute("vacuum analyze measurements");
+    }
+  }
+
+  private static String counts(HikariDataSource ds) throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+         var rs = s.executeQuery("select (select count(*) from runs), (select count(*) from steps),"
+             + " (select count(*) from measurements), (select count(distinct station_id) from runs)")) {
+      rs.next();
+      return String.format(Locale.ROOT, "%,d runs, %,d steps, %,d measurements, %d stations", rs.getLong(1),
+          rs.getLong(2), rs.getLong(3), rs.getLong(4));
+    }
+  }
+
+  /** The time from request to the last byte of the answer, over loopback: the server's time, near enough. */
+  private static void time(URI base, String what, String path) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).build();
+    long bytes = 0;
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      bytes = r.body().length;
+    }
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < REQUESTS; i++) {
+      long t = System.nanoTime();
+      http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      ms.add((System.nanoTime() - t) / 1e6);
+    }
+    Collections.sort(ms);
+    System.out.printf(Locale.ROOT, "bench: %-45s p50 %6.0f ms  p95 %6.0f ms  (%,d bytes)%n", what,
+        ms.get(REQUESTS / 2), ms.get((int) Math.ceil(REQUESTS * 0.95) - 1), bytes);
+  }
+}
