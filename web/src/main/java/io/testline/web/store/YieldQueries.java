@@ -41,44 +41,59 @@ public final class YieldQueries {
     this.shiftStarts = shiftStarts.stream().sorted(Comparator.reverseOrder()).toList();
   }
 
-  /** The yield per group of {@code f.by()}, ordered by group, and the total as the last row (its key null). */
+  /**
+   * The yield per group of {@code f.by()}, ordered by group, and the total as the last row (its key null).
+   *
+   * <p>Set-based, so its cost is a scan of the window's runs, not a lookup per unit: the units of the window are
+   * its runs grouped by (serial, operation), less those with a finished run before the window (an anti-join on
+   * equality, which PostgreSQL may hash); their runs after the window (for the final outcome) are joined the same way.
+   */
   public List<YieldRow> yields(YieldFilter f) throws SQLException {
-    List<Object> args = new ArrayList<>();
-    String key = groupKey(f.by(), args);
+    List<Object> all = new ArrayList<>(List.of(Sql.time(f.from()), Sql.time(f.to())));
     StringBuilder sql = new StringBuilder("""
-        with firsts as (
-          select f.serial_number, coalesce(f.operation, '') as op, f.station_id, f.started_at, f.outcome
-          from runs f
-          where f.finished and f.started_at >= ? and f.started_at < ?""");
-    List<Object> where = new ArrayList<>(List.of(Sql.time(f.from()), Sql.time(f.to())));
-    if (f.station() != null) {
-      sql.append(" and f.station_id = ?");
-      where.add(f.station());
-    }
+        with w as (
+          select serial_number as s, coalesce(operation, '') as op, station_id, started_at, run_id, outcome
+          from runs where finished and started_at >= ? and started_at < ?""");
     if (f.operation() != null) {
-      sql.append(" and f.operation = ?");
-      where.add(f.operation());
+      sql.append(" and operation = ?");
+      all.add(f.operation());
     }
     sql.append("""
 
-            and not exists (select 1 from runs p
-                            where p.finished and p.serial_number = f.serial_number
-                              and coalesce(p.operation, '') = coalesce(f.operation, '')
-                              and (p.started_at, p.run_id) < (f.started_at, f.run_id))
+        ), u as (
+          select s, op, min(started_at) as started_at,
+                 (array_agg(station_id order by started_at, run_id))[1] as station_id,
+                 array_agg(outcome order by started_at, run_id) as outcomes, count(*) as n
+          from w group by s, op
+        ), f as (
+          select s, op, started_at, station_id, outcomes[1] as first_outcome, outcomes[n] as last_outcome, n
+          from u
+          where not exists (select 1 from runs p where p.finished and p.started_at < ?
+                              and p.serial_number = u.s and coalesce(p.operation, '') = u.op)""");
+    all.add(Sql.time(f.from()));
+    if (f.station() != null) {
+      sql.append(" and u.station_id = ?");
+      all.add(f.station());
+    }
+    sql.append("""
+
+        ), later as (
+          select f.s, f.op, count(*) as n,
+                 (array_agg(p.outcome order by p.started_at desc, p.run_id desc))[1] as last_outcome
+          from f join runs p on p.serial_number = f.s and coalesce(p.operation, '') = f.op
+          where p.finished and p.started_at >= ?
+          group by f.s, f.op
         ), units as (
-          select""").append(' ').append(key).append("""
-         as k, f.outcome = 'PASS' as first_pass, l.last_outcome = 'PASS' as final_pass, l.n
-          from firsts f cross join lateral (
-            select (array_agg(outcome order by started_at desc, run_id desc))[1] as last_outcome, count(*) as n
-            from runs l
-            where l.finished and l.serial_number = f.serial_number and coalesce(l.operation, '') = f.op) l
+          select""");
+    all.add(Sql.time(f.to()));
+    sql.append(' ').append(groupKey(f.by(), all)).append("""
+         as k, f.first_outcome = 'PASS' as first_pass,
+                 coalesce(later.last_outcome, f.last_outcome) = 'PASS' as final_pass, f.n + coalesce(later.n, 0) as n
+          from f left join later on later.s = f.s and later.op = f.op
         )
         select k, count(*), count(*) filter (where first_pass), count(*) filter (where final_pass),
                count(*) filter (where n > 1), sum(n), grouping(k) = 1 as total
         from units group by grouping sets ((k), ()) order by grouping(k), k""");
-    // the group key's placeholders stand after the window's in the text
-    List<Object> all = new ArrayList<>(where);
-    all.addAll(args);
     List<YieldRow> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
       Sql.bind(ps, all);
