@@ -1,10 +1,10 @@
 -- The web's yield and measurement pages (issue 23).
 --
--- Yield: a unit's first and last finished run of an operation. For each run in the window the page asks "is there an
--- earlier finished run of this serial at this operation?" and "what was the last one, how many were there?": both
--- are range scans of this index (runs without an operation are one operation, '').
+-- Yield: a unit's (serial, operation; '' for none) finished runs in time order, with what the page counts, so the
+-- window's units are read in unit order from the index alone (no sort, no heap), and "was it tested before the
+-- window?" and "its runs after the window" are merge or index lookups.
 create index runs_unit_operation_idx on runs (serial_number, coalesce(operation, ''), started_at, run_id)
-  include (outcome) where finished;
+  include (outcome, station_id) where finished;
 
 -- Pareto: the first failing step of a failed run, read from the index alone.
 create index steps_first_failing_idx on steps (run_id, step_index) include (path, name)

@@ -7,6 +7,7 @@ import io.testline.web.view.MeasurementFilter;
 import io.testline.web.view.MeasurementPage;
 import io.testline.web.view.YieldFilter;
 import io.testline.web.view.YieldPage;
+import io.testline.web.view.YieldRow;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -52,7 +53,7 @@ final class ChartPages {
           e.getMessage())));
       return;
     }
-    List<io.testline.web.view.YieldRow> rows = yields.yields(filter);
+    List<YieldRow> rows = yields.yields(filter);
     YieldQueries.Pareto pareto = yields.pareto(filter, YieldQueries.PARETO_BARS);
     pages.html(ctx, "yield.jte", Map.of("page", new YieldPage(filter, rows.subList(0, rows.size() - 1),
         rows.get(rows.size() - 1), pareto.rows(), pareto.failedRuns(), null)));

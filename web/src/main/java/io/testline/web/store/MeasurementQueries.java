@@ -25,8 +25,6 @@ import javax.sql.DataSource;
 public final class MeasurementQueries {
   /** The most points the chart is sent (the latest); the statistics always cover every value. */
   public static final int MAX_POINTS = 100_000;
-  /** The histogram has about √n bins, at least 5 and at most this many. */
-  static final int HISTOGRAM_BINS = 40;
   static final int CHOICES = 200;
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -49,25 +47,23 @@ public final class MeasurementQueries {
         Double usl = null;
         String unit = null;
         long limitSets = 0;
-        try (PreparedStatement ps = c.prepareStatement("select m.low_limit, m.high_limit, m.unit," + " (select count(*)"
-            + " from (select distinct m.low_limit, m.high_limit " + from + ") d) " + from
+        // the latest value's limits: a walk back from the window's end that stops at the first value
+        try (PreparedStatement ps = c.prepareStatement("select m.low_limit, m.high_limit, m.unit " + from
             + " order by r.started_at desc, r.run_id desc limit 1")) {
-          List<Object> twice = new ArrayList<>(args);
-          twice.addAll(args);
-          Sql.bind(ps, twice);
+          Sql.bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               lsl = Sql.doubleOrNull(rs, 1);
               usl = Sql.doubleOrNull(rs, 2);
               unit = rs.getString(3);
-              limitSets = rs.getLong(4);
             }
           }
         }
         MeasurementStats all = new MeasurementStats(null, 0, null, null, null, null, lsl, usl);
         List<MeasurementStats> stations = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select r.station_id, count(*), avg(m.value),"
-            + " stddev_samp(m.value), min(m.value), max(m.value), grouping(r.station_id) = 1 " + from
+            + " stddev_samp(m.value), min(m.value), max(m.value), grouping(r.station_id) = 1,"
+            + " count(distinct (m.low_limit, m.high_limit)) " + from
             + " group by grouping sets ((r.station_id), ()) order by grouping(r.station_id), r.station_id")) {
           Sql.bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
@@ -75,6 +71,7 @@ public final class MeasurementQueries {
               MeasurementStats s = new MeasurementStats(rs.getString(1), rs.getLong(2), Sql.doubleOrNull(rs, 3),
                   Sql.doubleOrNull(rs, 4), Sql.doubleOrNull(rs, 5), Sql.doubleOrNull(rs, 6), lsl, usl);
               if (rs.getBoolean(7)) {
+                limitSets = rs.getLong(8);
                 all = new MeasurementStats(null, s.n(), s.mean(), s.sigma(), s.min(), s.max(), lsl, usl);
               } else {
                 stations.add(s);
@@ -117,7 +114,7 @@ public final class MeasurementQueries {
   /**
    * Writes the chart's data: {@code t} (run start, epoch ms), {@code v} (value), {@code s} (index into
    * {@code stations}) for the latest {@link #MAX_POINTS} values oldest first; {@code limits} as [t, LSL, USL] at
-   * every change; {@code hist} (lo, width, counts) over every value; {@code total} values in all.
+   * every change; {@code hist} (lo, width, counts) of those values; {@code total} values in all.
    */
   public void writeSeries(MeasurementFilter f, OutputStream out) throws SQLException, IOException {
     List<Object> args = new ArrayList<>();
@@ -129,22 +126,20 @@ public final class MeasurementQueries {
     Double[] low = new Double[MAX_POINTS];
     Double[] high = new Double[MAX_POINTS];
     Map<String, Integer> stations = new LinkedHashMap<>();
-    long total = 0;
-    double lo = 0;
-    double width = 0;
-    long[] counts = new long[0];
+    long total;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       c.setReadOnly(true);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
         try (PreparedStatement ps = c.prepareStatement("select (extract(epoch from r.started_at) * 1000)::bigint,"
-            + " m.value, r.station_id, m.low_limit, m.high_limit " + from
+            + " m.value, r.station_id, m.low_limit, m.high_limit, count(*) over () " + from
             + " order by r.started_at desc, r.run_id desc limit " + MAX_POINTS)) {
           ps.setFetchSize(10_000);
           Sql.bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
             n = 0;
+            total = 0;
             while (rs.next()) {
               t[n] = rs.getLong(1);
               v[n] = rs.getDouble(2);
@@ -152,31 +147,7 @@ public final class MeasurementQueries {
               low[n] = Sql.doubleOrNull(rs, 4);
               high[n] = Sql.doubleOrNull(rs, 5);
               n++;
-            }
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement("with v as (select m.value " + from + "),"
-            + " b as (select min(value) lo, max(value) hi, count(*) n,"
-            + " least(?, greatest(5, ceil(sqrt(count(*)))))::int as bins from v)"
-            + " select b.lo, b.hi, b.n, b.bins,"
-            + " case when b.hi > b.lo then width_bucket(v.value, b.lo, b.hi, b.bins) else 1 end, count(*)"
-            + " from v cross join b group by 1, 2, 3, 4, 5 order by 5")) {
-          List<Object> a = new ArrayList<>(args);
-          a.add(HISTOGRAM_BINS);
-          Sql.bind(ps, a);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              if (counts.length == 0) {
-                lo = rs.getDouble(1);
-                double hi = rs.getDouble(2);
-                total = rs.getLong(3);
-                int bins = rs.getInt(4);
-                width = hi > lo ? (hi - lo) / bins : 0;
-                counts = new long[width > 0 ? bins : 1];
-              }
-              // width_bucket puts the maximum itself one past the last bin
-              int bin = Math.max(1, Math.min(counts.length, rs.getInt(5)));
-              counts[bin - 1] += rs.getLong(6);
+              total = rs.getLong(6);
             }
           }
         }
@@ -219,11 +190,12 @@ public final class MeasurementQueries {
         }
       }
       g.writeEndArray();
+      Histogram h = Histogram.of(v, n);
       g.writeObjectFieldStart("hist");
-      g.writeNumberField("lo", lo);
-      g.writeNumberField("width", width);
+      g.writeNumberField("lo", h.lo());
+      g.writeNumberField("width", h.width());
       g.writeArrayFieldStart("counts");
-      for (long count : counts) {
+      for (long count : h.counts()) {
         g.writeNumber(count);
       }
       g.writeEndArray();
@@ -233,7 +205,7 @@ public final class MeasurementQueries {
   }
 
   /** The FROM and WHERE of the named measurement's finite values in the window; adds its arguments. */
-  private static String selection(MeasurementFilter f, List<Object> args) {
+  static String selection(MeasurementFilter f, List<Object> args) {
     StringBuilder sql = new StringBuilder("""
         from measurements m join runs r on r.run_id = m.run_id
         join steps s on s.run_id = m.run_id and s.step_index = m.step_index

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -30,6 +31,8 @@ import javax.sql.DataSource;
 public final class YieldQueries {
   /** The Pareto's bars; the rest are summed into the last one's cumulative share. */
   public static final int PARETO_BARS = 20;
+  /** PostgreSQL's working memory for the yield statement (its default, 4 MB, spills a month of units to disk). */
+  static final String WORK_MEM = "64MB";
 
   private final DataSource dataSource;
   private final ZoneId zone;
@@ -44,12 +47,53 @@ public final class YieldQueries {
   /**
    * The yield per group of {@code f.by()}, ordered by group, and the total as the last row (its key null).
    *
-   * <p>Set-based, so its cost is a scan of the window's runs, not a lookup per unit: the units of the window are
-   * its runs grouped by (serial, operation), less those with a finished run before the window (an anti-join on
-   * equality, which PostgreSQL may hash); their runs after the window (for the final outcome) are joined the same way.
+   * <p>Set-based rather than a lookup per unit: the window's runs grouped by unit (read in unit order from
+   * {@code runs_unit_operation_idx}, V21), less units with a finished run before the window (an anti-join on
+   * equality), joined to their runs after the window (for the final outcome).
    */
   public List<YieldRow> yields(YieldFilter f) throws SQLException {
-    List<Object> all = new ArrayList<>(List.of(Sql.time(f.from()), Sql.time(f.to())));
+    List<Object> all = new ArrayList<>();
+    String sql = yieldSql(f, all);
+    List<YieldRow> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+      try (Statement memory = c.createStatement(); PreparedStatement ps = c.prepareStatement(sql)) {
+        // a month of units is sorted and hashed in memory rather than in temporary files (this statement only)
+        memory.execute("set local work_mem = '" + WORK_MEM + "'");
+        Sql.bind(ps, all);
+        ResultSet rs = ps.executeQuery();
+        while (rs.next()) {
+          Object k = rs.getObject(1);
+          boolean total = rs.getBoolean(7);
+          String text = null;
+          Instant at = null;
+          if (!total) {
+            if (k instanceof java.sql.Timestamp ts) {
+              LocalDateTime local = ts.toLocalDateTime();
+              text = local.toString();
+              at = local.atZone(zone).toInstant();
+            } else {
+              text = rs.getString(1);
+            }
+          }
+          out.add(new YieldRow(text, at, rs.getLong(2), rs.getLong(3), rs.getLong(4),
+              rs.getLong(5), rs.getLong(6)));
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+    if (out.isEmpty() || out.get(out.size() - 1).key() != null) {
+      out.add(new YieldRow(null, null, 0, 0, 0, 0, 0));
+    }
+    return out;
+  }
+
+  /** The yield statement for {@code f}; adds its arguments to {@code all}. */
+  String yieldSql(YieldFilter f, List<Object> all) {
+    all.add(Sql.time(f.from()));
+    all.add(Sql.time(f.to()));
     StringBuilder sql = new StringBuilder("""
         with w as (
           select serial_number as s, coalesce(operation, '') as op, station_id, started_at, run_id, outcome
@@ -94,33 +138,7 @@ public final class YieldQueries {
         select k, count(*), count(*) filter (where first_pass), count(*) filter (where final_pass),
                count(*) filter (where n > 1), sum(n), grouping(k) = 1 as total
         from units group by grouping sets ((k), ()) order by grouping(k), k""");
-    List<YieldRow> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      Sql.bind(ps, all);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Object k = rs.getObject(1);
-          boolean total = rs.getBoolean(7);
-          String text = null;
-          Instant at = null;
-          if (!total) {
-            if (k instanceof java.sql.Timestamp ts) {
-              LocalDateTime local = ts.toLocalDateTime();
-              text = local.toString();
-              at = local.atZone(zone).toInstant();
-            } else {
-              text = rs.getString(1);
-            }
-          }
-          out.add(new YieldRow(text, at, rs.getLong(2), rs.getLong(3), rs.getLong(4),
-              rs.getLong(5), rs.getLong(6)));
-        }
-      }
-    }
-    if (out.isEmpty() || out.get(out.size() - 1).key() != null) {
-      out.add(new YieldRow(null, null, 0, 0, 0, 0, 0));
-    }
-    return out;
+    return sql.toString();
   }
 
   /** The failed runs started in the window, by (operation, first failing step), most first; at most {@code bars}. */
