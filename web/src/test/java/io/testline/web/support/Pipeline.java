@@ -114,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
   public void sendBatch(List<Event<?>> events) {
     List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
     for (Event<?> e : events) {
-      acks.add(producer.send(record(e)));
+      acks.add(producer.send(record(topics, e)));
     }
     try {
       for (java.util.concurrent.Future<?> ack : acks) {
