@@ -16,7 +16,8 @@ public interface KafkaBroker extends AutoCloseable {
     String bootstrapServers();
 
     /**
-     * Creates a topic with replication factor 1 and returns once every partition has a leader, so producers and
+     * Creates a topic with replication factor 1 (on a {@link KafkaCluster}: min(3, nodes)) and returns once every
+     * partition has a leader, so producers and
      * consumers can use it at once.
      *
      * @throws IllegalStateException if the topic exists already or the broker refuses it

@@ -29,11 +29,16 @@ final class KafkaTopics {
     }
 
     static void create(String bootstrapServers, String name, int partitions, Map<String, String> topicConfigs) {
+        create(bootstrapServers, name, partitions, (short) 1, topicConfigs);
+    }
+
+    static void create(String bootstrapServers, String name, int partitions, short replicationFactor,
+            Map<String, String> topicConfigs) {
         Objects.requireNonNull(name, "name");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions: " + partitions + " is not positive");
         }
-        NewTopic topic = new NewTopic(name, partitions, (short) 1)
+        NewTopic topic = new NewTopic(name, partitions, replicationFactor)
                 .configs(topicConfigs == null ? Map.of() : topicConfigs);
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
