@@ -20,6 +20,12 @@ import io.testline.schemas.TopicNames;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import io.testline.bridge.topics.TopicAdmin;
+import io.testline.bridge.topics.TopicCatalog;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -81,6 +87,7 @@ public final class Bridge implements AutoCloseable {
     if (!startCalled.compareAndSet(false, true)) {
       return;
     }
+    checkTopicReplication();
     forwarder.start();
     mqtt.connect();
     if (downlink != null) {
@@ -95,6 +102,23 @@ public final class Bridge implements AutoCloseable {
     }
     log.info("bridge {} started: {} -> Kafka {} (topic prefix \"{}\")", config.instanceId(),
         config.mqtt().sharedFilter(), config.kafka().bootstrapServers(), config.kafka().topicPrefix());
+  }
+
+  /**
+   * Refuses to start on existing topics with less replication than the config requires (a ConfigException naming
+   * the key), unless {@code topics.acceptUnderReplicated}. A Kafka that does not answer within 10 s is no reason to
+   * refuse: the bridge then holds MQTT unacknowledged as in any outage, and the check is skipped with a warning.
+   */
+  private void checkTopicReplication() throws InterruptedException {
+    Map<String, Object> props = new HashMap<>(KafkaClientProps.admin(config));
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    try (TopicAdmin admin = new TopicAdmin(props)) {
+      admin.requireReplication(TopicCatalog.of(config, admin.brokerCount()),
+          config.topics().acceptUnderReplicated());
+    } catch (TimeoutException | IllegalStateException e) {
+      log.warn("could not check the replication of the topics ({}); starting without the check", e.toString());
+    }
   }
 
   public BridgeMetrics metrics() {

@@ -228,7 +228,7 @@ final class Pipeline implements AutoCloseable {
   private void createTopics(Map<String, Object> bridgeKeys) {
     BridgeConfig config = BridgeConfig.from(ConfigSource.of(bridgeKeys));
     try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config))) {
-      admin.create(TopicCatalog.of(config));
+      admin.create(TopicCatalog.of(config, admin.brokerCount()));
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka did not create the topics in time", e);
     } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.testline.bridge.config.BridgeConfig;
 import io.testline.bridge.config.KafkaClientProps;
 import io.testline.bridge.topics.TopicAdmin;
 import io.testline.bridge.topics.TopicCatalog;
+import io.testline.bridge.topics.TopicSpec;
 import io.testline.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,8 +78,10 @@ public final class Main {
       public Integer call() throws Exception {
         BridgeConfig cfg = loadConfig(config);
         try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(cfg))) {
-          List<TopicAdmin.Result> results = admin.create(TopicCatalog.of(cfg));
+          List<TopicSpec> specs = TopicCatalog.of(cfg, admin.brokerCount());
+          List<TopicAdmin.Result> results = admin.create(specs);
           results.forEach(r -> System.out.println(r.outcome().name().toLowerCase() + " " + r.topic()));
+          admin.requireReplication(specs, cfg.topics().acceptUnderReplicated());
         }
         return 0;
       }

@@ -115,10 +115,44 @@ public record BridgeConfig(
   /** The /metrics and /health endpoint; port 0 picks a free port, -1 disables it. */
   public record Http(String host, int port, Duration stuckAfter, io.testline.metrics.MetricsAuth auth) {}
 
-  /** What {@code topics create} creates. Retention of -1 keeps records forever. */
-  public record TopicSettings(int partitions, short replicationFactor, int minInsyncReplicas, long maxMessageBytes,
+  /**
+   * What {@code topics create} creates and what {@code run} requires of existing topics. Retention of -1 keeps
+   * records forever. {@code replicationFactor} and {@code minInsyncReplicas} of 0 (keys not set) follow the cluster:
+   * see {@link #replicationFor}. {@code acceptUnderReplicated} lets the bridge run on topics with fewer replicas or a
+   * lower {@code min.insync.replicas} than required.
+   */
+  public record TopicSettings(int partitions, int replicationFactor, int minInsyncReplicas, long maxMessageBytes,
       Duration eventsRetention, Duration logsRetention, Duration verdictsRetention, Duration seqGapsRetention,
-      Duration deadLetterRetention) {}
+      Duration deadLetterRetention, boolean acceptUnderReplicated) {
+
+    /**
+     * The replication required on a cluster of {@code brokers}: the configured values, and for keys not set
+     * {@value #CLUSTER_REPLICATION_FACTOR} / {@value #CLUSTER_MIN_INSYNC_REPLICAS} when the cluster has at least
+     * {@value #CLUSTER_REPLICATION_FACTOR} brokers, else 1 / 1 (an unset minimum never exceeds the factor).
+     *
+     * @throws ConfigException if {@code topics.minInsyncReplicas} ends up above the replication factor
+     */
+    public Replication replicationFor(int brokers) {
+      boolean cluster = brokers >= CLUSTER_REPLICATION_FACTOR;
+      int factor = replicationFactor > 0 ? replicationFactor : cluster ? CLUSTER_REPLICATION_FACTOR : 1;
+      int minInsync = minInsyncReplicas > 0 ? minInsyncReplicas
+          : Math.min(factor, cluster ? CLUSTER_MIN_INSYNC_REPLICAS : 1);
+      if (minInsync > factor) {
+        throw new ConfigException("topics.minInsyncReplicas: " + minInsync + " is more than the replication factor "
+            + factor + (replicationFactor > 0 ? " (topics.replicationFactor)" : " (by cluster size: " + brokers
+            + " brokers; set topics.replicationFactor)"));
+      }
+      return new Replication((short) factor, minInsync);
+    }
+  }
+
+  /** Replication factor and {@code min.insync.replicas} of every topic, resolved for one cluster. */
+  public record Replication(short factor, int minInsync) {}
+
+  /** Replication factor when {@code topics.replicationFactor} is not set and the cluster has that many brokers. */
+  public static final int CLUSTER_REPLICATION_FACTOR = 3;
+  /** {@code min.insync.replicas} when {@code topics.minInsyncReplicas} is not set, on a cluster of 3 or more. */
+  public static final int CLUSTER_MIN_INSYNC_REPLICAS = 2;
 
   /** Loads and validates the config from {@code file} (null: defaults) and the process environment. */
   public static BridgeConfig load(Path file, Map<String, String> env) {
@@ -170,15 +204,16 @@ public record BridgeConfig(
     Duration max = Duration.ofDays(365L * 100);
     TopicSettings topics = new TopicSettings(
         source.integer("topics.partitions", 6, 1, 10_000),
-        (short) source.integer("topics.replicationFactor", 3, 1, 32),
-        source.integer("topics.minInsyncReplicas", 2, 1, 32),
+        source.has("topics.replicationFactor") ? source.integer("topics.replicationFactor", 1, 1, 32) : 0,
+        source.has("topics.minInsyncReplicas") ? source.integer("topics.minInsyncReplicas", 1, 1, 32) : 0,
         source.bytes("topics.maxMessageBytes", 2L * 1024 * 1024, Schemas.MAX_MESSAGE_BYTES + 64 * 1024,
             Integer.MAX_VALUE),
         source.duration("topics.retention.events", forever, forever, max),
         source.duration("topics.retention.logs", forever, forever, max),
         source.duration("topics.retention.verdicts", forever, forever, max),
         source.duration("topics.retention.seqGaps", Duration.ofDays(365), forever, max),
-        source.duration("topics.retention.deadletter", Duration.ofDays(90), forever, max));
+        source.duration("topics.retention.deadletter", Duration.ofDays(90), forever, max),
+        source.bool("topics.acceptUnderReplicated", false));
     source.requireNoUnknownKeys();
 
     if (mqtt.shareGroup().isBlank() || mqtt.shareGroup().contains("/") || mqtt.shareGroup().contains("+")
@@ -189,7 +224,7 @@ public record BridgeConfig(
     if ((mqtt.username() == null) != (mqtt.password() == null)) {
       throw new ConfigException("mqtt.username and mqtt.password: set both or neither");
     }
-    if (topics.minInsyncReplicas() > topics.replicationFactor()) {
+    if (topics.replicationFactor() > 0 && topics.minInsyncReplicas() > topics.replicationFactor()) {
       throw new ConfigException("topics.minInsyncReplicas: " + topics.minInsyncReplicas()
           + " is more than topics.replicationFactor " + topics.replicationFactor());
     }

@@ -2,6 +2,8 @@ package io.testline.bridge.topics;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +11,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -88,6 +95,59 @@ public final class TopicAdmin implements AutoCloseable {
         Thread.sleep(100);
       }
     }
+  }
+
+  /** How many brokers the cluster has now. */
+  public int brokerCount() throws InterruptedException, TimeoutException {
+    try {
+      return admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe the Kafka cluster: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * The replication the existing topics of {@code specs} have now (topics that do not exist are left out).
+   */
+  public Map<String, ReplicationCheck.Actual> replication(List<TopicSpec> specs)
+      throws InterruptedException, TimeoutException {
+    try {
+      Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+      List<String> names = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
+      if (names.isEmpty()) {
+        return Map.of();
+      }
+      Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+          .get(30, TimeUnit.SECONDS);
+      List<ConfigResource> resources = names.stream()
+          .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+      Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+      Map<String, ReplicationCheck.Actual> actual = new HashMap<>();
+      for (String name : names) {
+        int replicas = descriptions.get(name).partitions().stream().mapToInt(p -> p.replicas().size()).min()
+            .orElse(0);
+        ConfigEntry minIsr = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+            .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        actual.put(name, new ReplicationCheck.Actual(replicas,
+            minIsr == null || minIsr.value() == null ? 1 : Integer.parseInt(minIsr.value())));
+      }
+      return actual;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topics: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * Refuses existing topics with less replication than {@code specs} require, unless {@code accepted}; then logs
+   * each shortfall as a warning.
+   *
+   * @throws io.testline.config.ConfigException naming the key a topic falls short of
+   */
+  public void requireReplication(List<TopicSpec> specs, boolean accepted)
+      throws InterruptedException, TimeoutException {
+    List<String> shortfalls = ReplicationCheck.shortfalls(specs, replication(specs));
+    ReplicationCheck.require(shortfalls, accepted);
+    shortfalls.forEach(s -> log.warn("under-replicated topic accepted (topics.acceptUnderReplicated): {}", s));
   }
 
   @Override

@@ -16,18 +16,20 @@ import org.apache.kafka.common.config.TopicConfig;
 public final class TopicCatalog {
   private TopicCatalog() {}
 
-  public static List<TopicSpec> of(BridgeConfig config) {
+  /** The topics with the replication {@code config} requires on a cluster of {@code brokers}. */
+  public static List<TopicSpec> of(BridgeConfig config, int brokers) {
     BridgeConfig.TopicSettings s = config.topics();
+    BridgeConfig.Replication r = s.replicationFor(brokers);
     TopicNames names = new TopicNames(config.kafka().topicPrefix());
     return List.of(
-        spec(names.events(), s, deleteAfter(s.eventsRetention())),
-        spec(names.logs(), s, deleteAfter(s.logsRetention())),
-        spec(names.stationState(), s, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-        spec(names.verdicts(), s, deleteAfter(s.verdictsRetention())),
-        spec(names.seqGaps(), s, deleteAfter(s.seqGapsRetention())),
+        spec(names.events(), s, r, deleteAfter(s.eventsRetention())),
+        spec(names.logs(), s, r, deleteAfter(s.logsRetention())),
+        spec(names.stationState(), s, r, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        spec(names.verdicts(), s, r, deleteAfter(s.verdictsRetention())),
+        spec(names.seqGaps(), s, r, deleteAfter(s.seqGapsRetention())),
         // one record per agent session (the newest wins), read back whole when the gap detector starts
-        spec(names.seqState(), s, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-        spec(names.deadLetter(), s, deleteAfter(s.deadLetterRetention())));
+        spec(names.seqState(), s, r, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        spec(names.deadLetter(), s, r, deleteAfter(s.deadLetterRetention())));
   }
 
   private static Map<String, String> deleteAfter(Duration retention) {
@@ -35,10 +37,11 @@ public final class TopicCatalog {
         TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.isNegative() ? -1 : retention.toMillis()));
   }
 
-  private static TopicSpec spec(String name, BridgeConfig.TopicSettings s, Map<String, String> specific) {
+  private static TopicSpec spec(String name, BridgeConfig.TopicSettings s, BridgeConfig.Replication r,
+      Map<String, String> specific) {
     Map<String, String> configs = new HashMap<>(specific);
     configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(s.maxMessageBytes()));
-    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsyncReplicas()));
-    return new TopicSpec(name, s.partitions(), s.replicationFactor(), configs);
+    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(r.minInsync()));
+    return new TopicSpec(name, s.partitions(), r.factor(), configs);
   }
 }

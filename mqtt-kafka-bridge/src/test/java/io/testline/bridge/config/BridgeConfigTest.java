@@ -64,11 +64,36 @@ class BridgeConfigTest {
   void rejects_rules_across_keys() {
     Map<String, Object> values = minimal();
     values.put("topics.replicationFactor", "1");
+    values.put("topics.minInsyncReplicas", "2");
     assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(values)))
         .hasMessageContaining("topics.minInsyncReplicas");
     Map<String, Object> auth = minimal();
     auth.put("mqtt.username", "bridge");
     assertThatThrownBy(() -> BridgeConfig.from(ConfigSource.of(auth))).hasMessageContaining("mqtt.password");
+  }
+
+  @Test
+  void replication_follows_the_cluster_size_unless_configured() {
+    BridgeConfig.TopicSettings auto = BridgeConfig.from(ConfigSource.of(minimal())).topics();
+    assertThat(auto.replicationFor(3)).isEqualTo(new BridgeConfig.Replication((short) 3, 2));
+    assertThat(auto.replicationFor(5)).isEqualTo(new BridgeConfig.Replication((short) 3, 2));
+    assertThat(auto.replicationFor(1)).isEqualTo(new BridgeConfig.Replication((short) 1, 1));
+    assertThat(auto.replicationFor(2)).isEqualTo(new BridgeConfig.Replication((short) 1, 1));
+    assertThat(auto.acceptUnderReplicated()).isFalse();
+
+    Map<String, Object> values = minimal();
+    values.put("topics.replicationFactor", "2");
+    BridgeConfig.TopicSettings two = BridgeConfig.from(ConfigSource.of(values)).topics();
+    assertThat(two.replicationFor(3)).isEqualTo(new BridgeConfig.Replication((short) 2, 2));
+    values.put("topics.replicationFactor", "1");
+    assertThat(BridgeConfig.from(ConfigSource.of(values)).topics().replicationFor(3))
+        .isEqualTo(new BridgeConfig.Replication((short) 1, 1));
+
+    Map<String, Object> minOnly = minimal();
+    minOnly.put("topics.minInsyncReplicas", "2");
+    BridgeConfig.TopicSettings onOneBroker = BridgeConfig.from(ConfigSource.of(minOnly)).topics();
+    assertThatThrownBy(() -> onOneBroker.replicationFor(1)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("topics.minInsyncReplicas").hasMessageContaining("topics.replicationFactor");
   }
 
   @Test

@@ -21,15 +21,22 @@ public final class BridgeFixture {
   private final MqttBroker mqtt;
   private final String prefix;
   private final String shareGroup;
+  private final Map<String, ?> base;
 
   public BridgeFixture(KafkaBroker kafka, MqttBroker mqtt, String testName) throws Exception {
+    this(kafka, mqtt, testName, Map.of());
+  }
+
+  /** {@code base} overrides the defaults of every instance and of the topic creation (e.g. replication). */
+  public BridgeFixture(KafkaBroker kafka, MqttBroker mqtt, String testName, Map<String, ?> base) throws Exception {
+    this.base = Map.copyOf(base);
     this.kafka = kafka;
     this.mqtt = mqtt;
     String unique = UUID.randomUUID().toString().substring(0, 8);
     this.prefix = testName + "-" + unique + ".";
     this.shareGroup = testName + "-" + unique;
     try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config("admin")))) {
-      admin.create(TopicCatalog.of(config("admin")));
+      admin.create(TopicCatalog.of(config("admin"), admin.brokerCount()));
     }
   }
 
@@ -59,6 +66,7 @@ public final class BridgeFixture {
     values.put("topics.partitions", "3");
     values.put("topics.replicationFactor", "1");
     values.put("topics.minInsyncReplicas", "1");
+    values.putAll(base);
     values.putAll(overrides);
     return values;
   }

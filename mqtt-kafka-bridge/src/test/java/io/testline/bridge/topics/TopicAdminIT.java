@@ -30,9 +30,9 @@ class TopicAdminIT {
         "topics.replicationFactor", "1", "topics.minInsyncReplicas", "1", "topics.retention.deadletter", "7d")));
     TopicNames names = new TopicNames(prefix);
     try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config))) {
-      assertThat(admin.create(TopicCatalog.of(config))).extracting(TopicAdmin.Result::outcome)
+      assertThat(admin.create(TopicCatalog.of(config, 1))).extracting(TopicAdmin.Result::outcome)
           .containsOnly(TopicAdmin.Outcome.CREATED).hasSize(7);
-      assertThat(admin.create(TopicCatalog.of(config))).extracting(TopicAdmin.Result::outcome)
+      assertThat(admin.create(TopicCatalog.of(config, 1))).extracting(TopicAdmin.Result::outcome)
           .containsOnly(TopicAdmin.Outcome.EXISTS);
     }
     try (Admin admin = Admin.create(KafkaClientProps.admin(config))) {

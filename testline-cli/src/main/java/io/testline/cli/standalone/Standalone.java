@@ -240,7 +240,7 @@ public final class Standalone implements AutoCloseable {
 
   private static void createTopics(BridgeConfig config) throws InterruptedException {
     try (TopicAdmin admin = new TopicAdmin(KafkaClientProps.admin(config))) {
-      List<TopicAdmin.Result> results = admin.create(TopicCatalog.of(config));
+      List<TopicAdmin.Result> results = admin.create(TopicCatalog.of(config, admin.brokerCount()));
       results.forEach(r -> log.info("topic {}: {}", r.topic(), r.outcome()));
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka did not create the topics in time: " + e.getMessage(), e);
