@@ -48,8 +48,8 @@ public final class KafkaCluster implements KafkaBroker {
         this.dir = ownsDir ? TempDirs.create("testline-kafka-cluster-") : builder.dataDir.toAbsolutePath();
         String clusterId = Uuid.randomUuid().toString();
         for (int id = 1; id <= builder.nodes; id++) {
-            nodes.put(id, new KafkaNode(id, dir.resolve("node-" + id), Ports.freePort(), Ports.freePort(),
-                    clusterId));
+            int port = id == 1 && builder.port != 0 ? builder.port : Ports.freePort();
+            nodes.put(id, new KafkaNode(id, dir.resolve("node-" + id), port, Ports.freePort(), clusterId));
         }
         this.brokerConfig = Map.copyOf(builder.brokerConfig);
         this.jvmOptions = List.copyOf(builder.jvmOptions);
@@ -67,6 +67,16 @@ public final class KafkaCluster implements KafkaBroker {
     @Override
     public String bootstrapServers() {
         return nodes.values().stream().map(n -> Ports.LOOPBACK + ":" + n.port()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Stops nodes an earlier process left running on this cluster's folders, then checks that every port is free.
+     * {@link #start()} does this itself; a caller starting several servers calls it first to refuse early.
+     *
+     * @throws ServerUnavailableException if another process listens on one of the ports
+     */
+    public synchronized void checkStartable() {
+        nodes.values().forEach(KafkaNode::checkStartable);
     }
 
     /** Launches every node at once (the quorum needs a majority) and returns when all N serve as brokers. */
@@ -248,6 +258,7 @@ public final class KafkaCluster implements KafkaBroker {
     /** Builds a {@link KafkaCluster}; nothing runs until {@link #start()}. */
     public static final class Builder {
         private int nodes = 3;
+        private int port;
         private Path dataDir;
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
         private final List<String> jvmOptions = new java.util.ArrayList<>(List.of("-Xms64m", "-Xmx384m",
@@ -262,6 +273,12 @@ public final class KafkaCluster implements KafkaBroker {
                 throw new IllegalArgumentException("nodes: " + nodes + " is not between 1 and 9");
             }
             this.nodes = nodes;
+            return this;
+        }
+
+        /** The client port of node 1 (the first of the bootstrap list); 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = Ports.checkPort(port, "port");
             return this;
         }
 

@@ -91,12 +91,7 @@ final class KafkaNode {
         if (isRunning()) {
             return;
         }
-        if (Orphans.stopOrphan(pidFile(), "Kafka node " + nodeId,
-                List.of(KafkaNodeMain.class.getName(), configFile().toString()), "KILL", STOP_TIMEOUT)) {
-            Orphans.deletePid(pidFile());
-        }
-        PortGuard.requireFree(port, "Kafka node " + nodeId);
-        PortGuard.requireFree(controllerPort, "Kafka node " + nodeId + " controller");
+        checkStartable();
         writeConfig(config);
         List<String> command = new ArrayList<>(ParentDeathWatch.newSession());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -113,6 +108,22 @@ final class KafkaNode {
         }
         Orphans.writePid(pidFile(), process.pid());
         watch = ParentDeathWatch.start(process.pid(), configFile().toString(), "KILL");
+    }
+
+    /**
+     * Kills a node an earlier JVM left running on this folder (its pid file names a live KafkaNodeMain on this
+     * config), then fails unless both ports are free.
+     */
+    synchronized void checkStartable() {
+        if (isRunning()) {
+            return;
+        }
+        if (Orphans.stopOrphan(pidFile(), "Kafka node " + nodeId,
+                List.of(KafkaNodeMain.class.getName(), configFile().toString()), "KILL", STOP_TIMEOUT)) {
+            Orphans.deletePid(pidFile());
+        }
+        PortGuard.requireFree(port, "Kafka node " + nodeId);
+        PortGuard.requireFree(controllerPort, "Kafka node " + nodeId + " controller");
     }
 
     /** Waits until the node's JVM listens on its client port. */

@@ -87,6 +87,12 @@ public final class Main {
         description = "default: ${DEFAULT-VALUE}")
     int kafkaPort;
 
+    @Option(names = "--kafka-nodes", defaultValue = "" + StandaloneSettings.DEFAULT_KAFKA_NODES,
+        description = "1: one Kafka broker in this process; 2-9: a KRaft cluster of that many nodes, each its own "
+            + "process, --kafka-port the first's (a pilot; from 3 nodes topics get replication 3, min ISR 2); "
+            + "default: ${DEFAULT-VALUE}")
+    int kafkaNodes;
+
     @Option(names = "--postgres-port", defaultValue = "" + StandaloneSettings.DEFAULT_POSTGRES_PORT,
         description = "default: ${DEFAULT-VALUE}")
     int postgresPort;
@@ -106,7 +112,7 @@ public final class Main {
     @Override
     public Integer call() throws InterruptedException {
       StandaloneSettings settings = new StandaloneSettings(dataDir, mqttPort, kafkaPort, postgresPort, apiPort,
-          simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS, mqttBroker);
+          simulatorPort, StandaloneSettings.DEFAULT_PARTITIONS, mqttBroker, kafkaNodes);
       Optional<Path> log = ServiceLog.toFile(ServiceLog.in(dataDir));
       Standalone standalone = new Standalone(settings);
       Standalone.Endpoints endpoints;

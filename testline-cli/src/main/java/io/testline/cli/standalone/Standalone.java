@@ -9,6 +9,8 @@ import io.testline.brokers.DataDirLock;
 import io.testline.brokers.EmbeddedKafkaBroker;
 import io.testline.brokers.EmbeddedPostgresServer;
 import io.testline.brokers.HiveMqEmbeddedBroker;
+import io.testline.brokers.KafkaBroker;
+import io.testline.brokers.KafkaCluster;
 import io.testline.brokers.MosquittoBroker;
 import io.testline.brokers.MqttBroker;
 import io.testline.brokers.PortGuard;
@@ -117,8 +119,10 @@ public final class Standalone implements AutoCloseable {
 
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().dataDir(data.resolve("postgres"))
         .port(settings.postgresPort()).build();
-    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().dataDir(data.resolve("kafka"))
-        .port(settings.kafkaPort()).build();
+    KafkaBroker kafka = settings.kafkaNodes() == 1
+        ? EmbeddedKafkaBroker.builder().dataDir(data.resolve("kafka")).port(settings.kafkaPort()).build()
+        : KafkaCluster.builder().nodes(settings.kafkaNodes()).dataDir(data.resolve("kafka-cluster"))
+            .port(settings.kafkaPort()).build();
     boolean mosquitto = switch (settings.mqttBroker()) {
       case AUTO -> MosquittoBroker.findBinary().isPresent();
       case MOSQUITTO -> true;
@@ -131,7 +135,11 @@ public final class Standalone implements AutoCloseable {
     // checked free before the first server starts, so a taken port is refused at once
     try {
       postgres.checkStartable();
-      kafka.checkStartable();
+      if (kafka instanceof EmbeddedKafkaBroker broker) {
+        broker.checkStartable();
+      } else if (kafka instanceof KafkaCluster cluster) {
+        cluster.checkStartable();
+      }
       if (mqtt instanceof MosquittoBroker broker) {
         broker.checkStartable();
       } else if (mqtt instanceof HiveMqEmbeddedBroker broker) {
@@ -229,10 +237,13 @@ public final class Standalone implements AutoCloseable {
     keys.put("kafka.bootstrapServers", bootstrap);
     keys.put("http.host", "127.0.0.1");
     keys.put("http.port", 0);
-    // one broker: replication 1; one bridge on one machine reorders little, so gaps are reported after 5 s, not 30 s
+    // one broker: replication 1 (a cluster: by its size); one bridge on one machine reorders little, so gaps are
+    // reported after 5 s, not 30 s
     keys.put("topics.partitions", settings.partitions());
-    keys.put("topics.replicationFactor", 1);
-    keys.put("topics.minInsyncReplicas", 1);
+    if (settings.kafkaNodes() == 1) {
+      keys.put("topics.replicationFactor", 1);
+      keys.put("topics.minInsyncReplicas", 1);
+    }
     keys.put("gaps.grace", GAP_GRACE.toSeconds() + "s");
     keys.putAll(GROUP_SETTINGS);
     return keys;

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param simulatorPort the shopfloor simulator's HTTP port
  * @param partitions partitions of each Kafka topic created at the first start
  * @param mqttBroker which MQTT broker to run
+ * @param kafkaNodes 1: one Kafka broker in this JVM; more: a KRaft cluster of that many nodes, each its own JVM,
+ *     {@code kafkaPort} the first node's (a pilot of a replicated setup; topics get replication 3 / min ISR 2 from 3
+ *     nodes on)
  */
 public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int postgresPort, int apiPort,
-    int simulatorPort, int partitions, MqttBrokerChoice mqttBroker) {
+    int simulatorPort, int partitions, MqttBrokerChoice mqttBroker, int kafkaNodes) {
 
   /** The MQTT broker of standalone mode. */
   public enum MqttBrokerChoice {
@@ -36,6 +39,8 @@ public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int 
   public static final int DEFAULT_API_PORT = 8083;
   public static final int DEFAULT_SIMULATOR_PORT = 8089;
   public static final int DEFAULT_PARTITIONS = 3;
+  public static final int DEFAULT_KAFKA_NODES = 1;
+  public static final int MAX_KAFKA_NODES = 9;
   /** The one database holding the results and the shopfloor ledger (their tables and histories are apart). */
   public static final String DATABASE = "testline";
 
@@ -50,6 +55,22 @@ public record StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int 
     if (partitions < 1 || partitions > 1000) {
       throw new IllegalArgumentException("partitions: " + partitions + " is not in 1..1000");
     }
+    if (kafkaNodes < 1 || kafkaNodes > MAX_KAFKA_NODES) {
+      throw new IllegalArgumentException("kafkaNodes: " + kafkaNodes + " is not in 1.." + MAX_KAFKA_NODES);
+    }
+  }
+
+  /** One Kafka broker in this JVM. */
+  public StandaloneSettings(Path dataDir, int mqttPort, int kafkaPort, int postgresPort, int apiPort,
+      int simulatorPort, int partitions, MqttBrokerChoice mqttBroker) {
+    this(dataDir, mqttPort, kafkaPort, postgresPort, apiPort, simulatorPort, partitions, mqttBroker,
+        DEFAULT_KAFKA_NODES);
+  }
+
+  /** These settings with a Kafka of {@code nodes} nodes. */
+  public StandaloneSettings withKafkaNodes(int nodes) {
+    return new StandaloneSettings(dataDir, mqttPort, kafkaPort, postgresPort, apiPort, simulatorPort, partitions,
+        mqttBroker, nodes);
   }
 
   /** Every port free, in {@code dataDir}: for the demo and tests. */
