@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /** One topic to create, with everything explicit: partitions, replication and its topic-level configs. */
-record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
-  TopicSpec {
+public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+  public TopicSpec {
     Objects.requireNonNull(name, "name");
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions: must be >= 1, was " + partitions);
