@@ -29,13 +29,26 @@ import java.util.regex.Pattern;
  * environment TESTLINE_MQTT_URL)}.
  *
  * <p>The environment variable of a key is the prefix plus the key in upper case, dots and camel-case humps turned
- * into underscores: {@code journal.maxBytes} is {@code TESTLINE_JOURNAL_MAX_BYTES}.
+ * into underscores: {@code journal.maxBytes} is {@code TESTLINE_JOURNAL_MAX_BYTES}. The same name with {@code _FILE}
+ * appended names a file whose content is the value ({@code TESTLINE_DB_PASSWORD_FILE=/run/secrets/db_password}, as
+ * Docker and compose secrets are mounted; one trailing line break is dropped), so that no secret has to be written
+ * in the YAML file, on a command line or in the environment itself. Setting both the variable and its
+ * {@code _FILE} is an error naming the key. The environment wins over the YAML file.
+ *
+ * <p>Settings passed through to a client library ({@link #settings}, e.g. {@code kafka.client.*}) are read from the
+ * environment too: the map's variable prefix plus the setting in upper case with dots as underscores, so
+ * {@code kafka.client.sasl.jaas.config} is {@code TESTLINE_KAFKA_CLIENT_SASL_JAAS_CONFIG} (or
+ * {@code TESTLINE_KAFKA_CLIENT_SASL_JAAS_CONFIG_FILE}).
  */
 public final class ConfigSource {
   // a key given twice is an error, not a silent override (a second `journal:` block replaced the first)
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern SIZE = Pattern.compile("(?i)^\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?\\s*$");
+  /** Appended to a key's environment variable, it names a file holding the value (a secret). */
+  public static final String FILE_SUFFIX = "_FILE";
+  /** A value read from a file is a secret or a setting, never a document: larger files are refused. */
+  static final int MAX_VALUE_FILE_BYTES = 64 * 1024;
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(?i)^\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*$");
 
   private final Map<String, Object> fileValues;
@@ -225,7 +238,10 @@ public final class ConfigSource {
         : java.util.Arrays.stream(v.text().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  /** All file values under {@code key.} as a map of the remaining key to its text, e.g. station labels. */
+  /**
+   * All file values under {@code key.} as a map of the remaining key to its text, e.g. station labels. Only the
+   * YAML file gives them: their keys keep their case, which an environment variable's name cannot carry.
+   */
   public Map<String, String> map(String key) {
     Map<String, String> out = new LinkedHashMap<>();
     String prefix = key + ".";
@@ -235,6 +251,32 @@ public final class ConfigSource {
         out.put(k.substring(prefix.length()), String.valueOf(value));
       }
     });
+    return Map.copyOf(out);
+  }
+
+  /**
+   * Settings passed through to a client library under {@code key.} (lower-case dotted names such as Kafka's
+   * {@code sasl.jaas.config}), from the YAML file and from the environment: every variable named
+   * {@code envName(key) + "_" + SETTING} or {@code ..._FILE} gives the setting {@code setting} in lower case with
+   * underscores as dots, and overrides the file's. Secrets such as {@code sasl.jaas.config} or
+   * {@code ssl.keystore.password} so never have to be written in the file.
+   */
+  public Map<String, String> settings(String key) {
+    Map<String, String> out = new LinkedHashMap<>(map(key));
+    if (envPrefix.isEmpty()) {
+      return Map.copyOf(out);
+    }
+    String prefix = envName(key) + "_";
+    Map<String, String> fromEnv = new java.util.TreeMap<>();
+    env.keySet().stream().filter(name -> name.startsWith(prefix) && name.length() > prefix.length()).sorted()
+        .forEach(name -> {
+          String base = name.endsWith(FILE_SUFFIX) ? name.substring(0, name.length() - FILE_SUFFIX.length()) : name;
+          String setting = base.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+          if (!setting.isEmpty() && !fromEnv.containsKey(setting)) {
+            fromEnv.put(setting, fromEnvironment(key + "." + setting, base).text());
+          }
+        });
+    out.putAll(fromEnv);
     return Map.copyOf(out);
   }
 
@@ -255,12 +297,55 @@ public final class ConfigSource {
 
   private Value raw(String key) {
     readKeys.add(key);
-    String fromEnv = env.get(envName(key));
-    if (fromEnv != null && !envPrefix.isEmpty()) {
-      return new Value(fromEnv, "environment " + envName(key));
+    if (!envPrefix.isEmpty()) {
+      Value fromEnv = fromEnvironment(key, envName(key));
+      if (fromEnv != null) {
+        return fromEnv;
+      }
     }
     Object fromFile = fileValues.get(key);
     return fromFile == null ? null : new Value(fromFile, fileOrigin);
+  }
+
+  /** The value of {@code name}, or of the file {@code name_FILE} names; null when neither is set. */
+  private Value fromEnvironment(String key, String name) {
+    String direct = env.get(name);
+    String file = env.get(name + FILE_SUFFIX);
+    if (direct != null && file != null) {
+      throw new ConfigException(key + ": both " + name + " and " + name + FILE_SUFFIX + " are set; set one of them");
+    }
+    if (direct != null) {
+      return new Value(direct, "environment " + name);
+    }
+    if (file == null) {
+      return null;
+    }
+    return new Value(readValueFile(key, name + FILE_SUFFIX, file), "file " + file + " (" + name + FILE_SUFFIX + ")");
+  }
+
+  private static String readValueFile(String key, String variable, String fileName) {
+    String where = key + ": " + variable + " names \"" + fileName + "\"";
+    if (fileName.isBlank()) {
+      throw new ConfigException(key + ": " + variable + " is set but empty; it names the file holding the value");
+    }
+    Path file = Path.of(fileName);
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(where + ", which does not exist or is not a file");
+    }
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_VALUE_FILE_BYTES + 1);
+      if (bytes.length > MAX_VALUE_FILE_BYTES) {
+        throw new ConfigException(where + ", which is larger than " + MAX_VALUE_FILE_BYTES + " bytes");
+      }
+      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      // `echo secret > file` and most editors end the file with a line break that is no part of the secret
+      if (text.endsWith("\r\n")) {
+        return text.substring(0, text.length() - 2);
+      }
+      return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    } catch (IOException e) {
+      throw new ConfigException(where + ", which cannot be read: " + e.getMessage(), e);
+    }
   }
 
   private long inRange(String key, Value v, long parsed, long min, long max) {

@@ -95,6 +95,55 @@ class ConfigSourceTest {
     assertThatThrownBy(() -> ConfigSource.load(broken, Map.of(), "T_")).hasMessageContaining("is not valid YAML");
   }
 
+  @Test
+  void a_secret_comes_from_the_file_its_FILE_variable_names_without_the_trailing_line_break() throws IOException {
+    Path secret = Files.writeString(dir.resolve("db_password"), "s3cret pass\n");
+    Path yaml = write("db:\n  password: from-the-yaml\n");
+    ConfigSource config = ConfigSource.load(yaml, Map.of("TESTLINE_DB_PASSWORD_FILE", secret.toString(),
+        "TESTLINE_MQTT_PASSWORD", "from-env"), "TESTLINE_");
+
+    assertThat(config.string("db.password", null)).isEqualTo("s3cret pass");
+    assertThat(config.string("mqtt.password", null)).isEqualTo("from-env");
+    Files.writeString(secret, "crlf\r\n");
+    assertThat(config.string("db.password", null)).isEqualTo("crlf");
+  }
+
+  @Test
+  void a_secret_file_that_is_missing_too_large_or_doubled_by_the_variable_is_refused_naming_the_key()
+      throws IOException {
+    Path huge = Files.write(dir.resolve("huge"), new byte[ConfigSource.MAX_VALUE_FILE_BYTES + 1]);
+    ConfigSource config = ConfigSource.load(null, Map.of("TESTLINE_DB_PASSWORD_FILE", dir.resolve("nope").toString(),
+        "TESTLINE_MQTT_PASSWORD_FILE", huge.toString(), "TESTLINE_MQTT_USERNAME", "a",
+        "TESTLINE_MQTT_USERNAME_FILE", huge.toString(), "TESTLINE_HTTP_AUTH_TOKEN_FILE", ""), "TESTLINE_");
+
+    assertThatThrownBy(() -> config.string("db.password", null)).isInstanceOf(ConfigException.class)
+        .hasMessage("db.password: TESTLINE_DB_PASSWORD_FILE names \"" + dir.resolve("nope")
+            + "\", which does not exist or is not a file");
+    assertThatThrownBy(() -> config.string("mqtt.password", null))
+        .hasMessageStartingWith("mqtt.password: TESTLINE_MQTT_PASSWORD_FILE names").hasMessageContaining("larger");
+    assertThatThrownBy(() -> config.string("mqtt.username", null)).hasMessage("mqtt.username: both "
+        + "TESTLINE_MQTT_USERNAME and TESTLINE_MQTT_USERNAME_FILE are set; set one of them");
+    assertThatThrownBy(() -> config.string("http.authToken", null))
+        .hasMessageStartingWith("http.authToken: TESTLINE_HTTP_AUTH_TOKEN_FILE is set but empty");
+  }
+
+  @Test
+  void client_settings_come_from_the_file_and_the_environment_with_secrets_from_files() throws IOException {
+    Path jaas = Files.writeString(dir.resolve("jaas"), "PlainLoginModule required password=\"p\";\n");
+    Path yaml = write("kafka:\n  client:\n    security.protocol: SSL\n    ssl.truststore.password: in-yaml\n");
+    ConfigSource config = ConfigSource.load(yaml, Map.of(
+        "TESTLINE_KAFKA_CLIENT_SASL_JAAS_CONFIG_FILE", jaas.toString(),
+        "TESTLINE_KAFKA_CLIENT_SSL_TRUSTSTORE_PASSWORD", "from-env",
+        "TESTLINE_KAFKA_BOOTSTRAP_SERVERS", "b:9092"), "TESTLINE_");
+
+    assertThat(config.settings("kafka.client")).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "security.protocol", "SSL",
+        "ssl.truststore.password", "from-env",
+        "sasl.jaas.config", "PlainLoginModule required password=\"p\";"));
+    assertThat(config.map("kafka.client")).as("map() keeps to the file")
+        .containsEntry("ssl.truststore.password", "in-yaml");
+  }
+
   enum Delivery { AT_MOST_ONCE, AT_LEAST_ONCE }
 
   private Path write(String yaml) throws IOException {

@@ -151,12 +151,14 @@ class RestartGapsIT {
   /** {@code testline audit} as its own process over the whole window; its exit code. */
   private static int auditExitCode(Pipeline pipeline, Instant from) throws Exception {
     Path out = pipeline.bridge().log().resolveSibling("audit");
-    Process p = new ProcessBuilder(ServiceJvm.javaBin(), "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp",
+    ProcessBuilder audit = new ProcessBuilder(ServiceJvm.javaBin(), "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp",
         System.getProperty("java.class.path"), "io.testline.cli.Main", "audit", "--from", from.toString(),
         "--bootstrap-servers", pipeline.kafka().bootstrapServers(), "--db-url", pipeline.jdbcUrl(),
-        "--db-user", pipeline.postgres().user(), "--db-password", pipeline.postgres().password(),
-        "--output", out.toString())
-        .redirectErrorStream(true).redirectOutput(out.resolveSibling("audit.log").toFile()).start();
+        "--db-user", pipeline.postgres().user(), "--output", out.toString())
+        .redirectErrorStream(true).redirectOutput(out.resolveSibling("audit.log").toFile());
+    // the password as plant IT passes it: from the environment, never on the command line
+    audit.environment().put("TESTLINE_DB_PASSWORD", pipeline.postgres().password());
+    Process p = audit.start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new IllegalStateException("testline audit did not finish in 120 s");

@@ -222,9 +222,9 @@ public final class Main {
     @Option(names = "--db-user", defaultValue = "postgres")
     String dbUser;
 
-    @Option(names = "--db-password", defaultValue = "${env:TESTLINE_DB_PASSWORD:-postgres}",
-        description = "default: $TESTLINE_DB_PASSWORD")
-    String dbPassword;
+    @Option(names = "--db-password-file", description = "a file holding the database password; default: "
+        + "$TESTLINE_DB_PASSWORD, or the file $TESTLINE_DB_PASSWORD_FILE names, else none")
+    Path dbPasswordFile;
 
     @Option(names = "--ledger-db-url", description = "the shopfloor ledger's database when it is another one")
     String ledgerUrl;
@@ -242,6 +242,9 @@ public final class Main {
       if (!end.isAfter(start)) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--to must be after --from");
       }
+      // never on the command line, where every user of the machine can read it (ps, /proc/<pid>/cmdline)
+      String dbPassword = io.testline.config.ConfigSource.load(null, dbPasswordFile == null ? System.getenv()
+          : Map.of("TESTLINE_DB_PASSWORD_FILE", dbPasswordFile.toString()), "TESTLINE_").string("db.password", "");
       Auditor.Db results = new Auditor.Db(dbUrl, dbUser, dbPassword);
       Auditor.Db ledger = ledgerUrl == null ? null : new Auditor.Db(ledgerUrl, dbUser, dbPassword);
       AuditReport report = new Auditor(new Auditor.Sources(kafka.clientProps(), kafka.topics(), results, ledger),

@@ -184,7 +184,7 @@ public record BridgeConfig(
         source.requiredString("kafka.bootstrapServers"),
         source.string("kafka.topicPrefix", ""),
         source.duration("kafka.maxBlock", DEFAULT_MAX_BLOCK, Duration.ofMillis(100), Duration.ofMinutes(10)),
-        source.map("kafka.client"));
+        source.settings("kafka.client"));
     Forward forward = new Forward(
         source.integer("forward.workers", DEFAULT_WORKERS, 1, 64),
         source.integer("forward.maxMessageBytes", Schemas.MAX_MESSAGE_BYTES, 1, 16 * 1024 * 1024));

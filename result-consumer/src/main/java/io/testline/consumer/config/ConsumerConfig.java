@@ -143,7 +143,7 @@ public record ConsumerConfig(
         source.string("metrics.host", DEFAULT_METRICS_HOST),
         source.integer("metrics.port", DEFAULT_METRICS_PORT, -1, 65535),
         MetricsAuth.load(source, "metrics"),
-        source.map("kafka.client"),
+        source.settings("kafka.client"),
         RetryPolicy.forever(initial, max));
     source.requireNoUnknownKeys();
     if (config.httpPort() >= 0) {

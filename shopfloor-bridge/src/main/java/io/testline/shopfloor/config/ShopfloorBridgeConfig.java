@@ -120,7 +120,7 @@ public record ShopfloorBridgeConfig(
     int metricsPort = source.integer("metrics.port", DEFAULT_METRICS_PORT, -1, 65535);
     io.testline.metrics.MetricsAuth metricsAuth = io.testline.metrics.MetricsAuth.load(source, "metrics");
     // security.protocol, ssl.*, sasl.*: passed to the Kafka clients unchanged
-    Map<String, String> kafkaClient = source.map("kafka.client");
+    Map<String, String> kafkaClient = source.settings("kafka.client");
     source.requireNoUnknownKeys();
     // refuses kafka.client.* settings that testline fixes (acks, idempotence, commits), naming the key
     new KafkaClientProperties(bootstrap, "shopfloor-bridge", kafkaClient, "kafka.client");

@@ -12,6 +12,7 @@ import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,9 +96,10 @@ class AuditIT {
 
       String markdown = AuditReportWriter.write(report, tmp.resolve("report"));
       assertThat(markdown).contains("**INCOMPLETE**", lost.toString(), "MALFORMED_JSON", "| " + STATION + " | ");
+      Path passwordFile = Files.writeString(tmp.resolve("db-password"), endpoints.dbPassword() + "\n");
       int exit = new picocli.CommandLine(new io.testline.cli.Main()).execute("audit", "--from", from.toString(),
           "--bootstrap-servers", endpoints.kafkaBootstrap(), "--db-url", endpoints.jdbcUrl(), "--db-user",
-          endpoints.dbUser(), "--db-password", endpoints.dbPassword(), "--output", tmp.resolve("cli").toString());
+          endpoints.dbUser(), "--db-password-file", passwordFile.toString(), "--output", tmp.resolve("cli").toString());
       assertThat(exit).as("the audit command exits non-zero on an incomplete window").isEqualTo(1);
       assertThat(tmp.resolve("cli").resolve("audit.json")).exists();
     }
