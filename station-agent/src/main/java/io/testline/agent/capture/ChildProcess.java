@@ -39,14 +39,15 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command} in {@code workDir} with {@code extraEnv} added to the agent's environment; stdin is
-   * closed (a test under the agent runs unattended).
+   * Starts {@code command} in {@code workDir} with exactly {@code environment} (see {@link ChildEnvironment}); stdin
+   * is closed (a test under the agent runs unattended).
    */
-  public static ChildProcess start(List<String> command, Path workDir, Map<String, String> extraEnv, Path stdoutFile,
+  public static ChildProcess start(List<String> command, Path workDir, Map<String, String> environment, Path stdoutFile,
       Path stderrFile, LineSink sink, Duration killGrace, Clock clock) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-    builder.environment().putAll(extraEnv);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
     OutputStream stdoutRaw = new BufferedOutputStream(Files.newOutputStream(stdoutFile), 64 * 1024);
     OutputStream stderrRaw = new BufferedOutputStream(Files.newOutputStream(stderrFile), 64 * 1024);
     Process process;

@@ -1,5 +1,6 @@
 package io.testline.agent.config;
 
+import io.testline.agent.capture.ChildEnvironment;
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
 import io.testline.schemas.Schemas;
@@ -85,6 +86,21 @@ public record AgentConfig(
     public boolean tls() {
       return url.getScheme().equalsIgnoreCase("ssl") || url.getScheme().equalsIgnoreCase("wss");
     }
+
+    /** Never prints the passwords. */
+    @Override
+    public String toString() {
+      return "Mqtt[url=" + url + ", clientId=" + clientId + ", username=" + username + ", password="
+          + hidden(password) + ", sessionExpiry=" + sessionExpiry + ", keepAlive=" + keepAlive + ", connectTimeout="
+          + connectTimeout + ", maxInflight=" + maxInflight + ", reconnectInitialDelay=" + reconnectInitialDelay
+          + ", reconnectMaxDelay=" + reconnectMaxDelay + ", trustStore=" + trustStore + ", trustStorePassword="
+          + hidden(trustStorePassword) + ", keyStore=" + keyStore + ", keyStorePassword=" + hidden(keyStorePassword)
+          + "]";
+    }
+
+    private static String hidden(String secret) {
+      return secret == null ? "(none)" : "(hidden)";
+    }
   }
 
   /**
@@ -115,11 +131,13 @@ public record AgentConfig(
   /**
    * Running a test program.
    *
-   * @param failExitCodes exit codes that mean FAIL (not ERROR) for programs that report no steps
+   * @param failExitCodes  exit codes that mean FAIL (not ERROR) for programs that report no steps
+   * @param environment    what of the agent's environment the test program inherits ({@code run.environment.deny},
+   *                       {@code run.environment.allow}); the agent's secrets never
    */
   public record Run(Duration timeout, Duration killGrace, Duration flushTimeout, Duration verdictTimeout,
       Duration logFlushInterval, List<Integer> failExitCodes, String programName, String programVersion,
-      String testMethod, String operation) {}
+      String testMethod, String operation, ChildEnvironment environment) {}
 
   /**
    * Watching a result folder.
@@ -196,7 +214,8 @@ public record AgentConfig(
         source.string("run.program.name", null),
         source.string("run.program.version", null),
         source.string("run.testMethod", null),
-        source.string("run.operation", null));
+        source.string("run.operation", null),
+        childEnvironment(source));
 
     Watch watch = new Watch(
         source.duration("watch.poll", DEFAULT_WATCH_POLL, Duration.ofMillis(10), Duration.ofMinutes(10)),
@@ -264,6 +283,16 @@ public record AgentConfig(
       return "sha256:" + HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static ChildEnvironment childEnvironment(ConfigSource source) {
+    List<String> deny = source.list("run.environment.deny", List.of());
+    List<String> allow = source.list("run.environment.allow", null);
+    try {
+      return new ChildEnvironment(deny, allow);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("run.environment." + e.getMessage());
     }
   }
 

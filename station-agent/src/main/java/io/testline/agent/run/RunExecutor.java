@@ -242,7 +242,8 @@ public final class RunExecutor {
         ResultsChannel.ENV_RUN_ID, started.runId().toString(),
         ResultsChannel.ENV_SERIAL_NUMBER, started.serialNumber(),
         ResultsChannel.ENV_STATION_ID, config.stationId()));
-    return env;
+    // the agent's own environment without its secrets (ChildEnvironment), then the run's variables
+    return config.run().environment().build(System.getenv(), env);
   }
 
   /** SHA-256 of the first argument that is a file (the script, or the binary), tying the result to the code. */

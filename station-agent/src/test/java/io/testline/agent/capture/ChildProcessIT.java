@@ -79,7 +79,7 @@ class ChildProcessIT {
   }
 
   private ChildProcess start(List<String> command, LineSink sink) throws Exception {
-    return ChildProcess.start(command, tmp, Map.of(), tmp.resolve("stdout.log"), tmp.resolve("stderr.log"), sink,
+    return ChildProcess.start(command, tmp, System.getenv(), tmp.resolve("stdout.log"), tmp.resolve("stderr.log"), sink,
         Duration.ofMillis(200), Clock.systemUTC());
   }
 }

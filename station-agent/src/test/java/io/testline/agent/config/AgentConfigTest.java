@@ -53,5 +53,20 @@ class AgentConfigTest {
         .hasMessageStartingWith("mqtt.password:");
     assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1", "jornal.maxBytes", "1"))))
         .hasMessageContaining("unknown key jornal.maxBytes");
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1",
+        "run.environment.deny", "LAB_*, A B"))))
+        .hasMessageStartingWith("run.environment.deny: \"A B\" is not a variable name or pattern");
+  }
+
+  @Test
+  void the_config_and_its_mqtt_settings_never_print_their_passwords() {
+    AgentConfig c = AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1", "mqtt.url", "ssl://b:8883",
+        "mqtt.username", "S1", "mqtt.password", "pw-4711", "mqtt.tls.trustStore", "/t.p12",
+        "mqtt.tls.trustStorePassword", "tpw-4712", "mqtt.tls.keyStore", "/k.p12",
+        "mqtt.tls.keyStorePassword", "kpw-4713")));
+
+    assertThat(c.toString()).contains("username=S1", "password=(hidden)", "/t.p12")
+        .doesNotContain("pw-4711", "tpw-4712", "kpw-4713");
+    assertThat(c.mqtt().password()).isEqualTo("pw-4711");
   }
 }

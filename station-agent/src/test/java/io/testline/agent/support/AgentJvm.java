@@ -26,12 +26,20 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Starts {@code Main} with {@code args}; {@code extraJvmOptions} go before the main class. */
   public static AgentJvm start(Path output, List<String> extraJvmOptions, String... args) throws IOException {
+    return start(output, java.util.Map.of(), extraJvmOptions, args);
+  }
+
+  /** As {@link #start(Path, List, String...)} with {@code extraEnv} added to this JVM's environment. */
+  public static AgentJvm start(Path output, java.util.Map<String, String> extraEnv, List<String> extraJvmOptions,
+      String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx64m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1"));
     command.addAll(extraJvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.testline.agent.cli.Main"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().putAll(extraEnv);
+    Process process = builder.start();
     return new AgentJvm(process, output);
   }
 
