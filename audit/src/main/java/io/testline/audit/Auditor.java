@@ -57,6 +57,13 @@ public final class Auditor {
     public Connection connect() throws SQLException {
       return DriverManager.getConnection(url, user, password);
     }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+      return "Db[url=" + url + ", user=" + user + ", password=" + (password == null || password.isEmpty() ? "(none)"
+          : "(hidden)") + "]";
+    }
   }
 
   private final Sources sources;

@@ -67,6 +67,12 @@ public final class Standalone implements AutoCloseable {
           "  shopfloor-bridge   http://127.0.0.1:" + shopfloorMetricsPort + "/metrics and /health",
           "  web interface      " + web + "  (the line, runs, units, shopfloor, audit)") + "\n";
     }
+
+    /** Never prints the database password. */
+    @Override
+    public String toString() {
+      return "Endpoints[" + describe().strip().replaceAll("\\s*\\n\\s*", "; ").replaceAll(" {2,}", " ") + "]";
+    }
   }
 
   /**
