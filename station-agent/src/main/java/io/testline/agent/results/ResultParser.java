@@ -55,7 +55,10 @@ public final class ResultParser {
     String type = node.path("type").asText("");
     try {
       return switch (type) {
-        case "step" -> new ResultRecord.StepRecord(lineNumber, step(node, readAt));
+        case "step" -> {
+          List<String> notes = new ArrayList<>();
+          yield new ResultRecord.StepRecord(lineNumber, step(node, readAt, notes), notes);
+        }
         case "run" -> new ResultRecord.RunRecord(lineNumber, runOutcome(node), text(node, "errorCode"),
             text(node, "errorMessage"));
         default -> new ResultRecord.Invalid(lineNumber, line,
@@ -66,7 +69,7 @@ public final class ResultParser {
     }
   }
 
-  private Step step(JsonNode node, Instant readAt) {
+  private Step step(JsonNode node, Instant readAt, List<String> notes) {
     String name = text(node, "name");
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name: a step needs a name");
@@ -88,7 +91,7 @@ public final class ResultParser {
         throw new IllegalArgumentException("attachments: must be an array");
       }
       for (int i = 0; i < as.size(); i++) {
-        attachments.add(attachment(as.get(i), "attachments[" + i + "]"));
+        attachments.add(attachment(as.get(i), "attachments[" + i + "]", notes));
       }
     }
     String errorCode = text(node, "errorCode");
@@ -139,7 +142,7 @@ public final class ResultParser {
         outcome, marginal);
   }
 
-  private Attachment attachment(JsonNode a, String where) {
+  private Attachment attachment(JsonNode a, String where, List<String> notes) {
     if (!a.isObject()) {
       throw new IllegalArgumentException(where + ": must be an object");
     }
@@ -154,8 +157,15 @@ public final class ResultParser {
     Long size = null;
     String sha256 = null;
     if (pathText != null) {
-      Path file = runDir.resolve(pathText);
-      if (Files.isRegularFile(file)) {
+      Path file;
+      try {
+        file = AttachmentPath.resolve(runDir, pathText);
+      } catch (IllegalArgumentException refused) {
+        // the step and the attachment's name and path are kept; the file is neither read nor described
+        notes.add(where + ".path refused: " + refused.getMessage());
+        file = null;
+      }
+      if (file != null) {
         try {
           size = Files.size(file);
           sha256 = sha256(file);
@@ -237,7 +247,7 @@ public final class ResultParser {
   }
 
   private static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = AttachmentPath.open(file)) {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[64 * 1024];
       int n;

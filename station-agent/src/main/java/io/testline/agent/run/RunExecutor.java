@@ -203,6 +203,7 @@ public final class RunExecutor {
     if (record instanceof ResultRecord.StepRecord s) {
       Step step = s.step().index() != null ? s.step() : withIndex(s.step(), steps.size());
       steps.add(step);
+      s.notes().forEach(note -> output.agentNote(ResultsChannel.FILE_NAME + " line " + s.lineNumber() + ": " + note));
       journal.append(new RunStep(started.runId(), started.serialNumber(), step), step.endedAt() != null
           ? step.endedAt() : clock.instant(), RunProgress.afterStep(started.runId(), steps.size(), step));
     } else if (record instanceof ResultRecord.RunRecord r) {
