@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.testline.schemas.Topics;
+import io.testline.text.SpreadsheetCells;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** A CSV row a record: its provenance and the envelope's main fields; empty cells where a value is not JSON. */
+/**
+ * A CSV row a record: its provenance and the envelope's main fields; empty cells where a value is not JSON. Text from
+ * stations and headers is made inert for spreadsheets ({@link SpreadsheetCells}): {@code =cmd|...} runs nothing.
+ */
 final class CsvRowWriter implements RowWriter {
   static final List<String> COLUMNS = List.of("topic", "partition", "offset", "timestamp", "receivedAt", "schema",
       "stationId", "serialNumber", "runId", "eventId", "seq", "outcome");
@@ -53,6 +57,7 @@ final class CsvRowWriter implements RowWriter {
     row.put("eventId", e.path("eventId").asText(null));
     row.put("seq", e.path("seq").isNumber() ? e.path("seq").asLong() : null);
     row.put("outcome", data.path("outcome").asText(null));
+    row.replaceAll((column, value) -> value instanceof String text ? SpreadsheetCells.inert(text) : value);
     out.write(writer.writeValueAsBytes(row));
   }
 }
