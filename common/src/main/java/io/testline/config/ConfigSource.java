@@ -92,6 +92,16 @@ public final class ConfigSource {
     return new ConfigSource(new LinkedHashMap<>(values), "given values", Map.of(), "");
   }
 
+  /**
+   * The value of {@code key} read from {@code file} by the rule of {@code _FILE} variables (one trailing line break
+   * dropped, at most {@value #MAX_VALUE_FILE_BYTES} bytes), for a command-line option naming a secret's file.
+   *
+   * @throws ConfigException naming {@code option} and the file when it cannot be read
+   */
+  public static String valueFile(String key, String option, Path file) {
+    return readValueFile(key, option, file.toString());
+  }
+
   /** The environment variable that overrides {@code key}. */
   public String envName(String key) {
     String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').replace('-', '_');

@@ -243,8 +243,9 @@ public final class Main {
         throw new CommandLine.ParameterException(spec.commandLine(), "--to must be after --from");
       }
       // never on the command line, where every user of the machine can read it (ps, /proc/<pid>/cmdline)
-      String dbPassword = io.testline.config.ConfigSource.load(null, dbPasswordFile == null ? System.getenv()
-          : Map.of("TESTLINE_DB_PASSWORD_FILE", dbPasswordFile.toString()), "TESTLINE_").string("db.password", "");
+      String dbPassword = dbPasswordFile != null
+          ? io.testline.config.ConfigSource.valueFile("db.password", "--db-password-file", dbPasswordFile)
+          : io.testline.config.ConfigSource.load(null, System.getenv(), "TESTLINE_").string("db.password", "");
       Auditor.Db results = new Auditor.Db(dbUrl, dbUser, dbPassword);
       Auditor.Db ledger = ledgerUrl == null ? null : new Auditor.Db(ledgerUrl, dbUser, dbPassword);
       AuditReport report = new Auditor(new Auditor.Sources(kafka.clientProps(), kafka.topics(), results, ledger),

@@ -119,7 +119,7 @@ public final class LineState {
       return;
     }
     trim(finishedRuns);
-    String outcome = data.path("outcome").asText("UNKNOWN").toUpperCase(Locale.ROOT);
+    String outcome = TerminalText.safe(data.path("outcome").asText("UNKNOWN").toUpperCase(Locale.ROOT));
     boolean pass = outcome.equals("PASS");
     int attempt = data.path("attempt").isNumber() ? data.path("attempt").asInt()
         : attempts.getOrDefault(runId, 1);
@@ -220,9 +220,10 @@ public final class LineState {
     }
   }
 
+  /** A station-supplied text field, safe to print ({@link TerminalText}). */
   private static String text(JsonNode node, String field) {
     JsonNode v = node.path(field);
-    return v.isValueNode() && !v.isNull() ? v.asText() : null;
+    return v.isValueNode() && !v.isNull() ? TerminalText.safe(v.asText()) : null;
   }
 
   private static String nonNull(String s) {

@@ -32,6 +32,7 @@ public final class MqttCollector implements AutoCloseable {
   private record Message(String topic, byte[] payload) {}
 
   private final String url;
+  private final MqttLogin login;
   private final LineState state;
   private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>(QUEUE);
   private final AtomicLong dropped = new AtomicLong();
@@ -41,7 +42,12 @@ public final class MqttCollector implements AutoCloseable {
   private MqttClient client;
 
   public MqttCollector(String mqttUrl, LineState state) {
+    this(mqttUrl, MqttLogin.ANONYMOUS, state);
+  }
+
+  public MqttCollector(String mqttUrl, MqttLogin login, LineState state) {
     this.url = mqttUrl;
+    this.login = login;
     this.state = state;
     this.applier = new Thread(this::applyLoop, "monitor-apply");
     this.applier.setDaemon(true);
@@ -58,8 +64,14 @@ public final class MqttCollector implements AutoCloseable {
     options.setCleanStart(true);
     options.setSessionExpiryInterval(300L);
     options.setAutomaticReconnect(true);
+    login.applyTo(options);
     applier.start();
-    client.connect(options);
+    try {
+      client.connect(options);
+    } catch (MqttException e) {
+      close(); // a refused login leaves no thread or client behind
+      throw e;
+    }
     connected = true;
     client.subscribe(Topics.mqttUplinkFilter(), 1);
     return this;

@@ -95,6 +95,25 @@ class LineStateTest {
     assertThat(state.render()).contains("unreadable messages 1");
   }
 
+  @Test
+  void station_text_with_terminal_escapes_and_line_breaks_is_printed_inert() {
+    ObjectNode heartbeat = event("station.heartbeat.json");
+    ((ObjectNode) heartbeat.path("data")).put("activeSerialNumber", "\u001b[2J\u001b]0;owned\u0007SN-9")
+        .put("activeStep", "\u009b31mstep\u202eevil");
+    state.apply(topic("heartbeat"), heartbeat);
+    String runId = UUID.randomUUID().toString();
+    ObjectNode failed = finished(runId, "SN-8", 1, "FAIL\u001b[0m");
+    ((ObjectNode) failed.path("data")).put("errorMessage", "bad\r\nFCT-99         ONLINE  forged line\t!");
+    state.apply(topic("events"), failed);
+
+    String screen = state.render();
+    assertThat(screen).contains("\uFFFD[2J\uFFFD]0;owned\uFFFDSN-9", "\uFFFD31mstep\uFFFDevil",
+        "bad\uFFFD\uFFFDFCT-99");
+    assertThat(screen.chars().filter(c -> c != '\n' && (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x202e)))
+        .as("no control character but the view's own line breaks").isEmpty();
+    assertThat(screen.lines()).noneMatch(line -> line.startsWith("FCT-99"));
+  }
+
   private String run(String serial, int attempt, String outcome) {
     String runId = UUID.randomUUID().toString();
     ObjectNode started = event("run.started.json");
