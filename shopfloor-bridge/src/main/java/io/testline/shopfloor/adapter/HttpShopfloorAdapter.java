@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpShopfloorAdapter implements ShopfloorAdapter {
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** The most of a response body read; the rest is not (see {@link CappedBody}). */
+  public static final int MAX_RESPONSE_BYTES = 64 * 1024;
   private static final Logger log = LoggerFactory.getLogger(HttpShopfloorAdapter.class);
 
   private final HttpAdapterConfig config;
@@ -62,7 +64,7 @@ public final class HttpShopfloorAdapter implements ShopfloorAdapter {
       request.header(config.authHeader(), config.authValue());
     }
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(request.build(), CappedBody.handler(MAX_RESPONSE_BYTES));
       return ResponseMapper.map(response.statusCode(), response.body());
     } catch (HttpTimeoutException e) {
       return new SubmitResult.TransientFailure("timeout: " + e.getMessage());
