@@ -9,7 +9,9 @@ import io.testline.agent.openhtf.OpenHtfImporter;
 import io.testline.schemas.Payload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -150,14 +152,10 @@ public final class FolderWatcher implements AutoCloseable {
   }
 
   private boolean process(Path file) throws IOException {
-    long size = Files.size(file);
-    if (size > config.watch().maxFileBytes()) {
-      // never read: a file too large for the agent's heap must not take the agent down with it
-      reject(file, new IllegalArgumentException("oversize: " + size + " bytes, over watch.maxFileBytes "
-          + config.watch().maxFileBytes()));
+    byte[] content = boundedContent(file);
+    if (content == null) {
       return false;
     }
-    byte[] content = Files.readAllBytes(file);
     String key = file.getFileName() + ":" + sha256(content);
     if (!journal.watchedBefore(key)) {
       List<Payload> events;
@@ -177,6 +175,34 @@ public final class FolderWatcher implements AutoCloseable {
         StandardCopyOption.ATOMIC_MOVE);
     seen.remove(file);
     return true;
+  }
+
+  /**
+   * The file's bytes, at most {@code watch.maxFileBytes} of them; null when it was set aside instead: too large (a
+   * 64 MiB agent reads it whole) or a symbolic link (which could make the agent read a file the tester may not).
+   */
+  private byte[] boundedContent(Path file) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      reject(file, new IllegalArgumentException("it is a symbolic link; result files are read only as regular "
+          + "files"));
+      return null;
+    }
+    long max = config.watch().maxFileBytes();
+    long size = Files.size(file);
+    if (size > max) {
+      // never read: a file too large for the agent's heap must not take the agent down with it
+      reject(file, new IllegalArgumentException("oversize: " + size + " bytes, over watch.maxFileBytes " + max));
+      return null;
+    }
+    byte[] content;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      content = in.readNBytes((int) max + 1);
+    }
+    if (content.length > max) {
+      reject(file, new IllegalArgumentException("oversize: grew past watch.maxFileBytes " + max + " while read"));
+      return null;
+    }
+    return content;
   }
 
   /** Sets an unreadable file aside as {@code <name>.rejected}, with the reason beside it in {@code .reason.txt}. */
