@@ -69,7 +69,7 @@ public final class Bridge implements AutoCloseable {
     DeadLetterRecords deadLetters = new DeadLetterRecords(topics.deadLetter(), config.instanceId(), maxDeadLetterBytes);
     forwarder = new Forwarder(new Router(validator, topics), producer, deadLetters, metrics, config.instanceId(),
         config.forward().workers());
-    mqtt = new MqttConnection(config.mqtt(), forwarder::accept);
+    mqtt = new MqttConnection(config.mqtt(), config.forward().maximumPacketSize(), forwarder::accept);
     downlink = config.downlink().enabled()
         ? new VerdictDownlink(new KafkaConsumer<>(KafkaClientProps.consumer(config, "downlink",
             config.downlink().groupId())), topics.verdicts(), mqtt, validator, producer, deadLetters, registry)

@@ -104,7 +104,20 @@ public record BridgeConfig(
   }
 
   /** The forward path: validation workers and the size bound. */
-  public record Forward(int workers, int maxMessageBytes) {}
+  public record Forward(int workers, int maxMessageBytes) {
+    /** Room in an MQTT PUBLISH packet beside the payload: fixed header, topic, packet id and properties. */
+    public static final int PACKET_OVERHEAD = 100_000;
+
+    /**
+     * The MQTT 5 Maximum Packet Size the bridge advertises on CONNECT: the broker sends it no larger packet, so an
+     * oversize message cannot fill the bridge's memory. A message over {@code maxMessageBytes} but inside this still
+     * arrives and is dead-lettered as OVERSIZE; the broker's own {@code max_packet_size} (deploy/mosquitto) is the
+     * same number, so that a larger one is refused at publish instead of being dropped on its way to the bridge.
+     */
+    public int maximumPacketSize() {
+      return (int) Math.min(Integer.MAX_VALUE, (long) maxMessageBytes + PACKET_OVERHEAD);
+    }
+  }
 
   /** Verdicts from Kafka down to the stations. */
   public record Downlink(boolean enabled, String groupId) {}

@@ -49,13 +49,18 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
   private static final RetryPolicy CONNECT_RETRY = RetryPolicy.forever(Duration.ofMillis(200), Duration.ofSeconds(5));
 
   private final BridgeConfig.Mqtt config;
+  private final int maximumPacketSize;
   private final Mqtt5AsyncClient client;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  /** Builds the client; {@code sink} receives every message of the subscription and must not block. */
-  public MqttConnection(BridgeConfig.Mqtt config, Consumer<InboundMessage> sink) {
+  /**
+   * Builds the client; {@code sink} receives every message of the subscription and must not block. The broker is
+   * asked to send no packet larger than {@code maximumPacketSize} (MQTT 5 Maximum Packet Size).
+   */
+  public MqttConnection(BridgeConfig.Mqtt config, int maximumPacketSize, Consumer<InboundMessage> sink) {
     this.config = config;
+    this.maximumPacketSize = maximumPacketSize;
     Mqtt5ClientBuilder builder = Mqtt5Client.builder()
         .identifier(config.clientId())
         .serverHost(config.url().getHost())
@@ -108,7 +113,8 @@ public final class MqttConnection implements MqttPublisher, AutoCloseable {
         var connAck = client.connectWith()
             .cleanStart(false)
             .sessionExpiryInterval(config.sessionExpiry().toSeconds())
-            .restrictions().receiveMaximum(config.receiveMaximum()).applyRestrictions()
+            .restrictions().receiveMaximum(config.receiveMaximum()).maximumPacketSize(maximumPacketSize)
+            .applyRestrictions()
             .send().get(30, TimeUnit.SECONDS);
         log.info("MQTT session {} (session present: {}), subscribing to {}", config.clientId(),
             connAck.isSessionPresent(), config.sharedFilter());
