@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
  * The {@code testline} command. Its own subcommands are {@code standalone}, {@code demo} and {@code audit}; the
  * central services' commands are reached through it too ({@code testline bridge ...}, {@code testline
  * result-consumer ...}, {@code testline shopfloor-bridge ...}, {@code testline agent ...}), so one distribution and
- * one image serve every service. Exit codes: 0 done, 1 failed or incomplete, 2 bad usage, 69 (sysexits'
- * EX_UNAVAILABLE) a server could not be started as ours: its port or data folder is held by another process.
+ * one image serve every service. Exit codes: testline's one table ({@link io.testline.exit.ExitCodes}): 0 done, 1
+ * failed or incomplete (audit, demo), 64 bad usage, 69 a server could not be started as ours (its port or data
+ * folder is held by another process), 70 internal error, 78 invalid configuration.
  */
 @Command(name = "testline", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "testline: factory test results from the station to Kafka, PostgreSQL and the shopfloor.",
@@ -45,7 +46,7 @@ import picocli.CommandLine.Option;
 public final class Main {
 
   /** A server could not be started as ours (a port or the data folder is taken): sysexits' EX_UNAVAILABLE. */
-  public static final int EXIT_UNAVAILABLE = 69;
+  public static final int EXIT_UNAVAILABLE = io.testline.exit.ExitCodes.UNAVAILABLE;
 
   /** The services' own command lines, reached by their names. */
   private static final Map<String, java.util.function.Consumer<String[]>> SERVICES = Map.of(
@@ -60,7 +61,12 @@ public final class Main {
       SERVICES.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(execute(args));
+  }
+
+  /** Runs {@code testline ARGS} (not a service's command line); returns its exit code. */
+  public static int execute(String... args) {
+    return io.testline.exit.ExitCodes.install(new CommandLine(new Main()), "testline").execute(args);
   }
 
   /** The names of the services reachable through {@link #main}, for the packaging test. */

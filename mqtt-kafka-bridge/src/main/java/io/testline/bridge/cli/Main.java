@@ -6,7 +6,8 @@ import io.testline.bridge.config.KafkaClientProps;
 import io.testline.bridge.topics.TopicAdmin;
 import io.testline.bridge.topics.TopicCatalog;
 import io.testline.bridge.topics.TopicSpec;
-import io.testline.config.ConfigException;
+import io.testline.exit.DistributionVersion;
+import io.testline.exit.ExitCodes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,26 +18,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code testline-bridge run | topics create}: reads the config, builds the parts with {@code new}, starts them
- * and waits. Exit codes: 0 done, 1 failed, 2 bad usage, 3 bad config.
+ * and waits. Exit codes: testline's one table ({@link ExitCodes}): 0 done, 64 usage, 78 configuration, 70 failed.
  */
-@Command(name = "testline-bridge", mixinStandardHelpOptions = true,
+@Command(name = "testline-bridge", mixinStandardHelpOptions = true, versionProvider = DistributionVersion.class,
     description = "MQTT to Kafka bridge of testline.",
     subcommands = {Main.Run.class, Main.TopicsCommand.class})
 public final class Main {
-  static final int EXIT_BAD_CONFIG = 3;
-
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(execute(args));
   }
 
-  static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException) {
-        cmd.getErr().println("config error: " + e.getMessage());
-        return EXIT_BAD_CONFIG;
-      }
-      throw e;
-    });
+  /** Runs a command; returns its exit code. */
+  public static int execute(String... args) {
+    return ExitCodes.install(new CommandLine(new Main()), "testline-bridge").execute(args);
   }
 
   static BridgeConfig loadConfig(Path file) {

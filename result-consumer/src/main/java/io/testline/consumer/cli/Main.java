@@ -1,6 +1,7 @@
 package io.testline.consumer.cli;
 
-import io.testline.config.ConfigException;
+import io.testline.exit.DistributionVersion;
+import io.testline.exit.ExitCodes;
 import io.testline.config.ConfigSource;
 import io.testline.consumer.ResultConsumer;
 import io.testline.consumer.config.ConsumerConfig;
@@ -13,30 +14,25 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code result-consumer run|rebuild --config FILE}: reads the config (file, overridden by {@code TESTLINE_*}
- * environment variables), builds the service and waits. Exit codes: 0 done, 1 failed, 2 bad usage, 78 bad
- * configuration (sysexits' EX_CONFIG; e.g. the query API on a non-loopback {@code http.host} without authentication).
+ * environment variables), builds the service and waits. Exit codes: testline's one table ({@link ExitCodes}): 0 done,
+ * 1 the service stopped on a failure, 64 usage, 78 configuration (e.g. the query
+ * API on a non-loopback {@code http.host} without authentication), 70 internal error.
  */
-@Command(name = "result-consumer", mixinStandardHelpOptions = true,
+@Command(name = "result-consumer", mixinStandardHelpOptions = true, versionProvider = DistributionVersion.class,
     description = "Stores testline events from Kafka in PostgreSQL and serves them over HTTP.",
     subcommands = {Main.Run.class, Main.RebuildCommand.class})
 public final class Main {
 
   /** sysexits' EX_CONFIG: the configuration is wrong. */
-  public static final int EXIT_CONFIG = 78;
+  public static final int EXIT_CONFIG = ExitCodes.CONFIG;
 
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
-  /** Runs the command and returns its exit code. */
-  static int execute(String... args) {
-    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException) {
-        cmd.getErr().println("configuration error: " + e.getMessage());
-        return EXIT_CONFIG;
-      }
-      throw e;
-    }).execute(args);
+  /** Runs a command; returns its exit code. */
+  public static int execute(String... args) {
+    return ExitCodes.install(new CommandLine(new Main()), "result-consumer").execute(args);
   }
 
   static ConsumerConfig config(Path file) {

@@ -1,7 +1,8 @@
 package io.testline.shopfloor.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.testline.config.ConfigException;
+import io.testline.exit.DistributionVersion;
+import io.testline.exit.ExitCodes;
 import io.testline.config.ConfigSource;
 import io.testline.shopfloor.ShopfloorBridge;
 import io.testline.shopfloor.config.ShopfloorBridgeConfig;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The shopfloor-bridge command line: {@code run}, {@code list-dead}, {@code redrive} and {@code simulator}. Exit
- * codes: 0 done, 1 failed, 2 bad usage or configuration.
+ * codes: testline's one table ({@link ExitCodes}): 0 done, 64 usage, 78 configuration, 70 failed.
  */
-@Command(name = "shopfloor-bridge", mixinStandardHelpOptions = true,
+@Command(name = "shopfloor-bridge", mixinStandardHelpOptions = true, versionProvider = DistributionVersion.class,
     description = "Submits finished runs to the shopfloor and publishes its verdicts.",
     subcommands = {Main.Run.class, Main.ListDead.class, Main.Redrive.class, Main.Simulator.class})
 public final class Main {
@@ -34,18 +35,7 @@ public final class Main {
 
   /** Runs a command; returns its exit code. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      PrintWriter err = line.getErr();
-      if (e instanceof ConfigException) {
-        err.println("configuration error: " + e.getMessage());
-        return 2;
-      }
-      err.println("failed: " + e);
-      e.printStackTrace(err);
-      return 1;
-    });
-    return cli.execute(args);
+    return ExitCodes.install(new CommandLine(new Main()), "shopfloor-bridge").execute(args);
   }
 
   /** Options naming the configuration. */

@@ -2,7 +2,6 @@ package io.testline.agent.cli;
 
 import io.testline.agent.AgentVersion;
 import io.testline.agent.run.ExitCodes;
-import io.testline.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -49,17 +48,8 @@ public final class Main {
     if (err != null) {
       cli.setErr(err);
     }
-    cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? ExitCodes.CONFIG : ExitCodes.INTERNAL);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException) {
-        commandLine.getErr().println("testline-agent: invalid configuration: " + e.getMessage());
-        return ExitCodes.CONFIG;
-      }
-      commandLine.getErr().println("testline-agent: " + e);
-      e.printStackTrace(commandLine.getErr());
-      return ExitCodes.INTERNAL;
-    });
-    return cli.execute(args);
+    // testline's one table: a usage error is 64, never 2, which is the ERROR outcome of a test
+    return io.testline.exit.ExitCodes.install(cli, "testline-agent").execute(args);
   }
 
   /** The version from the jar manifest. */

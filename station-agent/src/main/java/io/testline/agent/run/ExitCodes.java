@@ -3,7 +3,10 @@ package io.testline.agent.run;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.Verdict;
 
-/** The exit codes of {@code testline-agent}, stable for scripts; documented in the module README. */
+/**
+ * The exit codes of {@code testline-agent}, stable for scripts; documented in the module README. The test outcomes
+ * and verdicts (0 to 12) are the agent's own; the rest are testline's one table ({@link io.testline.exit.ExitCodes}).
+ */
 public final class ExitCodes {
   public static final int PASS = 0;
   public static final int FAIL = 1;
@@ -18,13 +21,13 @@ public final class ExitCodes {
   /** With --wait-verdict: no verdict within run.verdictTimeout; the result is journaled, its upload unconfirmed. */
   public static final int VERDICT_TIMEOUT = 12;
   /** Bad command line (picocli's usage error). */
-  public static final int USAGE = 64;
+  public static final int USAGE = io.testline.exit.ExitCodes.USAGE;
   /** The agent failed; see its log. */
-  public static final int INTERNAL = 70;
+  public static final int INTERNAL = io.testline.exit.ExitCodes.SOFTWARE;
   /** The run was refused: journal full or disk full. Nothing ran. */
-  public static final int REFUSED = 75;
+  public static final int REFUSED = io.testline.exit.ExitCodes.TEMPFAIL;
   /** The configuration is invalid; the message names the key. */
-  public static final int CONFIG = 78;
+  public static final int CONFIG = io.testline.exit.ExitCodes.CONFIG;
 
   private ExitCodes() {}
 

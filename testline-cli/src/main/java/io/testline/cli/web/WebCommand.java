@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * {@code web.authToken}: {@link WebAccessConfig}, from {@code --config} or {@code TESTLINE_WEB_*}), or, explicitly,
  * {@code --allow-unauthenticated}.
  */
-@Command(name = "web", mixinStandardHelpOptions = true,
+@Command(name = "web", mixinStandardHelpOptions = true, versionProvider = io.testline.exit.DistributionVersion.class,
     description = {"The web interface (line, runs, run, unit, shopfloor and audit pages; the line live over SSE) "
         + "over the result database and, for the audit page, Kafka. Needs result-consumer's schema (V10 or newer) "
         + "for live updates; its one action, the shopfloor redrive, is allowed from loopback only."})
@@ -89,11 +89,11 @@ public final class WebCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   /** sysexits' EX_CONFIG. */
-  static final int EXIT_CONFIG = 78;
+  static final int EXIT_CONFIG = io.testline.exit.ExitCodes.CONFIG;
 
-  /** {@code testline web ARGS}; exits 0 when stopped, 2 on bad usage, 78 on a bad configuration, 1 when it failed. */
+  /** {@code testline web ARGS}; exits 0 when stopped, 64 on bad usage, 78 on a bad configuration, 70 when it failed. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new WebCommand()).execute(args));
+    System.exit(io.testline.exit.ExitCodes.install(new CommandLine(new WebCommand()), "testline web").execute(args));
   }
 
   @Override
