@@ -22,7 +22,13 @@ public final class SessionCodec {
   private static final int MAX_VALUE_LENGTH = 1024;
 
   /** What a valid session value says. */
-  public record Session(String name, Instant expiresAt, String credentialTag) {}
+  public record Session(String name, Instant expiresAt, String credentialTag) {
+    /** Leaves the credential tag out: a digest of the credential is no text for a log. */
+    @Override
+    public String toString() {
+      return "Session[name=" + name + ", expiresAt=" + expiresAt + ", credentialTag=(hidden)]";
+    }
+  }
 
   private final SecretKeySpec key;
 
