@@ -1,0 +1,41 @@
+package io.testline.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.testline.dist.DistributionArchive;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The station's distribution as a station PC receives it: {@code target/testline-agent-<version>.tar.gz}. */
+class AgentArchiveIT {
+  private static final String VERSION = System.getProperty("testline.version", "0.1.0-SNAPSHOT");
+  private static final Path TARGET = Path.of(System.getProperty("testline.target", "target"));
+  private static final String TOP = "testline-agent-" + VERSION;
+
+  @Test
+  void the_unpacked_tar_gz_runs_its_launcher_and_ships_no_test_jar_and_its_sbom(@TempDir Path tmp) throws Exception {
+    Path home = DistributionArchive.untar(TARGET.resolve(TOP + ".tar.gz"), tmp);
+    Path launcher = home.resolve("bin/testline-agent");
+    assertThat(Files.isExecutable(launcher)).as("bin/testline-agent keeps its executable bit").isTrue();
+
+    DistributionArchive.Output version = DistributionArchive.run(tmp, List.of(launcher.toString(), "--version"));
+    assertThat(version.exitCode()).as(version.text()).isZero();
+    assertThat(version.text()).startsWith("testline-agent ");
+
+    List<String> jars;
+    try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+      jars = lib.map(p -> p.getFileName().toString()).toList();
+    }
+    assertThat(jars).contains("station-agent-" + VERSION + ".jar").noneMatch(n -> n.startsWith("kafka"));
+    DistributionArchive.TEST_ONLY_JAR_PREFIXES.forEach(prefix -> assertThat(jars).noneMatch(n -> n.startsWith(prefix)));
+    assertThat(Files.readString(home.resolve("bom.json"))).contains("\"CycloneDX\"", "org.eclipse.paho.mqttv5.client")
+        .doesNotContain("junit-jupiter");
+    assertThat(home.resolve("conf/agent.yaml")).isRegularFile();
+    assertThat(DistributionArchive.zipEntries(TARGET.resolve(TOP + ".zip"))).contains(TOP + "/bin/testline-agent",
+        TOP + "/bom.json");
+  }
+}
