@@ -5,7 +5,7 @@ import io.javalin.http.Context;
 /**
  * Access for machine clients of an HTTP listener: each request carries its credentials in {@code Authorization}
  * ({@code Bearer <token>} or {@code Basic <user:password>}). Without any credential configured (a loopback
- * listener, see {@link Listeners}) every request acts as {@link Principal#local()}.
+ * listener, see {@link BindRule}) every request acts as {@link Principal#local()}.
  */
 public final class ApiGuard {
   /** The request attribute holding the request's {@link Principal}. */

@@ -60,9 +60,9 @@ class AccessConfigTest {
 
   @Test
   void a_non_loopback_listener_without_authentication_is_refused_naming_the_key() {
-    Listeners.requireAuthenticationOffLoopback("http.host", "127.0.0.1", false, "http.authToken");
-    Listeners.requireAuthenticationOffLoopback("http.host", "0.0.0.0", true, "http.authToken");
-    assertThatThrownBy(() -> Listeners.requireAuthenticationOffLoopback("http.host", "0.0.0.0", false,
+    BindRule.requireAuthenticationOffLoopback("http.host", "127.0.0.1", false, "http.authToken");
+    BindRule.requireAuthenticationOffLoopback("http.host", "0.0.0.0", true, "http.authToken");
+    assertThatThrownBy(() -> BindRule.requireAuthenticationOffLoopback("http.host", "0.0.0.0", false,
         AccessConfig.keys("http")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("http.host: \"0.0.0.0\" is not a loopback address")

@@ -205,7 +205,7 @@ class FaultInjectionIT {
     int before = diskStation.attempts().size();
     diskStation.awaitAttempts(2, 90_000);
     List<Station.Attempt> refused = diskStation.attempts().subList(before, diskStation.attempts().size()).stream()
-        .filter(a -> a.exitCode() == io.testline.agent.run.ExitCodes.REFUSED).toList();
+        .filter(a -> a.exitCode() == io.testline.agent.run.AgentExitCodes.REFUSED).toList();
     assertThat(refused).as("runs refused while the disk is full").isNotEmpty();
     assertThat(refused.get(0).output()).contains("RUN REFUSED: disk full");
     Files.delete(filler);

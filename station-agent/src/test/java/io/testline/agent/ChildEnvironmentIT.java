@@ -3,7 +3,7 @@ package io.testline.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.AgentJvm;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MosquittoBroker;
@@ -81,7 +81,7 @@ class ChildEnvironmentIT {
             "env")) {
           exit = agent.waitFor(Duration.ofSeconds(90));
         }
-        assertThat(exit).as(Files.readString(output)).isEqualTo(ExitCodes.PASS);
+        assertThat(exit).as(Files.readString(output)).isEqualTo(AgentExitCodes.PASS);
         await().atMost(Duration.ofSeconds(30)).until(() -> all(published).contains("run.finished"));
 
         Path runDir = station.runDirs().get(0);

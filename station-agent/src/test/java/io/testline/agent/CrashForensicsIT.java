@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MqttBroker;
@@ -55,7 +55,7 @@ class CrashForensicsIT {
     try (EventCollector monitor = new EventCollector(broker, station.stationId)) {
       TestStation.Result result = station.run("SN-PYSEGV-1", "--", python, script.toString());
 
-      assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.CRASHED);
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.CRASHED);
       await().atMost(DELIVERY).until(() -> !monitor.finished(f -> true).isEmpty());
       RunFinished published = monitor.finished(f -> true).get(0).data();
       RunFinished stored = storedRun(station, published);
@@ -95,7 +95,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-PYSEGV-OFF", "--", python, script.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.CRASHED);
     RunFinished run = storedRun(station);
     assertThat(run.crash().kind()).isEqualTo(CrashKind.NONE);
     assertThat(run.crash().reason()).isEqualTo(
@@ -119,7 +119,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-PYHANG-1", "--timeout", "1s", "--", python, script.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.TIMEOUT);
     RunFinished run = storedRun(station);
     assertThat(run.outcome()).isEqualTo(RunOutcome.TIMEOUT);
     assertThat(run.crash().kind()).isEqualTo(CrashKind.PYTHON_TRACEBACK);
@@ -146,7 +146,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-STUBBORN-1", "--timeout", "1s", "--", python, script.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.TIMEOUT);
     RunFinished run = storedRun(station);
     // timeout 1 s + hangGrace 1 s + killGrace 1 s (TestStation), plus start-up and the kill itself
     assertThat(run.durationMs()).isLessThan(3000 + 1500);
@@ -166,7 +166,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-CSEGV-1", "--", program.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.CRASHED);
     RunFinished run = storedRun(station);
     assertThat(run.signal()).isEqualTo("SIGSEGV");
     if (plainCorePattern()) {
@@ -195,7 +195,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-CSEGV-2", "--", program.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.CRASHED);
     RunFinished run = storedRun(station);
     assertThat(run.crash().kind()).isEqualTo(CrashKind.NONE);
     if (plainCorePattern()) {
@@ -220,7 +220,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-CSEGV-3", "--", program.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.CRASHED);
     RunFinished run = storedRun(station);
     assertThat(run.crash().coreFile()).isNull();
     assertThat(station.runDir(run.runId()).resolve("core")).doesNotExist();
@@ -255,7 +255,7 @@ class CrashForensicsIT {
 
     TestStation.Result result = station.run("SN-CHANG-1", "--timeout", "1s", "--", program.toString());
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.TIMEOUT);
     RunFinished run = storedRun(station);
     assertThat(run.outcome()).isEqualTo(RunOutcome.TIMEOUT);
     assertThat(run.crash().kind()).isEqualTo(CrashKind.NATIVE_BACKTRACE);

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.testline.agent.cli.AgentRuntime;
 import io.testline.agent.journal.FreeSpaceProbe;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MqttBroker;
@@ -54,7 +54,7 @@ class JournalLimitsIT {
       }
 
       assertThat(first.exitCode()).as(first.err()).isZero();
-      assertThat(refused.exitCode()).isEqualTo(ExitCodes.REFUSED);
+      assertThat(refused.exitCode()).isEqualTo(AgentExitCodes.REFUSED);
       assertThat(refused.err()).contains("RUN REFUSED: journal full");
       assertThat(station.runDirs()).hasSize(1);
 
@@ -82,7 +82,7 @@ class JournalLimitsIT {
     try (EventCollector monitor = new EventCollector(broker, station.stationId)) {
       TestStation.Result refused = station.run("SN-DISK", "--", "sh", "-c", "echo never runs");
 
-      assertThat(refused.exitCode()).isEqualTo(ExitCodes.REFUSED);
+      assertThat(refused.exitCode()).isEqualTo(AgentExitCodes.REFUSED);
       assertThat(refused.err()).contains("RUN REFUSED: disk full").contains("journal.minFreeDisk");
       assertThat(station.runDirs()).isEmpty();
       assertThat(monitor.distinct(RunFinished.class)).isEmpty();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.AgentJvm;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
@@ -149,13 +149,13 @@ class OpenHtfImportIT {
     try (EventCollector monitor = new EventCollector(broker, station.stationId)) {
       TestStation.Result fail = station.run("SN-HTF-0002", "--results-format", "openhtf", "--", "python3",
           program.toString(), FIXTURES.resolve("fct_fail.json").toAbsolutePath().toString());
-      assertThat(fail.exitCode()).as(fail.err()).isEqualTo(ExitCodes.FAIL);
+      assertThat(fail.exitCode()).as(fail.err()).isEqualTo(AgentExitCodes.FAIL);
       TestStation.Result pass = station.run("SN-HTF-0001", "--results-format", "openhtf", "--", "python3",
           program.toString(), FIXTURES.resolve("fct_pass.json").toAbsolutePath().toString());
-      assertThat(pass.exitCode()).as(pass.err()).isEqualTo(ExitCodes.PASS);
+      assertThat(pass.exitCode()).as(pass.err()).isEqualTo(AgentExitCodes.PASS);
       TestStation.Result missing = station.run("SN-HTF-0003", "--results-format", "openhtf", "--", "python3",
           silent.toString());
-      assertThat(missing.exitCode()).as(missing.err()).isEqualTo(ExitCodes.ERROR);
+      assertThat(missing.exitCode()).as(missing.err()).isEqualTo(AgentExitCodes.ERROR);
 
       await().atMost(DELIVERY).until(() -> monitor.finished(f -> true).size() == 3);
       RunFinished failed = monitor.finished(f -> f.serialNumber().equals("SN-HTF-0002")).get(0).data();

@@ -3,7 +3,7 @@ package io.testline.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.AgentJvm;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
@@ -54,7 +54,7 @@ class OperatorAbortIT {
 
       int exit = agent.stop();
 
-      assertThat(exit).as(agent.output()).isEqualTo(ExitCodes.ABORTED);
+      assertThat(exit).as(agent.output()).isEqualTo(AgentExitCodes.ABORTED);
       for (long pid : tree) {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
             .as("process %d of the test program's tree", pid).isFalse();

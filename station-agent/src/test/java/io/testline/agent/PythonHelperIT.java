@@ -3,7 +3,7 @@ package io.testline.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MqttBroker;
@@ -75,9 +75,9 @@ class PythonHelperIT {
       TestStation.Result pass = station.run("SN-PY-1", "--", "python3", passing.toString(), HELPER_DIR.toString());
       TestStation.Result fail = station.run("SN-PY-2", "--", "python3", failing.toString(), HELPER_DIR.toString());
       TestStation.Result crash = station.run("SN-PY-3", "--", "python3", raising.toString(), HELPER_DIR.toString());
-      assertThat(pass.exitCode()).as(pass.err()).isEqualTo(ExitCodes.PASS);
-      assertThat(fail.exitCode()).as(fail.err()).isEqualTo(ExitCodes.FAIL);
-      assertThat(crash.exitCode()).as(crash.err()).isEqualTo(ExitCodes.ERROR);
+      assertThat(pass.exitCode()).as(pass.err()).isEqualTo(AgentExitCodes.PASS);
+      assertThat(fail.exitCode()).as(fail.err()).isEqualTo(AgentExitCodes.FAIL);
+      assertThat(crash.exitCode()).as(crash.err()).isEqualTo(AgentExitCodes.ERROR);
       await().atMost(DELIVERY).until(() -> monitor.finished(f -> true).size() == 3);
 
       RunFinished passed = finished(monitor, "SN-PY-1");

@@ -3,7 +3,7 @@ package io.testline.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MqttBroker;
@@ -43,7 +43,7 @@ class RunModeIT {
       TestStation.Result result = station.run("SN-PASS-1", "--part", "PCB-1", "--operator", "op7", "--",
           "python3", example.toString());
 
-      assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.PASS);
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.PASS);
       await().atMost(DELIVERY).until(() -> !monitor.finished(f -> f.serialNumber().equals("SN-PASS-1")).isEmpty());
       RunFinished finished = monitor.finished(f -> true).get(0).data();
       assertThat(finished.outcome()).isEqualTo(RunOutcome.PASS);
@@ -85,7 +85,7 @@ class RunModeIT {
       TestStation.Result result = station.run("SN-FAIL-1", "--", "python3",
           Path.of("examples/example_test.py").toAbsolutePath().toString(), "--fail");
 
-      assertThat(result.exitCode()).isEqualTo(ExitCodes.FAIL);
+      assertThat(result.exitCode()).isEqualTo(AgentExitCodes.FAIL);
       await().atMost(DELIVERY).until(() -> !monitor.finished(f -> true).isEmpty());
       RunFinished finished = monitor.finished(f -> true).get(0).data();
       assertThat(finished.outcome()).isEqualTo(RunOutcome.FAIL);
@@ -111,7 +111,7 @@ class RunModeIT {
     try (EventCollector monitor = new EventCollector(broker, station.stationId)) {
       TestStation.Result result = station.run("SN-CRASH-1", "--", "python3", script.toString());
 
-      assertThat(result.exitCode()).isEqualTo(ExitCodes.CRASHED);
+      assertThat(result.exitCode()).isEqualTo(AgentExitCodes.CRASHED);
       await().atMost(DELIVERY).until(() -> !monitor.finished(f -> true).isEmpty());
       RunFinished finished = monitor.finished(f -> true).get(0).data();
       assertThat(finished.outcome()).isEqualTo(RunOutcome.CRASHED);
@@ -147,7 +147,7 @@ class RunModeIT {
     try (EventCollector monitor = new EventCollector(broker, station.stationId)) {
       TestStation.Result result = station.run("SN-HANG-1", "--timeout", "2s", "--", "sh", script.toString());
 
-      assertThat(result.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
+      assertThat(result.exitCode()).isEqualTo(AgentExitCodes.TIMEOUT);
       List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
       assertThat(started).hasSize(2);
       for (long pid : started) {

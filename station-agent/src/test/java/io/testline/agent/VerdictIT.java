@@ -3,7 +3,7 @@ package io.testline.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.testline.agent.journal.Journal;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MqttBroker;
@@ -37,7 +37,7 @@ class VerdictIT {
       throws Exception {
     TestStation.Result result = runAgainstShopfloor(broker, tmp, Verdict.REJECTED, "ROUTE_ERR");
 
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.VERDICT_REJECTED);
+    assertThat(result.exitCode()).isEqualTo(AgentExitCodes.VERDICT_REJECTED);
     assertThat(result.err()).contains("SHOPFLOOR REJECTED").contains("ROUTE_ERR");
   }
 
@@ -46,7 +46,7 @@ class VerdictIT {
       throws Exception {
     TestStation.Result result = runAgainstShopfloor(broker, tmp, Verdict.ACCEPTED, null);
 
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.PASS);
+    assertThat(result.exitCode()).isEqualTo(AgentExitCodes.PASS);
     assertThat(result.out()).contains("shopfloor ACCEPTED");
   }
 
@@ -72,7 +72,7 @@ class VerdictIT {
       starts = shopfloor.events(RunStarted.class);
     }
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.PASS);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.PASS);
     assertThat(finishes.get()).as("run.finished sent, then sent again").isGreaterThanOrEqualTo(2);
     assertThat(starts).as("the whole run was sent again").hasSizeGreaterThanOrEqualTo(2);
     assertThat(starts.stream().map(Event::eventId).distinct()).as("with its original eventId").hasSize(1);
@@ -115,7 +115,7 @@ class VerdictIT {
       result = station.run("SN-GAP", "--wait-verdict", "--", "sh", "-c", "echo tested");
     }
 
-    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.PASS);
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(AgentExitCodes.PASS);
     assertThat(copies).as("the heartbeat came again, the same event with its seq").hasSize(2);
     assertThat(copies.get(1).seq()).isEqualTo(copies.get(0).seq());
     assertThat(copies.get(1).occurredAt()).isEqualTo(copies.get(0).occurredAt());

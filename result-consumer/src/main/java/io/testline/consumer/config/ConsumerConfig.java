@@ -2,7 +2,7 @@ package io.testline.consumer.config;
 
 import io.testline.access.AccessConfig;
 import io.testline.access.HttpsConfig;
-import io.testline.access.Listeners;
+import io.testline.access.BindRule;
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
 import io.testline.kafka.KafkaClientProperties;
@@ -67,9 +67,9 @@ public record ConsumerConfig(
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
   public static final int DEFAULT_DB_POOL_SIZE = 4;
   public static final Duration DEFAULT_DB_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  public static final String DEFAULT_HTTP_HOST = Listeners.LOOPBACK;
+  public static final String DEFAULT_HTTP_HOST = BindRule.LOOPBACK;
   public static final int DEFAULT_HTTP_PORT = 8083;
-  public static final String DEFAULT_METRICS_HOST = Listeners.LOOPBACK;
+  public static final String DEFAULT_METRICS_HOST = BindRule.LOOPBACK;
   public static final int DEFAULT_METRICS_PORT = 9465;
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
   public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
@@ -148,7 +148,7 @@ public record ConsumerConfig(
     source.requireNoUnknownKeys();
     if (config.httpPort() >= 0) {
       // closed by default: the query API serves every serial, log and yield, so the network needs a login
-      Listeners.requireAuthenticationOffLoopback("http.host", config.httpHost(), config.httpAccess().configured(),
+      BindRule.requireAuthenticationOffLoopback("http.host", config.httpHost(), config.httpAccess().configured(),
           AccessConfig.keys("http"));
     }
     // refuses kafka.client.* settings that testline fixes (acks, idempotence, commits), naming the key

@@ -1,7 +1,7 @@
 package io.testline.agent.cli;
 
 import io.testline.agent.AgentVersion;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,7 +28,7 @@ public final class Main {
       // the agent's other threads; what was journaled stays in the journal for the next start
       System.err.println("testline-agent: internal error: " + t);
       t.printStackTrace();
-      code = ExitCodes.INTERNAL;
+      code = AgentExitCodes.INTERNAL;
     }
     System.exit(code);
   }

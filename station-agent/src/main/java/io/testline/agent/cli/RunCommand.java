@@ -5,7 +5,7 @@ import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.FreeSpaceProbe;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.run.AbortSignal;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.run.RunExecutor;
 import io.testline.agent.run.RunRefusedException;
 import io.testline.agent.run.RunReport;
@@ -101,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
       String problem = RunRequest.serialProblem(serial);
       if (problem != null) {
         spec.commandLine().getErr().println("testline-agent: --serial: " + problem);
-        return ExitCodes.USAGE;
+        return AgentExitCodes.USAGE;
       }
     }
     AgentConfig cfg = config.load();
@@ -113,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
         cfg.journal().minFreeDisk());
     if (!disk.admitted()) {
       err.println("testline-agent: RUN REFUSED: " + disk.reason());
-      return ExitCodes.REFUSED;
+      return AgentExitCodes.REFUSED;
     }
     try (AgentRuntime runtime = AgentRuntime.start(cfg, FreeSpaceProbe.FILE_SYSTEM, Clock.systemUTC());
          StopHook hook = new StopHook(() -> abort.abort("the agent was asked to stop (Ctrl-C or SIGTERM)"),
@@ -140,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
           resultsFormat.importer()).execute(request, abort);
     } catch (RunRefusedException e) {
       err.println("testline-agent: RUN REFUSED: " + e.getMessage());
-      return ExitCodes.REFUSED;
+      return AgentExitCodes.REFUSED;
     }
     RunFinished finished = report.finished();
     out.println("testline: " + report.summary());
@@ -155,14 +155,14 @@ final class RunCommand implements Callable<Integer> {
     if (runtime.verdicts().isEmpty()) {
       err.println("testline-agent: cannot wait for the shopfloor verdict: another agent process of this station "
           + "publishes (testline-agent serve). Result: " + finished.outcome());
-      return ExitCodes.VERDICT_TIMEOUT;
+      return AgentExitCodes.VERDICT_TIMEOUT;
     }
     Optional<ShopfloorVerdict> verdict = runtime.verdicts().get().await(finished.runId(), cfg.run().verdictTimeout());
     if (verdict.isEmpty()) {
       err.println("testline-agent: SHOPFLOOR VERDICT UNKNOWN: no verdict for run " + finished.runId() + " within "
           + cfg.run().verdictTimeout() + (delivered ? "" : " (the result has not reached the broker yet)")
           + ". Result: " + finished.outcome());
-      return ExitCodes.VERDICT_TIMEOUT;
+      return AgentExitCodes.VERDICT_TIMEOUT;
     }
     ShopfloorVerdict v = verdict.get();
     if (v.verdict() == Verdict.ACCEPTED) {
@@ -172,6 +172,6 @@ final class RunCommand implements Callable<Integer> {
       err.println("testline-agent: SHOPFLOOR " + v.verdict() + " " + finished.serialNumber() + " "
           + finished.outcome() + ": code " + v.code() + (v.message() == null ? "" : ": " + v.message()));
     }
-    return ExitCodes.of(finished.outcome(), v.verdict());
+    return AgentExitCodes.of(finished.outcome(), v.verdict());
   }
 }

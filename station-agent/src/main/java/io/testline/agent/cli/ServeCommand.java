@@ -2,7 +2,7 @@ package io.testline.agent.cli;
 
 import io.testline.agent.config.AgentConfig;
 import io.testline.agent.journal.FreeSpaceProbe;
-import io.testline.agent.run.ExitCodes;
+import io.testline.agent.run.AgentExitCodes;
 import io.testline.metrics.HealthReport;
 import io.testline.metrics.JvmMeters;
 import io.testline.metrics.MetricsEndpoint;
@@ -41,8 +41,8 @@ final class ServeCommand implements Callable<Integer> {
       if (!runtime.publishing()) {
         spec.commandLine().getErr().println("testline-agent: another agent process of station " + cfg.stationId()
             + " already publishes its journal; serve is not needed twice.");
-        hook.finished(ExitCodes.INTERNAL);
-        return ExitCodes.INTERNAL;
+        hook.finished(AgentExitCodes.INTERNAL);
+        return AgentExitCodes.INTERNAL;
       }
       try (MetricsEndpoint endpoint = startMetrics(cfg, runtime)) {
         spec.commandLine().getOut().println("testline-agent serving station " + cfg.stationId()

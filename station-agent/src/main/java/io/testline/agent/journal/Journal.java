@@ -239,7 +239,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Runs still ACTIVE, whoever owns them. */
-  public List<RunRecord> activeRuns() {
+  public List<JournaledRun> activeRuns() {
     return runs.active();
   }
 
@@ -252,7 +252,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Whether the process that owns {@code run} is still alive (same pid and same start time). */
-  public static boolean ownerAlive(RunRecord run) {
+  public static boolean ownerAlive(JournaledRun run) {
     return RunRegistry.ownerAlive(run);
   }
 

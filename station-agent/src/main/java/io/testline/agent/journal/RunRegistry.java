@@ -90,15 +90,15 @@ final class RunRegistry {
   }
 
   /** Runs still ACTIVE, whoever owns them, oldest first. */
-  List<RunRecord> active() {
+  List<JournaledRun> active() {
     return store.read(connection -> {
       try (PreparedStatement ps = connection.prepareStatement(
           "SELECT run_id, dir, started, state, owner_pid, owner_start_ms, child_pid, child_start_ms, stdout_lines,"
               + " stderr_lines, next_chunk, steps_emitted FROM runs WHERE state = 'ACTIVE' ORDER BY created_ms");
            ResultSet rs = ps.executeQuery()) {
-        List<RunRecord> out = new ArrayList<>();
+        List<JournaledRun> out = new ArrayList<>();
         while (rs.next()) {
-          out.add(new RunRecord(UUID.fromString(rs.getString(1)), Path.of(rs.getString(2)), rs.getBytes(3),
+          out.add(new JournaledRun(UUID.fromString(rs.getString(1)), Path.of(rs.getString(2)), rs.getBytes(3),
               RunState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getObject(7) == null
               ? null : rs.getLong(7), rs.getObject(8) == null ? null : rs.getLong(8), rs.getLong(9), rs.getLong(10),
               rs.getLong(11), rs.getLong(12)));
@@ -127,7 +127,7 @@ final class RunRegistry {
   }
 
   /** Whether the process that owns {@code run} is still alive (same pid and same start time). */
-  static boolean ownerAlive(RunRecord run) {
+  static boolean ownerAlive(JournaledRun run) {
     return processAlive(run.ownerPid(), run.ownerStartMs());
   }
 

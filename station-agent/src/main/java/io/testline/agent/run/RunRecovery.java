@@ -5,7 +5,7 @@ import io.testline.agent.capture.LineSplitter;
 import io.testline.agent.capture.ProcessTree;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.RunProgress;
-import io.testline.agent.journal.RunRecord;
+import io.testline.agent.journal.JournaledRun;
 import io.testline.agent.results.ResultParser;
 import io.testline.agent.results.ResultRecord;
 import io.testline.agent.results.ResultsTailer;
@@ -60,7 +60,7 @@ public final class RunRecovery {
   /** Closes every interrupted run; returns how many. */
   public List<RunFinished> closeInterruptedRuns() throws IOException {
     List<RunFinished> closed = new ArrayList<>();
-    for (RunRecord run : journal.activeRuns()) {
+    for (JournaledRun run : journal.activeRuns()) {
       if (Journal.ownerAlive(run)) {
         continue;
       }
@@ -69,7 +69,7 @@ public final class RunRecovery {
     return closed;
   }
 
-  private RunFinished close(RunRecord run) throws IOException {
+  private RunFinished close(JournaledRun run) throws IOException {
     RunStarted started = EventJson.mapper().readValue(run.startedJson(), RunStarted.class);
     RunDirectory dir = new RunDirectory(run.dir());
     log.warn("run {} of {} was interrupted by an agent stop (pid {}); closing it as ERROR: {}", run.runId(),
@@ -126,7 +126,7 @@ public final class RunRecovery {
     return finished;
   }
 
-  private void stopOrphan(RunRecord run) {
+  private void stopOrphan(JournaledRun run) {
     if (run.childPid() == null) {
       return;
     }

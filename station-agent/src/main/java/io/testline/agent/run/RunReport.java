@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /** A finished run as the command line reports it: the journaled run.finished and where its files are. */
 public record RunReport(RunFinished finished, Path dir) {
   public int exitCode() {
-    return ExitCodes.of(finished.outcome());
+    return AgentExitCodes.of(finished.outcome());
   }
 
   /** One line for the operator, e.g. {@code SN1 FAIL (step Power/3V3 FAIL)}. */

@@ -48,7 +48,7 @@ class RunRegistryTest {
   @Test
   void a_run_whose_owner_has_another_start_time_is_not_owned_by_a_live_process() {
     long self = ProcessHandle.current().pid();
-    RunRecord reusedPid = new RunRecord(Ids.newId(), tmp, new byte[0], RunState.ACTIVE, self,
+    JournaledRun reusedPid = new JournaledRun(Ids.newId(), tmp, new byte[0], RunState.ACTIVE, self,
         Journal.startMillis(ProcessHandle.current()) - 60_000, null, null, 0, 0, 0, 0);
     assertThat(Journal.ownerAlive(reusedPid)).isFalse();
   }

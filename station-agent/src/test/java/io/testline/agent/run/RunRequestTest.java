@@ -34,7 +34,7 @@ class RunRequestTest {
     StringWriter err = new StringWriter();
     int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "run", "-c", "/nonexistent/agent.yaml",
         "--serial", "SN\u001d01", "--", "true");
-    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(code).as(err.toString()).isEqualTo(AgentExitCodes.USAGE);
     assertThat(err.toString()).contains("--serial: serial number \"SN?01\" holds the control character U+001D");
   }
 }

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class Replay {
 
   /** What to replay. {@code to == null}: up to the topics' current end; {@code republishTo} may be null. */
-  public record Request(Instant from, Instant to, List<String> topics, EventFilter filter, ExportFormat format,
+  public record Request(Instant from, Instant to, List<String> topics, EventFilter filter, ReplayFormat format,
       Path output, String republishTo) {
     public Request {
       Objects.requireNonNull(from, "from");

@@ -54,7 +54,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--format", defaultValue = "jsonl", converter = FormatConverter.class,
       description = "jsonl or csv; default: ${DEFAULT-VALUE}")
-  ExportFormat format;
+  ReplayFormat format;
 
   @Option(names = "--output", required = true, description = "the export file")
   Path output;
@@ -93,11 +93,11 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  static final class FormatConverter implements CommandLine.ITypeConverter<ExportFormat> {
+  static final class FormatConverter implements CommandLine.ITypeConverter<ReplayFormat> {
     @Override
-    public ExportFormat convert(String value) {
+    public ReplayFormat convert(String value) {
       try {
-        return ExportFormat.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        return ReplayFormat.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException("\"" + value + "\" is not jsonl or csv");
       }

@@ -2,7 +2,7 @@ package io.testline.cli.bench;
 
 import io.testline.brokers.EmbeddedKafkaBroker;
 import io.testline.cli.events.EventFilter;
-import io.testline.cli.replay.ExportFormat;
+import io.testline.cli.replay.ReplayFormat;
 import io.testline.cli.replay.Replay;
 import io.testline.schemas.Topics;
 import java.io.PrintStream;
@@ -60,7 +60,7 @@ public final class ReplayBench {
       t0 = System.nanoTime();
       cpu0 = processCpuNanos();
       Replay.Result result = new Replay(client, new PrintStream(System.err), Clock.systemUTC()).run(
-          new Replay.Request(from, to, List.of(TOPIC), EventFilter.ALL, ExportFormat.JSONL, out, null));
+          new Replay.Request(from, to, List.of(TOPIC), EventFilter.ALL, ReplayFormat.JSONL, out, null));
       double replayRate = result.written() / ((System.nanoTime() - t0) / 1e9);
       System.out.printf("replay to jsonl: %,d records (%,d MB), %,.0f records/s%n", result.written(),
           Files.size(out) >> 20, replayRate);

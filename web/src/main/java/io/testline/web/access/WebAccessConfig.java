@@ -2,7 +2,7 @@ package io.testline.web.access;
 
 import io.testline.access.AccessConfig;
 import io.testline.access.HttpsConfig;
-import io.testline.access.Listeners;
+import io.testline.access.BindRule;
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,7 @@ public record WebAccessConfig(AccessConfig access, byte[] sessionKey, Duration s
    * warns).
    */
   public void requireBindAllowed(String host) {
-    if (access.configured() || Listeners.isLoopback(host)) {
+    if (access.configured() || BindRule.isLoopback(host)) {
       return;
     }
     if (allowUnauthenticated) {
@@ -73,7 +73,7 @@ public record WebAccessConfig(AccessConfig access, byte[] sessionKey, Duration s
           + "every run; set web.users or web.authToken instead", host);
       return;
     }
-    Listeners.requireAuthenticationOffLoopback("web.host (--host)", host, false, AccessConfig.keys("web"));
+    BindRule.requireAuthenticationOffLoopback("web.host (--host)", host, false, AccessConfig.keys("web"));
   }
 
   @Override

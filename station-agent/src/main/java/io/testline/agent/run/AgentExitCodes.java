@@ -7,7 +7,7 @@ import io.testline.schemas.Verdict;
  * The exit codes of {@code testline-agent}, stable for scripts; documented in the module README. The test outcomes
  * and verdicts (0 to 12) are the agent's own; the rest are testline's one table ({@link io.testline.exit.ExitCodes}).
  */
-public final class ExitCodes {
+public final class AgentExitCodes {
   public static final int PASS = 0;
   public static final int FAIL = 1;
   public static final int ERROR = 2;
@@ -29,7 +29,7 @@ public final class ExitCodes {
   /** The configuration is invalid; the message names the key. */
   public static final int CONFIG = io.testline.exit.ExitCodes.CONFIG;
 
-  private ExitCodes() {}
+  private AgentExitCodes() {}
 
   public static int of(RunOutcome outcome) {
     return switch (outcome) {

@@ -5,11 +5,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** The rule of every testline HTTP listener: closed by default, open to the network only with authentication. */
-public final class Listeners {
+public final class BindRule {
   /** The default bind address of every listener. */
   public static final String LOOPBACK = "127.0.0.1";
 
-  private Listeners() {}
+  private BindRule() {}
 
   /** Whether {@code host} is a loopback address (a name that does not resolve is not). */
   public static boolean isLoopback(String host) {

@@ -1,7 +1,7 @@
 package io.testline.cli.replay;
 
 /** The replay export's file formats. */
-public enum ExportFormat {
+public enum ReplayFormat {
   /** One JSON object a line: provenance, key and the event itself. */
   JSONL,
   /** One row a record: provenance and the envelope's main fields. */

@@ -10,5 +10,5 @@ import java.util.UUID;
  * @param ownerPid     the agent process running it; with {@code ownerStartMs} tells a live owner from a dead one
  * @param childPid     the test program, so a restart can stop an orphaned one; null before it started
  */
-public record RunRecord(UUID runId, Path dir, byte[] startedJson, RunState state, long ownerPid, long ownerStartMs,
+public record JournaledRun(UUID runId, Path dir, byte[] startedJson, RunState state, long ownerPid, long ownerStartMs,
     Long childPid, Long childStartMs, long stdoutLines, long stderrLines, long nextChunk, long stepsEmitted) {}
