@@ -14,6 +14,7 @@ import io.testline.access.Authenticator;
 import io.testline.access.HttpsConfig;
 import io.testline.access.HttpsConnector;
 import io.testline.errors.Errors;
+import io.testline.interop.store.CrashSites;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ public final class QueryApi implements AutoCloseable {
   private final StationQueries stations;
   private final YieldQueries yields;
   private final String scheme;
-  private final CrashQueries crashes;
+  private final CrashSites crashes;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile HttpsConnector.Address bind;
@@ -94,7 +95,7 @@ public final class QueryApi implements AutoCloseable {
     this.logs = new LogQueries(dataSource);
     this.stations = new StationQueries(dataSource, rows);
     this.yields = new YieldQueries(dataSource);
-    this.crashes = new CrashQueries(dataSource, rows);
+    this.crashes = new CrashSites(dataSource);
     this.app = Javalin.create(config -> {
       config.jsonMapper(new JavalinJackson(mapper, false));
       config.startup.showJavalinBanner = false;

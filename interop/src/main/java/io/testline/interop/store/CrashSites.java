@@ -1,4 +1,4 @@
-package io.testline.consumer.api;
+package io.testline.interop.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,23 +9,27 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * Crashes grouped by crash site (the Pareto of where programs crash or hang): finished runs with a crash site whose
- * start lies in {@code [from, to)}, counted per site, most frequent first.
+ * start lies in {@code [from, to)}, counted per site, most frequent first. The one query behind the query API's
+ * {@code /api/crashes} and the web's crashes page.
  */
-final class CrashQueries {
+public final class CrashSites {
   private final DataSource dataSource;
-  private final Rows rows;
 
-  CrashQueries(DataSource dataSource, Rows rows) {
-    this.dataSource = dataSource;
-    this.rows = rows;
+  public CrashSites(DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
 
-  List<Map<String, Object>> bySite(Instant from, Instant to, String station, String program, int top)
+  /**
+   * @param station null for every station
+   * @param program null for every program
+   * @param top at most this many sites, the most frequent
+   */
+  public List<CrashSiteCount> bySite(Instant from, Instant to, String station, String program, int top)
       throws SQLException {
     StringBuilder sql = new StringBuilder("""
         select crash_site, crash_file, crash_line, crash_function, count(*) as runs,
@@ -52,13 +56,22 @@ final class CrashQueries {
       for (int i = 0; i < args.size(); i++) {
         ps.setObject(i + 1, args.get(i));
       }
+      List<CrashSiteCount> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        return rows.all(rs);
+        while (rs.next()) {
+          int line = rs.getInt("crash_line");
+          Integer crashLine = rs.wasNull() ? null : line;
+          OffsetDateTime last = rs.getObject("last_started_at", OffsetDateTime.class);
+          out.add(new CrashSiteCount(rs.getString("crash_site"), rs.getString("crash_file"), crashLine,
+              rs.getString("crash_function"), rs.getLong("runs"), rs.getLong("crashed"), rs.getLong("timed_out"),
+              rs.getLong("units"), last == null ? null : last.toInstant()));
+        }
       }
+      return out;
     }
   }
 
   private static OffsetDateTime time(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    return OffsetDateTime.ofInstant(Objects.requireNonNull(t), ZoneOffset.UTC);
   }
 }
