@@ -67,13 +67,13 @@ public final class Pages {
       Instant to = time(ctx, "to");
       filter = new RunsFilter(text(ctx, "station"), text(ctx, "serial"), text(ctx, "operation"),
           text(ctx, "program"), oneOf(ctx, "outcome", OUTCOMES), oneOf(ctx, "verdict", VERDICTS), from, to,
-          local(from), local(to), limit(ctx));
+          local(from), local(to), limit(ctx)).withCrashSite(text(ctx, "crashSite"));
       limit = filter.limit();
     } catch (IllegalArgumentException e) {
       error = e.getMessage();
       // the form keeps what cannot be wrong, so the user fixes one field rather than typing all again
       filter = new RunsFilter(text(ctx, "station"), text(ctx, "serial"), text(ctx, "operation"),
-          text(ctx, "program"), null, null, null, null, null, null, null);
+          text(ctx, "program"), null, null, null, null, null, null, null).withCrashSite(text(ctx, "crashSite"));
     }
     String cursor = text(ctx, "cursor");
     RunsPage page;

@@ -10,6 +10,7 @@ import io.testline.web.access.WebAccess;
 import io.testline.web.access.WebAccessConfig;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.staticfiles.Location;
+import io.testline.interop.store.CrashSites;
 import io.testline.shopfloor.ledger.Ledger;
 import io.testline.web.live.LineStream;
 import io.testline.web.live.StationFeed;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * GET /yield            first-pass and final yield by day, shift, station or operation; Pareto of failing steps
  * GET /measurements     one measurement's control chart, histogram, Cp and Cpk, per station
  * GET /measurements/series  that chart's data as JSON arrays
+ * GET /crashes          crashed and hung runs counted by crash site (a Pareto), each site linking to its runs
  * GET /events/line      the line's server-sent events (htmx SSE extension)
  * GET /health           200 when the database answers, else 503
  * GET /login, POST /login, POST /logout, GET /session   see {@link WebAccess}
@@ -115,6 +117,7 @@ public final class WebServer implements AutoCloseable {
     AuditPages audits = new AuditPages(pages, audit, dataSource::getConnection, Clock.systemUTC());
     ChartPages charts = new ChartPages(pages, new YieldQueries(dataSource, config.zone(), config.shiftStarts()),
         new MeasurementQueries(dataSource), config.zone(), Clock.systemUTC());
+    CrashPages crashes = new CrashPages(pages, new CrashSites(dataSource), Clock.systemUTC());
     this.app = Javalin.create(c -> {
       if (access.https() != null) {
         HttpsConnector.install(c.jetty, access.https(),
@@ -157,6 +160,7 @@ public final class WebServer implements AutoCloseable {
       c.routes.get("/yield", charts::yield);
       c.routes.get("/measurements", charts::measurements);
       c.routes.get("/measurements/series", charts::measurementSeries);
+      c.routes.get("/crashes", crashes::page);
       c.routes.sse("/events/line", client -> {
         try {
           stream.connect(client);

@@ -51,6 +51,7 @@ public final class RunQueries {
     condition(sql, args, f.serial(), " and r.serial_number = ?");
     condition(sql, args, f.operation(), " and r.operation = ?");
     condition(sql, args, f.program(), " and r.program_name = ?");
+    condition(sql, args, f.crashSite(), " and r.crash_site = ?");
     if ("RUNNING".equals(f.outcome())) {
       sql.append(" and not r.finished");
     } else {
