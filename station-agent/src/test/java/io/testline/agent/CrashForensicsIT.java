@@ -21,9 +21,12 @@ import io.testline.schemas.Validation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,6 +233,37 @@ class CrashForensicsIT {
     } else {
       assertThat(run.crash().reason()).contains("core_pattern");
     }
+  }
+
+  @Test
+  void a_kept_core_older_than_keep_cores_for_is_deleted_at_the_next_agent_start_and_the_run_directory_stays(
+      MqttBroker broker, @TempDir Path tmp) throws Exception {
+    Assumptions.assumeTrue(plainCorePattern(), "this machine's core_pattern gives the agent no core file");
+    TestStation station = new TestStation(tmp, broker, """
+        forensics:
+          gdb: ""
+          keepCoresFor: 2d
+        """);
+    Path program = compile(tmp, "fixture_probe", CRASHING_C);
+    assertThat(station.run("SN-CORE-OLD", "--", program.toString()).exitCode()).isEqualTo(ExitCodes.CRASHED);
+    Path oldRun = station.runDirs().get(0);
+    Path oldCore = oldRun.resolve("core");
+    assertThat(oldCore).isRegularFile();
+    Files.setLastModifiedTime(oldCore, FileTime.from(Instant.now().minus(Duration.ofDays(3))));
+
+    // the next start deletes the core three days old and nothing else of its run directory
+    assertThat(station.run("SN-CORE-NEW", "--", program.toString()).exitCode()).isEqualTo(ExitCodes.CRASHED);
+
+    assertThat(oldCore).doesNotExist();
+    assertThat(oldRun.resolve("run.json")).isRegularFile();
+    assertThat(oldRun.resolve("stderr.log")).exists();
+    Path newCore = station.runDirs().stream().filter(d -> !d.equals(oldRun)).findFirst().orElseThrow()
+        .resolve("core");
+    assertThat(newCore).isRegularFile();
+    // a start within keepCoresFor keeps it
+    TestStation.Result third = station.run("SN-CORE-PASS", "--", "true");
+    assertThat(third.exitCode()).as(third.err()).isZero();
+    assertThat(newCore).isRegularFile();
   }
 
   @Test

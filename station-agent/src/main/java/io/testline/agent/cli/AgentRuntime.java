@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.testline.agent.AgentVersion;
 import io.testline.agent.config.AgentConfig;
+import io.testline.agent.forensics.CoreRetention;
 import io.testline.agent.journal.FreeSpaceProbe;
 import io.testline.agent.journal.Journal;
 import io.testline.agent.publish.Downlink;
@@ -76,6 +77,7 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       bindJournalMetrics(metrics, journal, clock);
       List<RunFinished> recovered = new RunRecovery(journal, config.stationId(), clock).closeInterruptedRuns();
+      new CoreRetention(config.runsDir(), config.forensics().keepCoresFor(), clock).deleteExpired();
       Optional<PublisherLock> lock = PublisherLock.tryAcquire(config.dataDir().resolve("publisher.lock"));
       if (lock.isEmpty()) {
         log.info("another agent process of station {} publishes the journal; this one only journals",

@@ -67,6 +67,7 @@ public record AgentConfig(
   public static final String DEFAULT_GDB = "gdb";
   public static final Duration DEFAULT_GDB_TIMEOUT = Duration.ofSeconds(20);
   public static final int DEFAULT_TRACEBACK_MAX_CHARS = 16384;
+  public static final Duration DEFAULT_KEEP_CORES_FOR = Duration.ofDays(14);
   /** {@code metrics.port}: 0 serves no metrics endpoint. */
   public static final int DEFAULT_METRICS_PORT = 0;
   /** {@code metrics.host}: closed by default, only this PC can read the endpoint unless configured. */
@@ -160,9 +161,19 @@ public record AgentConfig(
    * @param gdb                the gdb program (a name on PATH or a path); empty: no backtraces
    * @param gdbTimeout         the bound on each gdb run
    * @param tracebackMaxChars  the bound on the traceback text in run.finished
+   * @param keepCoresFor       how long a kept core stays in its run directory; older ones are deleted at each agent
+   *                           start (the rest of the run directory stays)
    */
   public record Forensics(boolean pythonFaultHandler, Duration hangGrace, boolean coreDumps, long coreMaxBytes,
-      String gdb, Duration gdbTimeout, int tracebackMaxChars) {}
+      String gdb, Duration gdbTimeout, int tracebackMaxChars, Duration keepCoresFor) {
+
+    /** Cores kept for {@link #DEFAULT_KEEP_CORES_FOR}. */
+    public Forensics(boolean pythonFaultHandler, Duration hangGrace, boolean coreDumps, long coreMaxBytes,
+        String gdb, Duration gdbTimeout, int tracebackMaxChars) {
+      this(pythonFaultHandler, hangGrace, coreDumps, coreMaxBytes, gdb, gdbTimeout, tracebackMaxChars,
+          DEFAULT_KEEP_CORES_FOR);
+    }
+  }
 
   /** Reads and validates a config: single keys first, then the rules across keys. */
   public static AgentConfig load(ConfigSource source) {
@@ -231,7 +242,9 @@ public record AgentConfig(
         source.bytes("forensics.coreMaxBytes", DEFAULT_CORE_MAX_BYTES, 4096, Long.MAX_VALUE),
         source.string("forensics.gdb", DEFAULT_GDB),
         source.duration("forensics.gdbTimeout", DEFAULT_GDB_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-        source.integer("forensics.tracebackMaxChars", DEFAULT_TRACEBACK_MAX_CHARS, 1024, 65536));
+        source.integer("forensics.tracebackMaxChars", DEFAULT_TRACEBACK_MAX_CHARS, 1024, 65536),
+        source.duration("forensics.keepCoresFor", DEFAULT_KEEP_CORES_FOR, Duration.ofMinutes(1),
+            Duration.ofDays(3650)));
 
     Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
         Duration.ofHours(1));
