@@ -245,14 +245,14 @@ class CrashForensicsIT {
           keepCoresFor: 2d
         """);
     Path program = compile(tmp, "fixture_probe", CRASHING_C);
-    assertThat(station.run("SN-CORE-OLD", "--", program.toString()).exitCode()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(station.run("SN-CORE-OLD", "--", program.toString()).exitCode()).isEqualTo(AgentExitCodes.CRASHED);
     Path oldRun = station.runDirs().get(0);
     Path oldCore = oldRun.resolve("core");
     assertThat(oldCore).isRegularFile();
     Files.setLastModifiedTime(oldCore, FileTime.from(Instant.now().minus(Duration.ofDays(3))));
 
     // the next start deletes the core three days old and nothing else of its run directory
-    assertThat(station.run("SN-CORE-NEW", "--", program.toString()).exitCode()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(station.run("SN-CORE-NEW", "--", program.toString()).exitCode()).isEqualTo(AgentExitCodes.CRASHED);
 
     assertThat(oldCore).doesNotExist();
     assertThat(oldRun.resolve("run.json")).isRegularFile();
