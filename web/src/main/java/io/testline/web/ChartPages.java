@@ -2,7 +2,7 @@ package io.testline.web;
 
 import io.javalin.http.Context;
 import io.testline.web.store.MeasurementQueries;
-import io.testline.web.store.YieldQueries;
+import io.testline.web.store.YieldPageQueries;
 import io.testline.web.view.MeasurementFilter;
 import io.testline.web.view.MeasurementPage;
 import io.testline.web.view.YieldFilter;
@@ -24,12 +24,12 @@ final class ChartPages {
   static final int MEASUREMENT_DAYS = 30;
 
   private final Pages pages;
-  private final YieldQueries yields;
+  private final YieldPageQueries yields;
   private final MeasurementQueries measurements;
   private final ZoneId zone;
   private final Clock clock;
 
-  ChartPages(Pages pages, YieldQueries yields, MeasurementQueries measurements, ZoneId zone, Clock clock) {
+  ChartPages(Pages pages, YieldPageQueries yields, MeasurementQueries measurements, ZoneId zone, Clock clock) {
     this.pages = pages;
     this.yields = yields;
     this.measurements = measurements;
@@ -54,7 +54,7 @@ final class ChartPages {
       return;
     }
     List<YieldRow> rows = yields.yields(filter);
-    YieldQueries.Pareto pareto = yields.pareto(filter, YieldQueries.PARETO_BARS);
+    YieldPageQueries.Pareto pareto = yields.pareto(filter, YieldPageQueries.PARETO_BARS);
     pages.html(ctx, "yield.jte", Map.of("page", new YieldPage(filter, rows.subList(0, rows.size() - 1),
         rows.get(rows.size() - 1), pareto.rows(), pareto.failedRuns(), null)));
   }

@@ -3,7 +3,7 @@ package io.testline.web;
 import io.javalin.http.Context;
 import io.testline.web.live.LineStream;
 import io.testline.web.store.LineQueries;
-import io.testline.web.store.RunQueries;
+import io.testline.web.store.RunPageQueries;
 import io.testline.web.store.RunTrailQueries;
 import io.testline.web.view.Fmt;
 import io.testline.web.view.Renderer;
@@ -36,14 +36,14 @@ public final class Pages {
   static final int LOG_LINES = 5000;
 
   private final LineQueries line;
-  private final RunQueries runs;
+  private final RunPageQueries runs;
   private final RunTrailQueries trails;
   private final LineStream stream;
   private final Renderer renderer;
   private final Fmt fmt;
   private final URI apiBase;
 
-  Pages(LineQueries line, RunQueries runs, RunTrailQueries trails, LineStream stream, Renderer renderer, Fmt fmt,
+  Pages(LineQueries line, RunPageQueries runs, RunTrailQueries trails, LineStream stream, Renderer renderer, Fmt fmt,
       URI apiBase) {
     this.line = line;
     this.runs = runs;
@@ -82,7 +82,7 @@ public final class Pages {
       page = new RunsPage(filter, List.of(), null, true, error);
     } else {
       try {
-        RunQueries.Page p = runs.list(filter, cursor, limit);
+        RunPageQueries.Page p = runs.list(filter, cursor, limit);
         page = new RunsPage(filter, p.rows(), p.nextCursor(), cursor == null, null);
       } catch (IllegalArgumentException e) {
         ctx.status(400);

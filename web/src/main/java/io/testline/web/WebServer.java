@@ -16,10 +16,10 @@ import io.testline.web.live.LineStream;
 import io.testline.web.live.StationFeed;
 import io.testline.web.store.LineQueries;
 import io.testline.web.store.MeasurementQueries;
-import io.testline.web.store.RunQueries;
+import io.testline.web.store.RunPageQueries;
 import io.testline.web.store.ShopfloorQueries;
 import io.testline.web.store.RunTrailQueries;
-import io.testline.web.store.YieldQueries;
+import io.testline.web.store.YieldPageQueries;
 import io.testline.web.view.Fmt;
 import io.testline.web.view.Renderer;
 import java.net.URI;
@@ -108,14 +108,14 @@ public final class WebServer implements AutoCloseable {
     LineQueries lineQueries = new LineQueries(dataSource);
     this.stream = new LineStream(lineQueries, renderer, fmt, config.shiftStarts(), Clock.systemUTC());
     this.feed = new StationFeed(dataSource, stream, FLUSH_EVERY);
-    Pages pages = new Pages(lineQueries, new RunQueries(dataSource), new RunTrailQueries(dataSource),
+    Pages pages = new Pages(lineQueries, new RunPageQueries(dataSource), new RunTrailQueries(dataSource),
         stream, renderer, fmt, config.apiBase());
     WebAccess webAccess = new WebAccess(access, new LoginPage(renderer, fmt), Clock.systemUTC());
     AdminGuard guard = new AdminGuard(webAccess);
     ShopfloorPages shopfloor = new ShopfloorPages(pages, new ShopfloorQueries(dataSource), new Ledger(dataSource),
         guard, Clock.systemUTC());
     AuditPages audits = new AuditPages(pages, audit, dataSource::getConnection, Clock.systemUTC());
-    ChartPages charts = new ChartPages(pages, new YieldQueries(dataSource, config.zone(), config.shiftStarts()),
+    ChartPages charts = new ChartPages(pages, new YieldPageQueries(dataSource, config.zone(), config.shiftStarts()),
         new MeasurementQueries(dataSource), config.zone(), Clock.systemUTC());
     CrashPages crashes = new CrashPages(pages, new CrashSites(dataSource), Clock.systemUTC());
     this.app = Javalin.create(c -> {

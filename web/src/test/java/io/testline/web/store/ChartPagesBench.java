@@ -106,7 +106,7 @@ class ChartPagesBench {
     Instant from = Instant.parse("2026-01-01T00:00:00Z");
     Instant to = Instant.parse("2026-01-31T00:00:00Z");
     List<Object> args = new ArrayList<>();
-    String yield = new YieldQueries(ds, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS)
+    String yield = new YieldPageQueries(ds, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS)
         .yieldSql(new YieldFilter(from, to, null, null, "day", "a", "b"), args);
     print(ds, "yield by day", yield, args);
     args = new ArrayList<>();

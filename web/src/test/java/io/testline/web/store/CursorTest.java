@@ -17,13 +17,13 @@ class CursorTest {
     String api = Base64.getUrlEncoder().withoutPadding()
         .encodeToString((at + "|" + id).getBytes(StandardCharsets.UTF_8));
 
-    assertThat(new RunQueries.Cursor(at, id).encode()).isEqualTo(api);
-    assertThat(RunQueries.Cursor.parse(api)).isEqualTo(new RunQueries.Cursor(at, id));
+    assertThat(new RunPageQueries.Cursor(at, id).encode()).isEqualTo(api);
+    assertThat(RunPageQueries.Cursor.parse(api)).isEqualTo(new RunPageQueries.Cursor(at, id));
   }
 
   @Test
   void a_cursor_the_pages_never_gave_is_refused_with_its_name() {
-    assertThatThrownBy(() -> RunQueries.Cursor.parse("not-a-cursor"))
+    assertThatThrownBy(() -> RunPageQueries.Cursor.parse("not-a-cursor"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("cursor: \"not-a-cursor\" is not a cursor this page gave");
   }

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  *   <li>the Pareto counts every failed run started in the window once, by its first failing step.</li>
  * </ul>
  */
-public final class YieldQueries {
+public final class YieldPageQueries {
   /** The Pareto's bars; the rest are summed into the last one's cumulative share. */
   public static final int PARETO_BARS = 20;
   /** PostgreSQL's working memory for the yield statement (its default, 4 MB, spills a month of units to disk). */
@@ -38,7 +38,7 @@ public final class YieldQueries {
   private final ZoneId zone;
   private final List<LocalTime> shiftStarts;
 
-  public YieldQueries(DataSource dataSource, ZoneId zone, List<LocalTime> shiftStarts) {
+  public YieldPageQueries(DataSource dataSource, ZoneId zone, List<LocalTime> shiftStarts) {
     this.dataSource = dataSource;
     this.zone = zone;
     this.shiftStarts = shiftStarts.stream().sorted(Comparator.reverseOrder()).toList();

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  * measurements, verdict and log lines, and all runs of a serial. Written against result-consumer's tables; the
  * cursor has the query API's format, so a cursor from one works in the other.
  */
-public final class RunQueries {
+public final class RunPageQueries {
   private static final String ROW_COLUMNS = """
       r.run_id, r.serial_number, r.station_id, r.operation, r.program_name, r.program_version, r.attempt,
       r.started_at, r.duration_ms, r.finished, r.outcome, r.failing_step, v.verdict, v.code as verdict_code""";
@@ -38,7 +38,7 @@ public final class RunQueries {
 
   private final DataSource dataSource;
 
-  public RunQueries(DataSource dataSource) {
+  public RunPageQueries(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
