@@ -6,15 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.testline.audit.AuditReport;
 import io.testline.audit.AuditScope;
 import io.testline.audit.Auditor;
+import io.testline.brokers.Database;
+import io.testline.brokers.KafkaBroker;
 import io.testline.schemas.DeadLetterReason;
 import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.SeqGap;
 import io.testline.schemas.StepOutcome;
+import io.testline.web.support.BrowserTest;
 import io.testline.web.support.Events;
 import io.testline.web.support.ShopfloorLine;
-import io.testline.web.support.ShopfloorLineBrowserTest;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +40,13 @@ import org.openqa.selenium.WebElement;
  * dead letter, every count on the page is the one the {@link Auditor} of {@code testline audit} computes for the same
  * window, and each links to what is behind it.
  */
-class AuditPageIT extends ShopfloorLineBrowserTest {
+class AuditPageIT extends BrowserTest<ShopfloorLine> {
   private static final Duration SETTLE = Duration.ofSeconds(60);
+
+  @Override
+  protected ShopfloorLine startLine(KafkaBroker kafka, Database db) {
+    return new ShopfloorLine(kafka, db);
+  }
 
   @Test
   void shows_the_counts_testline_audit_computes_for_the_window_including_a_lost_sequence_number() throws Exception {

@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.testline.brokers.Database;
 import io.testline.brokers.KafkaBroker;
-import io.testline.brokers.junit.RealBrokers;
 import io.testline.schemas.Comparator;
 import io.testline.schemas.Event;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.StepOutcome;
-import io.testline.web.support.Chromium;
+import io.testline.web.support.BrowserTest;
 import io.testline.web.support.Events;
 import io.testline.web.support.LineHistory;
 import io.testline.web.support.Pipeline;
@@ -25,89 +24,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The yield and measurement pages in a real headless Chromium, over runs the real result-consumer stored from
  * Kafka: the yield table, its chart and the Pareto equal what the test counts from its own data; the measurement
  * page's Cp and Cpk equal the test's own arithmetic, its chart holds every value; station text stays text.
  */
-@ExtendWith(RealBrokers.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ChartPagesIT {
-  private static final Duration LIVE = Duration.ofSeconds(30);
+class ChartPagesIT extends BrowserTest<Pipeline> {
   /** The yield data's window: five days; the measurement data lie in March, the hostile run in April. */
   private static final Instant YIELD_FROM = Instant.parse("2026-02-02T00:00:00Z");
   private static final Instant YIELD_TO = Instant.parse("2026-02-07T00:00:00Z");
   private static final String WINDOW = "from=2026-02-02T00:00:00Z&to=2026-02-07T00:00:00Z";
   private static final String MEASURED = "&from=2026-03-01&to=2026-04-01";
+  /** What station markup would become, were it not shown as text. */
+  private static final String INJECTED = "main script, main img, main u, main b b";
 
-  private Pipeline line;
-  private Chromium chromium;
-  private ChromeDriver browser;
-  private String skipped;
   private LineHistory history;
 
-  @RegisterExtension
-  final TestWatcher screenshotOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (chromium != null) {
-        chromium.screenshot("FAILED-" + context.getRequiredTestMethod().getName());
-      }
-    }
-  };
-
-  @BeforeAll
-  void start(KafkaBroker kafka, Database db) {
-    try {
-      chromium = Chromium.startOrSkip();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipped = e.getMessage();
-      return;
-    }
-    browser = chromium.driver();
-    line = new Pipeline(kafka, db);
+  @Override
+  protected Pipeline startLine(KafkaBroker kafka, Database db) {
+    Pipeline pipeline = new Pipeline(kafka, db);
     history = LineHistory.seed(YIELD_FROM, 5, 24);
-    line.sendBatch(history.events());
-  }
-
-  @BeforeEach
-  void skipWithoutABrowser() {
-    Assumptions.assumeTrue(skipped == null, () -> skipped);
-  }
-
-  @AfterAll
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (line != null) {
-      line.close();
-    }
+    pipeline.sendBatch(history.events());
+    return pipeline;
   }
 
   @Test
   @Order(1)
   void the_yield_table_and_its_chart_equal_the_first_pass_and_final_yield_counted_from_the_seeded_runs() {
-    await().atMost(LIVE).until(() -> count("select count(*) from runs where started_at >= '2026-02-01' and "
+    await().atMost(LIVE).until(() -> line.count("select count(*) from runs where started_at >= '2026-02-01' and "
         + "started_at < '2026-02-09' and finished") == history.finishedRuns());
     for (String by : List.of("day", "shift", "station", "operation")) {
       open("/yield?" + WINDOW + "&by=" + by);
@@ -215,7 +167,8 @@ class ChartPagesIT {
   @Test
   @Order(4)
   void a_run_page_links_its_measurements_to_their_chart() {
-    String runId = (String) query("select r.run_id::text from runs r join measurements m on m.run_id = r.run_id "
+    String runId = (String) line.queryOne("select r.run_id::text from runs r join measurements m "
+        + "on m.run_id = r.run_id "
         + "where m.name = 'v_3v3' order by r.started_at limit 1");
     open("/runs/" + runId);
     browser.findElement(By.linkText("v_3v3")).click();
@@ -241,18 +194,18 @@ class ChartPagesIT {
     assertThat(browser.findElement(By.cssSelector("table.pareto .step")).getText()).isEqualTo(step);
     assertThat(browser.findElement(By.cssSelector(".filters [name=operation]")).getAttribute("value"))
         .isEqualTo("<b>op</b>");
-    assertInert();
+    assertNothingInjected(INJECTED);
 
     browser.findElement(By.cssSelector("table.pareto .step a")).click();
     await().atMost(LIVE).until(() -> browser.getCurrentUrl().contains("/measurements?"));
     assertThat(browser.findElement(By.cssSelector("a.choice")).getText()).isEqualTo(name);
-    assertInert();
+    assertNothingInjected(INJECTED);
     browser.findElement(By.cssSelector("a.choice")).click();
     await().atMost(LIVE).until(() -> !browser.findElements(By.cssSelector("h1 .mname")).isEmpty());
     assertThat(browser.findElement(By.cssSelector("h1 .mname")).getText()).isEqualTo(name);
     assertThat(browser.findElement(By.cssSelector("h1 .mstep")).getText()).isEqualTo(step);
     awaitDrawn("control-chart");
-    assertInert();
+    assertNothingInjected(INJECTED);
   }
 
   // --- helpers
@@ -280,8 +233,8 @@ class ChartPagesIT {
       }
     }
     line.sendBatch(events);
-    await().atMost(LIVE).until(() -> count("select count(*) from measurements m join runs r on r.run_id = m.run_id "
-        + "where m.name = 'v_3v3' and r.finished") == 180);
+    await().atMost(LIVE).until(() -> line.count("select count(*) from measurements m "
+        + "join runs r on r.run_id = m.run_id where m.name = 'v_3v3' and r.finished") == 180);
     return values;
   }
 
@@ -343,34 +296,7 @@ class ChartPagesIT {
     return (a, b) -> Math.abs(a - b) < 1e-9 ? 0 : Double.compare(a, b);
   }
 
-  private void assertInert() {
-    try {
-      browser.switchTo().alert();
-      throw new AssertionError("a station string ran as script: an alert is open");
-    } catch (NoAlertPresentException expected) {
-      // nothing ran
-    }
-    assertThat(browser.findElements(By.cssSelector("main script, main img, main u, main b b"))).isEmpty();
-  }
-
-  private void open(String path) {
-    browser.get(line.web().resolve(path).toString());
-  }
-
   private static String q(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private long count(String sql) {
-    return ((Number) query(sql)).longValue();
-  }
-
-  private Object query(String sql) {
-    try (var c = line.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getObject(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
   }
 }

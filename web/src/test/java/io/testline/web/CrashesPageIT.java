@@ -5,14 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.testline.brokers.Database;
 import io.testline.brokers.KafkaBroker;
-import io.testline.brokers.junit.RealBrokers;
 import io.testline.schemas.Crash;
 import io.testline.schemas.CrashKind;
 import io.testline.schemas.CrashSite;
 import io.testline.schemas.Event;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunOutcome;
-import io.testline.web.support.Chromium;
+import io.testline.web.support.BrowserTest;
 import io.testline.web.support.Events;
 import io.testline.web.support.Pipeline;
 import java.net.URLEncoder;
@@ -20,35 +19,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The crashes page in a real Chromium over crashed and hung runs the real result-consumer stored from Kafka: the
  * Pareto's counts and cumulative shares equal the test's own data, each site links to exactly its runs, and file and
  * function names a station sent are shown as text.
  */
-@ExtendWith(RealBrokers.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrashesPageIT {
-  private static final Duration LIVE = Duration.ofSeconds(30);
+class CrashesPageIT extends BrowserTest<Pipeline> {
   private static final String FROM = "2026-02-03T00:00:00Z";
   private static final String TO = "2026-02-04T00:00:00Z";
   private static final Instant AT = Instant.parse("2026-02-03T09:00:00Z");
@@ -58,46 +42,9 @@ class CrashesPageIT {
   private static final CrashSite SPIN = new CrashSite("burn_in.c", 5, "wait_forever");
   private static final CrashSite ELSEWHERE = new CrashSite("/opt/other/psu.py", 12, "read_rail");
 
-  private Pipeline line;
-  private Chromium chromium;
-  private ChromeDriver browser;
-  private String skipped;
-
-  @RegisterExtension
-  final TestWatcher screenshotOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (chromium != null) {
-        chromium.screenshot("FAILED-" + context.getRequiredTestMethod().getName());
-      }
-    }
-  };
-
-  @BeforeAll
-  void start(KafkaBroker kafka, Database db) {
-    try {
-      chromium = Chromium.startOrSkip();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipped = e.getMessage();
-      return;
-    }
-    browser = chromium.driver();
-    line = new Pipeline(kafka, db);
-  }
-
-  @BeforeEach
-  void skipWithoutABrowser() {
-    Assumptions.assumeTrue(skipped == null, () -> skipped);
-  }
-
-  @AfterAll
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (line != null) {
-      line.close();
-    }
+  @Override
+  protected Pipeline startLine(KafkaBroker kafka, Database db) {
+    return new Pipeline(kafka, db);
   }
 
   @Test
@@ -134,7 +81,7 @@ class CrashesPageIT {
     assertThat(first.findElement(By.cssSelector("rect.bar-share")).getAttribute("width")).isEqualTo("75.00");
     assertThat(rows.get(1).findElement(By.cssSelector("td.cum")).getText()).isEqualTo("100.0 %");
     assertThat(browser.findElement(By.cssSelector("[data-stat=runs]")).getText()).isEqualTo("4");
-    assertNoAlertAndNoInjectedElements();
+    assertNothingInjected("main script, main img");
     chromium.screenshot("crashes");
 
     first.findElement(By.cssSelector(".site a")).click();
@@ -142,7 +89,7 @@ class CrashesPageIT {
     assertThat(shownRunIds()).containsExactlyInAnyOrderElementsOf(hostileRuns.stream().map(UUID::toString).toList());
     assertThat(browser.findElement(By.cssSelector(".filters [name=crashSite]")).getAttribute("value"))
         .isEqualTo(HOSTILE.key());
-    assertNoAlertAndNoInjectedElements();
+    assertNothingInjected("main script, main img");
     open("/runs?crashSite=" + URLEncoder.encode(SPIN.key(), StandardCharsets.UTF_8) + "&" + window);
     assertThat(shownRunIds()).containsExactly(spin.toString());
 
@@ -181,26 +128,9 @@ class CrashesPageIT {
     return browser.findElements(By.cssSelector("tr.run")).stream().map(e -> e.getAttribute("data-run-id")).toList();
   }
 
-  private void open(String path) {
-    browser.get(line.web().resolve(path).toString());
-  }
-
   /** Opens the crashes page until it lists {@code sites} sites (the consumer stores asynchronously). */
   private void openWhenStored(String path, int sites) {
-    await().atMost(LIVE).pollInterval(Duration.ofMillis(250)).until(() -> {
-      open(path);
-      return browser.findElements(By.cssSelector("tr.crashsite")).size() == sites
-          && browser.findElements(By.cssSelector("[data-stat=runs]")).stream().anyMatch(e -> e.getText().equals("4"));
-    });
-  }
-
-  private void assertNoAlertAndNoInjectedElements() {
-    try {
-      browser.switchTo().alert();
-      throw new AssertionError("a station string ran as script: an alert is open");
-    } catch (NoAlertPresentException expected) {
-      // nothing ran
-    }
-    assertThat(browser.findElements(By.cssSelector("main script, main img"))).isEmpty();
+    openUntil(path, () -> browser.findElements(By.cssSelector("tr.crashsite")).size() == sites
+        && browser.findElements(By.cssSelector("[data-stat=runs]")).stream().anyMatch(e -> e.getText().equals("4")));
   }
 }

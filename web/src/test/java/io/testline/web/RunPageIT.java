@@ -5,20 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.testline.brokers.Database;
 import io.testline.brokers.KafkaBroker;
-import io.testline.brokers.junit.RealBrokers;
-import io.testline.config.ConfigSource;
 import io.testline.schemas.Attachment;
 import io.testline.schemas.Event;
 import io.testline.schemas.LogStream;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.StepOutcome;
-import io.testline.shopfloor.ShopfloorBridge;
-import io.testline.shopfloor.config.ShopfloorBridgeConfig;
 import io.testline.shopfloor.simulator.Faults;
 import io.testline.shopfloor.simulator.ShopfloorSimulator;
-import io.testline.web.support.Chromium;
+import io.testline.web.support.BrowserTest;
 import io.testline.web.support.Events;
-import io.testline.web.support.Pipeline;
+import io.testline.web.support.ShopfloorLine;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,95 +26,23 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The run page's trail in a real headless Chromium: attachments with their sha256 (and, plainly, where their bytes
  * are), the shopfloor history the real shopfloor-bridge writes while it talks to the real simulator, the Kafka
  * position of each stored event; and the error page for an unknown run and a bad filter.
  */
-@ExtendWith(RealBrokers.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunPageIT {
-  private static final Duration LIVE = Duration.ofSeconds(30);
-
-  private Pipeline line;
-  private ShopfloorSimulator simulator;
-  private ShopfloorBridge shopfloor;
-  private Chromium chromium;
-  private ChromeDriver browser;
-  private String skipped;
-
-  @RegisterExtension
-  final TestWatcher screenshotOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (chromium != null) {
-        chromium.screenshot("FAILED-" + context.getRequiredTestMethod().getName());
-      }
-    }
-  };
-
-  @BeforeAll
-  void start(KafkaBroker kafka, Database db) {
-    try {
-      chromium = Chromium.startOrSkip();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipped = e.getMessage();
-      return;
-    }
-    browser = chromium.driver();
-    line = new Pipeline(kafka, db);
-    simulator = ShopfloorSimulator.start(0);
-    Map<String, Object> keys = new HashMap<>();
-    keys.put("kafka.bootstrapServers", kafka.bootstrapServers());
-    keys.put("kafka.topicPrefix", line.topics().prefix());
-    keys.put("kafka.groupId", line.topics().prefix() + "shopfloor-bridge");
-    keys.put("db.url", db.jdbcUrl());
-    keys.put("db.user", db.user());
-    keys.put("db.password", db.password());
-    keys.put("shopfloor.url", simulator.resultsUri().toString());
-    keys.put("dispatch.pollInterval", "100ms");
-    keys.put("retry.initialDelay", "300ms");
-    keys.put("retry.maxDelay", "1s");
-    keys.put("metrics.port", "-1");
-    shopfloor = new ShopfloorBridge(ShopfloorBridgeConfig.load(ConfigSource.of(keys))).start();
-  }
-
-  @BeforeEach
-  void skipWithoutABrowser() {
-    Assumptions.assumeTrue(skipped == null, () -> skipped);
-  }
-
-  @AfterAll
-  void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {chromium, shopfloor, simulator, line}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
+class RunPageIT extends BrowserTest<ShopfloorLine> {
+  @Override
+  protected ShopfloorLine startLine(KafkaBroker kafka, Database db) {
+    return new ShopfloorLine(kafka, db);
   }
 
   @Test
@@ -161,13 +85,13 @@ class RunPageIT {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Events.Run retried = st.run("SN-SF-1", "FCT", 1, now);
     Events.Run rejected = st.run("SN-SF-2", "FCT", 1, now.plusSeconds(1));
-    simulator.setRoute(rejected.serial(), List.of("ICT", "FCT"));
+    line.simulator().setRoute(rejected.serial(), List.of("ICT", "FCT"));
 
     // the shopfloor answers 503 to everything until the first refusal is in the ledger
-    simulator.setFaults(Faults.NONE.withErrorRate(1.0));
+    line.simulator().setFaults(Faults.NONE.withErrorRate(1.0));
     line.send(retried.started(), retried.step("Boot", StepOutcome.PASS), retried.finished(RunOutcome.PASS, 0, null));
     await().atMost(LIVE).until(() -> answered(retried.runId()) >= 1);
-    simulator.setFaults(Faults.NONE);
+    line.simulator().setFaults(Faults.NONE);
     line.send(rejected.started(), rejected.finished(RunOutcome.PASS, 0, null));
 
     openWhenStored("/runs/" + retried.runId(), "ACCEPTED");
@@ -265,16 +189,5 @@ class RunPageIT {
     } catch (java.sql.SQLException e) {
       return 0; // the bridge has not created its tables yet
     }
-  }
-
-  private void open(String path) {
-    browser.get(line.web().resolve(path).toString());
-  }
-
-  private void openWhenStored(String path, String text) {
-    await().atMost(LIVE).pollInterval(Duration.ofMillis(250)).until(() -> {
-      open(path);
-      return browser.findElement(By.tagName("main")).getText().contains(text);
-    });
   }
 }

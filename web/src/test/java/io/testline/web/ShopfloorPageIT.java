@@ -3,12 +3,14 @@ package io.testline.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.testline.brokers.Database;
+import io.testline.brokers.KafkaBroker;
 import io.testline.schemas.RunOutcome;
 import io.testline.shopfloor.simulator.Faults;
 import io.testline.shopfloor.simulator.ShopfloorSimulator;
+import io.testline.web.support.BrowserTest;
 import io.testline.web.support.Events;
 import io.testline.web.support.ShopfloorLine;
-import io.testline.web.support.ShopfloorLineBrowserTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,12 +28,17 @@ import org.openqa.selenium.WebElement;
  * submits it and the shopfloor accepts it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ShopfloorPageIT extends ShopfloorLineBrowserTest {
+class ShopfloorPageIT extends BrowserTest<ShopfloorLine> {
   private static final String VIEWER_TOKEN = "shopfloor-page-it-viewer-token-0123456789";
 
   private static final Duration SETTLE = Duration.ofSeconds(60);
 
   private Events.Run dead;
+
+  @Override
+  protected ShopfloorLine startLine(KafkaBroker kafka, Database db) {
+    return new ShopfloorLine(kafka, db);
+  }
 
   @Test
   @Order(1)

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.testline.brokers.Database;
 import io.testline.brokers.KafkaBroker;
-import io.testline.brokers.junit.RealBrokers;
 import io.testline.schemas.Crash;
 import io.testline.schemas.CrashKind;
 import io.testline.schemas.CrashSite;
@@ -15,7 +14,7 @@ import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.StepOutcome;
 import io.testline.schemas.Verdict;
-import io.testline.web.support.Chromium;
+import io.testline.web.support.BrowserTest;
 import io.testline.web.support.Events;
 import io.testline.web.support.Pipeline;
 import java.time.Duration;
@@ -25,80 +24,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The web pages in a real headless Chromium, over data the real result-consumer stored from Kafka: the line page
  * changes live (no reload) as a station's runs start and finish; the runs page's filters; a run page's steps,
  * measurements, failing step and own log lines; a unit's history; station text shown as text, never as markup.
  */
-@ExtendWith(RealBrokers.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebPagesIT {
-  private static final Duration LIVE = Duration.ofSeconds(30);
+class WebPagesIT extends BrowserTest<Pipeline> {
   /** The runs page's data lie in a window of their own, so other tests' runs never match its filters. */
   private static final Instant WINDOW = Instant.parse("2026-01-05T08:00:00Z");
   private static final String HOSTILE = "<script>alert(1)</script>";
 
-  private Pipeline line;
-  private Chromium chromium;
-  private ChromeDriver browser;
-
-  @RegisterExtension
-  final TestWatcher screenshotOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (chromium != null) {
-        chromium.screenshot("FAILED-" + context.getRequiredTestMethod().getName());
-      }
-    }
-  };
-
-  /** Why the browser tests cannot run here; each test is reported skipped with it. */
-  private String skipped;
-
-  @BeforeAll
-  void start(KafkaBroker kafka, Database db) {
-    try {
-      chromium = Chromium.startOrSkip();
-    } catch (org.opentest4j.TestAbortedException e) {
-      skipped = e.getMessage();
-      return;
-    }
-    browser = chromium.driver();
-    line = new Pipeline(kafka, db);
-  }
-
-  @org.junit.jupiter.api.BeforeEach
-  void skipWithoutABrowser() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(skipped == null, () -> skipped);
-  }
-
-  @AfterAll
-  void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (line != null) {
-      line.close();
-    }
+  @Override
+  protected Pipeline startLine(KafkaBroker kafka, Database db) {
+    return new Pipeline(kafka, db);
   }
 
   @Test
@@ -162,7 +109,7 @@ class WebPagesIT {
     awaitTile("LIVE-02", t -> t.getText().contains("no run yet"));
 
     // a real fault: the server ends the web's LISTEN session, as a database restart or failover would
-    await().atMost(LIVE).until(() -> count("select count(*) from (select pg_terminate_backend(pid) from "
+    await().atMost(LIVE).until(() -> line.count("select count(*) from (select pg_terminate_backend(pid) from "
         + "pg_stat_activity where datname = current_database() and query ilike 'LISTEN%') t") > 0);
     Events.Run run = st.run("SN-AFTER-DROP", "FCT", 1, now.plusSeconds(1));
     line.send(run.started());
@@ -357,25 +304,25 @@ class WebPagesIT {
     open("/");
     awaitTile("EVIL-1", t -> t.getText().contains(HOSTILE) && big(t).equals("FAIL"));
     assertThat(tile("EVIL-1").getText()).contains("<img src=x onerror=alert(2)>").contains("<b>op</b>");
-    assertNoAlertAndNoInjectedElements();
+    assertNothingInjected("main script, main img, main u");
 
     openWhenStored("/runs/" + run.runId(), "<i>rail</i>");
     assertThat(browser.findElement(By.tagName("h1")).getText()).contains(HOSTILE);
     assertThat(logLines()).containsExactly("<script>alert(3)</script>");
     assertThat(browser.findElement(By.cssSelector(".mname")).getText()).isEqualTo("\"><script>alert(4)</script>");
-    assertNoAlertAndNoInjectedElements();
+    assertNothingInjected("main script, main img, main u");
     chromium.screenshot("hostile-run");
 
     open("/runs?serial=" + java.net.URLEncoder.encode(HOSTILE, java.nio.charset.StandardCharsets.UTF_8));
     assertThat(shownRunIds()).containsExactly(run.runId().toString());
     assertThat(browser.findElement(By.cssSelector(".filters [name=serial]")).getAttribute("value")).isEqualTo(HOSTILE);
-    assertNoAlertAndNoInjectedElements();
+    assertNothingInjected("main script, main img, main u");
 
     browser.findElement(By.linkText(HOSTILE)).click();
     await().atMost(LIVE).until(() -> browser.getCurrentUrl().contains("/units?serial="));
     assertThat(browser.findElement(By.cssSelector("h1 .serial")).getText()).isEqualTo(HOSTILE);
     assertThat(shownRunIds()).containsExactly(run.runId().toString());
-    assertNoAlertAndNoInjectedElements();
+    assertNothingInjected("main script, main img, main u");
   }
 
   // --- helpers
@@ -403,7 +350,7 @@ class WebPagesIT {
           run.startedAt()));
     }
     line.send(events);
-    await().atMost(LIVE).until(() -> count("select count(*) from runs where finished and station_id like 'RUNS-%'")
+    await().atMost(LIVE).until(() -> line.count("select count(*) from runs where finished and station_id like 'RUNS-%'")
         == 12);
     return out;
   }
@@ -424,18 +371,6 @@ class WebPagesIT {
 
   private List<String> logLines() {
     return browser.findElements(By.cssSelector(".log .ll .text")).stream().map(WebElement::getText).toList();
-  }
-
-  private void open(String path) {
-    browser.get(line.web().resolve(path).toString());
-  }
-
-  /** Opens a page that shows {@code text} once the consumer has stored what the test sent. */
-  private void openWhenStored(String path, String text) {
-    await().atMost(LIVE).pollInterval(Duration.ofMillis(250)).until(() -> {
-      open(path);
-      return browser.findElement(By.tagName("main")).getText().contains(text);
-    });
   }
 
   private WebElement tile(String station) {
@@ -459,25 +394,5 @@ class WebPagesIT {
 
   private static String big(WebElement tile) {
     return tile.findElement(By.cssSelector(".big")).getText();
-  }
-
-  private void assertNoAlertAndNoInjectedElements() {
-    WebDriver.TargetLocator to = browser.switchTo();
-    try {
-      to.alert();
-      throw new AssertionError("a station string ran as script: an alert is open");
-    } catch (NoAlertPresentException expected) {
-      // nothing ran
-    }
-    assertThat(browser.findElements(By.cssSelector("main script, main img, main u"))).isEmpty();
-  }
-
-  private long count(String sql) {
-    try (var c = line.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
   }
 }
