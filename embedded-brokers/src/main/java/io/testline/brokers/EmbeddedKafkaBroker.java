@@ -38,7 +38,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String CONTROLLER_LISTENER = KraftNodeConfig.CONTROLLER_LISTENER;
 
     private final Path dataDir;
     private final boolean ownsDataDir;
@@ -181,46 +181,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     }
 
     private static Map<String, String> defaults(Path dataDir, int port, int controllerPort) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", String.valueOf(NODE_ID));
-        // Static voters rather than a dynamic (KIP-853) quorum: the voter's address then lives in the config, not in
-        // the metadata log, so a caller-supplied data directory still works when the controller port changes.
-        config.put("controller.quorum.voters", NODE_ID + "@" + Ports.LOOPBACK + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port + ","
-                + CONTROLLER_LISTENER + "://" + Ports.LOOPBACK + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + port);
-        config.put("controller.listener.names", CONTROLLER_LISTENER);
-        config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        config.put("log.dirs", dataDir.toString());
-        config.put("metadata.log.dir", dataDir.toString());
-
-        // one node: every internal topic with replication factor 1, or it is never created
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("offsets.topic.num.partitions", "5");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("transaction.state.log.num.partitions", "5");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        config.put("share.coordinator.state.topic.num.partitions", "5");
-        config.put("default.replication.factor", "1");
+        Map<String, String> config = KraftNodeConfig.of(NODE_ID, NODE_ID + "@" + Ports.LOOPBACK + ":" + controllerPort,
+                port, controllerPort, dataDir, 1);
         config.put("min.insync.replicas", "1");
-        config.put("num.partitions", "1");
-        // topics are created explicitly, as in production; a typo must fail rather than create a topic
-        config.put("auto.create.topics.enable", "false");
-        // tests start consumers one after the other; waiting 3 s for more group members only slows them
-        config.put("group.initial.rebalance.delay.ms", "0");
-
-        // small footprint: the default cleaner buffer alone takes 128 MiB of heap
-        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
-        config.put("log.cleaner.threads", "1");
-        config.put("num.network.threads", "2");
-        config.put("num.io.threads", "2");
-        config.put("background.threads", "2");
-        config.put("num.recovery.threads.per.data.dir", "1");
-        config.put("num.replica.fetchers", "1");
         return config;
     }
 

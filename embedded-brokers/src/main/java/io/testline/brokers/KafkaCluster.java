@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaCluster implements KafkaBroker {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dir;
@@ -215,42 +214,9 @@ public final class KafkaCluster implements KafkaBroker {
     }
 
     private Map<String, String> config(KafkaNode node) {
-        int n = nodes.size();
-        String replicas = String.valueOf(Math.min(3, n));
-        String minIsr = String.valueOf(Math.min(2, n));
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", String.valueOf(node.nodeId()));
-        config.put("controller.quorum.voters", nodes.values().stream()
+        Map<String, String> config = KraftNodeConfig.of(node.nodeId(), nodes.values().stream()
                 .map(v -> v.nodeId() + "@" + Ports.LOOPBACK + ":" + v.controllerPort())
-                .collect(Collectors.joining(",")));
-        config.put("listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + node.port() + ","
-                + CONTROLLER_LISTENER + "://" + Ports.LOOPBACK + ":" + node.controllerPort());
-        config.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + node.port());
-        config.put("controller.listener.names", CONTROLLER_LISTENER);
-        config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        config.put("log.dirs", node.dataDir().toString());
-        config.put("metadata.log.dir", node.dataDir().toString());
-        config.put("offsets.topic.replication.factor", replicas);
-        config.put("offsets.topic.num.partitions", "5");
-        config.put("transaction.state.log.replication.factor", replicas);
-        config.put("transaction.state.log.min.isr", minIsr);
-        config.put("transaction.state.log.num.partitions", "5");
-        config.put("share.coordinator.state.topic.replication.factor", replicas);
-        config.put("share.coordinator.state.topic.min.isr", minIsr);
-        config.put("share.coordinator.state.topic.num.partitions", "5");
-        config.put("default.replication.factor", replicas);
-        config.put("num.partitions", "1");
-        config.put("auto.create.topics.enable", "false");
-        config.put("group.initial.rebalance.delay.ms", "0");
-        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
-        config.put("log.cleaner.threads", "1");
-        config.put("num.network.threads", "2");
-        config.put("num.io.threads", "2");
-        config.put("background.threads", "2");
-        config.put("num.recovery.threads.per.data.dir", "1");
-        config.put("num.replica.fetchers", "1");
+                .collect(Collectors.joining(",")), node.port(), node.controllerPort(), node.dataDir(), nodes.size());
         config.putAll(brokerConfig);
         return config;
     }
