@@ -169,13 +169,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     }
 
     @Override
-    public String newTopic(String prefix, int partitions) {
-        String name = KafkaTopics.uniqueName(prefix);
-        createTopic(name, partitions, Map.of());
-        return name;
-    }
-
-    @Override
     public String toString() {
         return "EmbeddedKafkaBroker[" + bootstrapServers() + ", data " + dataDir + "]";
     }

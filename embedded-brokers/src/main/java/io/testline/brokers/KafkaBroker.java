@@ -25,7 +25,11 @@ public interface KafkaBroker extends AutoCloseable {
     void createTopic(String name, int partitions, Map<String, String> topicConfigs);
 
     /** Creates a topic named {@code prefix} plus a random suffix (see {@link #createTopic}) and returns its name. */
-    String newTopic(String prefix, int partitions);
+    default String newTopic(String prefix, int partitions) {
+        String name = KafkaTopics.uniqueName(prefix);
+        createTopic(name, partitions, Map.of());
+        return name;
+    }
 
     /** Stops the broker, keeping its data and port. No-op when stopped. */
     void stop();

@@ -134,13 +134,6 @@ public final class KafkaCluster implements KafkaBroker {
         KafkaTopics.create(bootstrapServers(), name, partitions, (short) Math.min(3, nodes.size()), topicConfigs);
     }
 
-    @Override
-    public String newTopic(String prefix, int partitions) {
-        String name = KafkaTopics.uniqueName(prefix);
-        createTopic(name, partitions, Map.of());
-        return name;
-    }
-
     /** Stops every node with a controlled shutdown (SIGTERM to all at once), keeping data and ports. */
     @Override
     public synchronized void stop() {

@@ -45,13 +45,6 @@ public final class ContainerKafkaBroker implements KafkaBroker {
     }
 
     @Override
-    public String newTopic(String prefix, int partitions) {
-        String name = KafkaTopics.uniqueName(prefix);
-        createTopic(name, partitions, Map.of());
-        return name;
-    }
-
-    @Override
     public synchronized void start() {
         if (closed) {
             throw new IllegalStateException("Kafka container is closed");
