@@ -16,6 +16,10 @@ import java.util.zip.ZipFile;
  * the system's {@code tar}, its launcher run as a process.
  */
 public final class DistributionArchive {
+  /** The version in the archives' names, as the build passes it ({@code testline.version}). */
+  public static final String VERSION = System.getProperty("testline.version", "0.1.0-SNAPSHOT");
+  /** Where the module's build wrote its archives ({@code testline.target}, else {@code target}). */
+  public static final Path TARGET = Path.of(System.getProperty("testline.target", "target"));
   /** Jars of the build's tests that must never reach a distribution's {@code lib/}. */
   public static final List<String> TEST_ONLY_JAR_PREFIXES = List.of("junit-", "testcontainers", "docker-java",
       "assertj-", "awaitility", "selenium-", "test-support");
@@ -36,6 +40,23 @@ public final class DistributionArchive {
       }
       return entries.get(0);
     }
+  }
+
+  /**
+   * The file names in an unpacked distribution's {@code lib/}; fails with an {@link AssertionError} naming any jar of
+   * {@link #TEST_ONLY_JAR_PREFIXES}.
+   */
+  public static List<String> libJars(Path home) throws IOException {
+    List<String> jars;
+    try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+      jars = lib.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    List<String> testOnly = jars.stream()
+        .filter(jar -> TEST_ONLY_JAR_PREFIXES.stream().anyMatch(jar::startsWith)).toList();
+    if (!testOnly.isEmpty()) {
+      throw new AssertionError(home.resolve("lib") + " ships test-only jars: " + testOnly);
+    }
+    return jars;
   }
 
   /** The names of the entries of a zip archive, in archive order. */
