@@ -134,18 +134,9 @@ final class AuditPages {
   private record Window(Instant from, Instant to, AuditScope scope) {}
 
   private Window window(Context ctx) {
-    Instant to = pages.time(ctx, "to");
-    Instant from = pages.time(ctx, "from");
-    if (to == null) {
-      to = clock.instant();
-    }
-    if (from == null) {
-      from = to.minus(DEFAULT_WINDOW);
-    }
-    if (!to.isAfter(from)) {
-      throw new IllegalArgumentException("to: " + to + " is not after from: " + from);
-    }
-    return new Window(from, to, new AuditScope(Pages.text(ctx, "station"), Pages.text(ctx, "serial")));
+    Pages.TimeWindow window = pages.window(ctx, clock, DEFAULT_WINDOW);
+    return new Window(window.from(), window.to(),
+        new AuditScope(Pages.text(ctx, "station"), Pages.text(ctx, "serial")));
   }
 
   /** The form's text of a time: to the second, which a datetime-local input shows in full. */

@@ -33,18 +33,9 @@ final class CrashPages {
     String program = Pages.text(ctx, "program");
     CrashesPage page;
     try {
-      Instant to = pages.time(ctx, "to");
-      Instant from = pages.time(ctx, "from");
-      if (to == null) {
-        to = clock.instant();
-      }
-      if (from == null) {
-        from = to.minus(DEFAULT_WINDOW);
-      }
-      if (!to.isAfter(from)) {
-        throw new IllegalArgumentException("to: \"" + pages.local(to) + "\" is not after from \""
-            + pages.local(from) + "\"");
-      }
+      Pages.TimeWindow window = pages.window(ctx, clock, DEFAULT_WINDOW);
+      Instant from = window.from();
+      Instant to = window.to();
       page = CrashesPage.of(station, program, from, to, pages.local(from), pages.local(to),
           sites.bySite(from, to, station, program, LIMIT), LIMIT);
     } catch (IllegalArgumentException e) {

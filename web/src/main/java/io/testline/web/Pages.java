@@ -12,6 +12,8 @@ import io.testline.web.view.RunsPage;
 import io.testline.web.view.UnitPage;
 import java.net.URI;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -185,6 +187,28 @@ public final class Pages {
   /** The instant as a datetime-local input shows it, in the line's zone. */
   String local(Instant t) {
     return t == null ? null : LocalDateTime.ofInstant(t, fmt.zone()).toString();
+  }
+
+  /** The time window a page shows. */
+  record TimeWindow(Instant from, Instant to) {}
+
+  /**
+   * The page's {@code from} and {@code to} (see {@link #time}): {@code to} defaults to now, {@code from} to
+   * {@code length} before {@code to}; a window that does not end after it starts is refused naming {@code to}.
+   */
+  TimeWindow window(Context ctx, Clock clock, Duration length) {
+    Instant to = time(ctx, "to");
+    Instant from = time(ctx, "from");
+    if (to == null) {
+      to = clock.instant();
+    }
+    if (from == null) {
+      from = to.minus(length);
+    }
+    if (!to.isAfter(from)) {
+      throw new IllegalArgumentException("to: \"" + local(to) + "\" is not after from \"" + local(from) + "\"");
+    }
+    return new TimeWindow(from, to);
   }
 
   /** An RFC 3339 instant, or a local date-time or date in the line's zone (what a datetime-local input sends). */
