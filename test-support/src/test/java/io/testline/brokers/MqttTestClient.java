@@ -4,15 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A Paho v5 client for tests that records the payloads it receives. */
 final class MqttTestClient implements AutoCloseable {
@@ -68,36 +65,8 @@ final class MqttTestClient implements AutoCloseable {
     }
 
     private MqttCallback callback() {
-        return new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                // tests check the connection state themselves
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-                // surfaced to tests through failing publish or subscribe calls
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-                // publish() is synchronous
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-                // automatic reconnect is off
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-                // no enhanced authentication
-            }
+        return (MessageCallback) (topic, message) -> {
+            received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
         };
     }
 }

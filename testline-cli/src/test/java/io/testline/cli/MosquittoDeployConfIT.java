@@ -3,6 +3,7 @@ package io.testline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.testline.brokers.MessageCallback;
 import io.testline.brokers.junit.RequiredTools;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,14 +17,10 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,31 +76,8 @@ class MosquittoDeployConfIT {
       Queue<Integer> delivered = new ConcurrentLinkedQueue<>();
       MqttClient bridge = new MqttClient(uri, "testline-bridge-" + UUID.randomUUID(), new MemoryPersistence());
       // a callback, not a per-subscription listener: Paho matches those against the filter, which "$share/..." fails
-      bridge.setCallback(new MqttCallback() {
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-          delivered.add(message.getPayload().length);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+      bridge.setCallback((MessageCallback) (topic, message) -> {
+        delivered.add(message.getPayload().length);
       });
       bridge.connect(login("testline-bridge"));
       bridge.subscribe("$share/testline-bridge/testline/v1/+/+", 1);

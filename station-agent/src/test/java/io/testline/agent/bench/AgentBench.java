@@ -1,6 +1,7 @@
 package io.testline.agent.bench;
 
 import io.testline.agent.journal.Journal;
+import io.testline.brokers.MessageCallback;
 import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.Ids;
@@ -18,15 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * Prints the agent's numbers (not a test): journal events/s with fsync, one writer and eight (group commit); then the
@@ -157,39 +153,16 @@ public final class AgentBench {
 
   private static MqttAsyncClient subscriber(String url, List<Long> latenciesNs) throws MqttException {
     MqttAsyncClient c = new MqttAsyncClient(url, "bench-sub", new MemoryPersistence());
-    c.setCallback(new MqttCallback() {
-      @Override
-      public void disconnected(MqttDisconnectResponse r) {
-      }
-
-      @Override
-      public void mqttErrorOccurred(MqttException e) {
-      }
-
-      @Override
-      public void messageArrived(String topic, MqttMessage m) {
-        long now = System.currentTimeMillis() * 1_000_000L;
-        Event<?> e = EventJson.parse(m.getPayload());
-        if (e.data() instanceof RunLog log) {
-          for (LogLine line : log.lines()) {
-            int space = line.text().indexOf(' ');
-            if (space > 0) {
-              latenciesNs.add(now - Long.parseLong(line.text().substring(0, space)));
-            }
+    c.setCallback((MessageCallback) (topic, m) -> {
+      long now = System.currentTimeMillis() * 1_000_000L;
+      Event<?> e = EventJson.parse(m.getPayload());
+      if (e.data() instanceof RunLog log) {
+        for (LogLine line : log.lines()) {
+          int space = line.text().indexOf(' ');
+          if (space > 0) {
+            latenciesNs.add(now - Long.parseLong(line.text().substring(0, space)));
           }
         }
-      }
-
-      @Override
-      public void deliveryComplete(IMqttToken t) {
-      }
-
-      @Override
-      public void connectComplete(boolean r, String s) {
-      }
-
-      @Override
-      public void authPacketArrived(int r, MqttProperties p) {
       }
     });
     MqttConnectionOptions o = new MqttConnectionOptions();

@@ -1,5 +1,6 @@
 package io.testline.agent.support;
 
+import io.testline.brokers.MessageCallback;
 import io.testline.brokers.MqttBroker;
 import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
@@ -14,15 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A monitor of one station's topics: a real MQTT subscriber with a persistent session (so it also receives what was
@@ -38,40 +34,17 @@ public final class EventCollector implements AutoCloseable {
 
   public EventCollector(MqttBroker broker, String stationId) throws MqttException {
     client = new MqttAsyncClient(broker.serverUri(), "collector-" + stationId, new MemoryPersistence());
-    client.setCallback(new MqttCallback() {
-      @Override
-      public void disconnected(MqttDisconnectResponse r) {
+    client.setCallback((MessageCallback) (topic, message) -> {
+      if (topic.endsWith("/" + io.testline.schemas.Topics.Kind.RESEND.level())) {
+        return; // the bridge's resend request (a sequence gap record), not an event
       }
-
-      @Override
-      public void mqttErrorOccurred(MqttException e) {
+      Received r = new Received(topic, EventJson.parse(message.getPayload()), message.getPayload(),
+          message.isRetained(),
+          System.nanoTime());
+      synchronized (received) {
+        received.add(r);
       }
-
-      @Override
-      public void messageArrived(String topic, MqttMessage message) {
-        if (topic.endsWith("/" + io.testline.schemas.Topics.Kind.RESEND.level())) {
-          return; // the bridge's resend request (a sequence gap record), not an event
-        }
-        Received r = new Received(topic, EventJson.parse(message.getPayload()), message.getPayload(),
-            message.isRetained(),
-            System.nanoTime());
-        synchronized (received) {
-          received.add(r);
-        }
-        onMessage.accept(EventCollector.this, r);
-      }
-
-      @Override
-      public void deliveryComplete(IMqttToken token) {
-      }
-
-      @Override
-      public void connectComplete(boolean reconnect, String serverURI) {
-      }
-
-      @Override
-      public void authPacketArrived(int reasonCode, MqttProperties properties) {
-      }
+      onMessage.accept(EventCollector.this, r);
     });
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setCleanStart(false);
