@@ -41,12 +41,16 @@ final class DeployMosquitto implements AutoCloseable {
     this.tlsPort = tlsPort;
   }
 
-  /** Runs {@code make-certs.sh -o out -s localhost -s 127.0.0.1 stations...}; returns what it printed. */
+  /**
+   * Runs {@code make-certs.sh -o out -s localhost -s 127.0.0.1 stations...} with openssl from the machine and the
+   * test JVM's own keytool; returns what it printed.
+   */
   static String makeCerts(Path out, String... stations) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("sh", REPO.resolve("deploy/mosquitto/make-certs.sh").toString(),
         "-o", out.toString(), "-s", "localhost", "-s", "127.0.0.1"));
     command.addAll(List.of(stations));
-    return run(command);
+    return run(command, Map.of("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator
+        + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
   }
 
   /**
@@ -57,7 +61,7 @@ final class DeployMosquitto implements AutoCloseable {
     Path passwd = Files.createFile(dir.resolve("passwd"));
     for (Map.Entry<String, String> user : passwords.entrySet()) {
       run(List.of(RequiredTools.require("mosquitto_passwd").toString(), "-b", passwd.toString(), user.getKey(),
-          user.getValue()));
+          user.getValue()), Map.of());
     }
     int port = freePort();
     int tlsPort = freePort();
@@ -142,8 +146,10 @@ final class DeployMosquitto implements AutoCloseable {
     }
   }
 
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+  private static String run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", command) + ": " + out)
         .isTrue();
