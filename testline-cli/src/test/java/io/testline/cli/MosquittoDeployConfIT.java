@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Debian's mosquitto started with the compose deployment's own {@code deploy/mosquitto/mosquitto.conf} ({@code
  * mosquitto -c}), only its container paths and its ports adapted in a copy ({@link DeployMosquitto}), and the limits
- * testline relies on take effect: a message of the bridge's 1,000,000-byte limit passes, a packet over {@code max_packet_size} is refused
- * with the publisher's disconnection and never reaches the bridge's subscription.
+ * testline relies on take effect: a message of the bridge's 1,000,000-byte limit passes, a packet over {@code
+ * max_packet_size} is refused with the publisher's disconnection and never reaches the bridge's subscription.
  */
 @RequiredTools.Needs({"mosquitto", "mosquitto_passwd"})
 class MosquittoDeployConfIT {

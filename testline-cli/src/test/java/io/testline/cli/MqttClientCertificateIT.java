@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mosquitto.conf} with its 8883 listener ({@code require_certificate}, {@code use_identity_as_username}); a
  * real {@code testline-agent run} JVM connects with its generated client certificate and its run arrives at the
  * bridge's subscription on the cleartext listener. Clients without a certificate or with one from another CA are
- * refused, and a station's certificate cannot publish under another station's id.
+ * refused, and a station's certificate cannot publish under another station's id. A CA rotation keeps the old
+ * stations' certificates working until the old CA is dropped.
  */
 @RequiredTools.Needs({"mosquitto", "mosquitto_passwd"})
 class MqttClientCertificateIT {
@@ -83,13 +84,18 @@ class MqttClientCertificateIT {
   }
 
   @Test
-  void make_certs_keeps_an_existing_ca_and_writes_private_keys_for_the_owner_only() throws Exception {
+  void make_certs_run_again_keeps_the_ca_and_makes_only_a_new_station_with_keys_for_the_owner_only()
+      throws Exception {
     byte[] ca = Files.readAllBytes(certs.resolve("ca/ca.crt"));
+    byte[] fct01 = Files.readAllBytes(certs.resolve("stations/FCT-01/FCT-01.p12"));
 
-    String again = DeployMosquitto.makeCerts(certs, "FCT-01");
+    String again = DeployMosquitto.makeCerts(certs, "FCT-01", "FCT-03");
 
-    assertThat(again).contains("nothing to make");
+    assertThat(again).contains("FCT-03.p12").doesNotContain("FCT-01.p12").doesNotContain("(new CA)");
     assertThat(Files.readAllBytes(certs.resolve("ca/ca.crt"))).as("the CA is kept").isEqualTo(ca);
+    assertThat(Files.readAllBytes(certs.resolve("stations/FCT-01/FCT-01.p12"))).as("FCT-01 is kept")
+        .isEqualTo(fct01);
+    assertThat(DeployMosquitto.makeCerts(certs, "FCT-03")).contains("nothing to make");
     for (Path key : List.of(certs.resolve("ca/ca.key"), certs.resolve("broker/server.key"),
         certs.resolve("stations/FCT-01/FCT-01.key"), certs.resolve("stations/FCT-01/FCT-01.p12"))) {
       assertThat(Files.getPosixFilePermissions(key)).as("permissions of %s", key)
@@ -166,6 +172,36 @@ class MqttClientCertificateIT {
     assertThat(received).noneMatch(m -> m.contains("forged-" + marker));
   }
 
+  @Test
+  void a_rotated_ca_accepts_old_and_new_station_certificates_until_the_old_ca_is_dropped() throws Exception {
+    Path rotating = tmp.resolve("rotating");
+    DeployMosquitto.makeCerts(rotating, "FCT-01");
+    Path oldStation = Files.copy(rotating.resolve("stations/FCT-01/FCT-01.p12"), tmp.resolve("old-FCT-01.p12"));
+    String password = Files.readString(rotating.resolve("store-password"));
+
+    assertThat(DeployMosquitto.makeCerts(rotating, "--rotate-ca")).contains("(new CA)").contains("FCT-01.p12");
+    Path newStation = rotating.resolve("stations/FCT-01/FCT-01.p12");
+    try (DeployMosquitto during = DeployMosquitto.start(Files.createDirectories(tmp.resolve("during")), Map.of(),
+        rotating)) {
+      for (Path station : List.of(oldStation, newStation)) {
+        MqttClient client = connect(during.tlsUri(), rotating.resolve("ca.p12"), password, station, password);
+        assertThat(client.isConnected()).as("during the move: %s", station).isTrue();
+        client.disconnect();
+      }
+    }
+
+    Files.delete(rotating.resolve("ca/ca.crt.old"));
+    DeployMosquitto.makeCerts(rotating, "--renew");
+    try (DeployMosquitto after = DeployMosquitto.start(Files.createDirectories(tmp.resolve("after")), Map.of(),
+        rotating)) {
+      assertThatThrownBy(() -> connect(after.tlsUri(), rotating.resolve("ca.p12"), password, oldStation, password))
+          .as("the old CA's certificate after the move").isInstanceOf(MqttException.class);
+      MqttClient renewed = connect(after.tlsUri(), rotating.resolve("ca.p12"), password, newStation, password);
+      assertThat(renewed.isConnected()).isTrue();
+      renewed.disconnect();
+    }
+  }
+
   private static MqttMessage qos1(String payload) {
     MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
     message.setQos(1);
@@ -174,8 +210,13 @@ class MqttClientCertificateIT {
 
   /** A TLS client trusting the plant CA, presenting the certificate in {@code keyStore} (none when null). */
   private static MqttClient connect(Path keyStore, String password) throws Exception {
+    return connect(broker.tlsUri(), certs.resolve("ca.p12"), storePassword, keyStore, password);
+  }
+
+  private static MqttClient connect(String uri, Path trustStore, String trustPassword, Path keyStore,
+      String password) throws Exception {
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(load(certs.resolve("ca.p12"), storePassword));
+    trust.init(load(trustStore, trustPassword));
     KeyManagerFactory keys = null;
     if (keyStore != null) {
       keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -186,7 +227,7 @@ class MqttClientCertificateIT {
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setSocketFactory(tls.getSocketFactory());
     options.setConnectionTimeout(10);
-    MqttClient client = new MqttClient(broker.tlsUri(), "cert-test-" + UUID.randomUUID(), new MemoryPersistence());
+    MqttClient client = new MqttClient(uri, "cert-test-" + UUID.randomUUID(), new MemoryPersistence());
     try {
       client.connect(options);
     } catch (MqttException e) {
