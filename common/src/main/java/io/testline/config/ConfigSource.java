@@ -48,7 +48,7 @@ public final class ConfigSource {
   /** Appended to a key's environment variable, it names a file holding the value (a secret). */
   public static final String FILE_SUFFIX = "_FILE";
   /** A value read from a file is a secret or a setting, never a document: larger files are refused. */
-  static final int MAX_VALUE_FILE_BYTES = 64 * 1024;
+  static final int MAX_VALUE_FILE_BYTES = ValueFiles.MAX_BYTES;
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(?i)^\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*$");
 
   private final Map<String, Object> fileValues;
@@ -99,7 +99,7 @@ public final class ConfigSource {
    * @throws ConfigException naming {@code option} and the file when it cannot be read
    */
   public static String valueFile(String key, String option, Path file) {
-    return readValueFile(key, option, file.toString());
+    return ValueFiles.read(key, option, file.toString());
   }
 
   /** The environment variable that overrides {@code key}. */
@@ -330,32 +330,7 @@ public final class ConfigSource {
     if (file == null) {
       return null;
     }
-    return new Value(readValueFile(key, name + FILE_SUFFIX, file), "file " + file + " (" + name + FILE_SUFFIX + ")");
-  }
-
-  private static String readValueFile(String key, String variable, String fileName) {
-    String where = key + ": " + variable + " names \"" + fileName + "\"";
-    if (fileName.isBlank()) {
-      throw new ConfigException(key + ": " + variable + " is set but empty; it names the file holding the value");
-    }
-    Path file = Path.of(fileName);
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException(where + ", which does not exist or is not a file");
-    }
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(MAX_VALUE_FILE_BYTES + 1);
-      if (bytes.length > MAX_VALUE_FILE_BYTES) {
-        throw new ConfigException(where + ", which is larger than " + MAX_VALUE_FILE_BYTES + " bytes");
-      }
-      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-      // `echo secret > file` and most editors end the file with a line break that is no part of the secret
-      if (text.endsWith("\r\n")) {
-        return text.substring(0, text.length() - 2);
-      }
-      return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-    } catch (IOException e) {
-      throw new ConfigException(where + ", which cannot be read: " + e.getMessage(), e);
-    }
+    return new Value(ValueFiles.read(key, name + FILE_SUFFIX, file), "file " + file + " (" + name + FILE_SUFFIX + ")");
   }
 
   private long inRange(String key, Value v, long parsed, long min, long max) {
