@@ -67,7 +67,7 @@ public final class Journal implements AutoCloseable {
       throw e;
     }
     this.retention = new Retention(store, outbox, backlog, clock, b.keepRunsUntilConfirmed);
-    this.runs = new RunRegistry(store, clock);
+    this.runs = new RunRegistry(store);
     this.watchedFiles = new WatchedFiles(store);
     store.onChange(backlog::checkAlarm);
     store.start(List.of(outbox, backlog));
@@ -197,9 +197,18 @@ public final class Journal implements AutoCloseable {
     return Backlog.diskAdmission(file, freeSpace, minFreeDisk);
   }
 
-  /** Records a new run as ACTIVE, owned by this process. */
-  public void registerRun(RunStarted started, Path dir) {
-    runs.register(started, dir);
+  /**
+   * Journals a run's run.started and records the run as ACTIVE, owned by this process, in one transaction: a crash
+   * leaves either nothing (the run never began, its program never ran) or a run that a restart closes, never a run
+   * without its run.started. The run's directory is made after this returns (the run recovery makes it if the
+   * agent died first).
+   */
+  public Event<?> startRun(RunStarted started, Path dir, Instant occurredAt) {
+    return store.write(connection -> {
+      Event<?> event = outbox.add(connection, started, occurredAt);
+      RunRegistry.register(connection, started, dir, clock.millis());
+      return event;
+    });
   }
 
   /** Records the test program's process, so a restart after an agent crash can stop it. */

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,31 +23,25 @@ import java.util.UUID;
  */
 final class RunRegistry {
   private final JournalStore store;
-  private final Clock clock;
 
-  RunRegistry(JournalStore store, Clock clock) {
+  RunRegistry(JournalStore store) {
     this.store = store;
-    this.clock = clock;
   }
 
-  /** Records a new run as ACTIVE, owned by this process. */
-  void register(RunStarted started, Path dir) {
-    byte[] json = writeJson(started);
+  /** Records a new run as ACTIVE, owned by this process, inside the writer's batch that journals its run.started. */
+  static void register(Connection connection, RunStarted started, Path dir, long createdMs) throws SQLException {
     ProcessHandle self = ProcessHandle.current();
-    store.write(connection -> {
-      try (PreparedStatement ps = connection.prepareStatement(
-          "INSERT INTO runs(run_id, dir, started, state, owner_pid, owner_start_ms, stdout_lines, stderr_lines,"
-              + " next_chunk, steps_emitted, created_ms) VALUES (?, ?, ?, 'ACTIVE', ?, ?, 0, 0, 0, 0, ?)")) {
-        ps.setString(1, started.runId().toString());
-        ps.setString(2, dir.toAbsolutePath().toString());
-        ps.setBytes(3, json);
-        ps.setLong(4, self.pid());
-        ps.setLong(5, startMillis(self));
-        ps.setLong(6, clock.millis());
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO runs(run_id, dir, started, state, owner_pid, owner_start_ms, stdout_lines, stderr_lines,"
+            + " next_chunk, steps_emitted, created_ms) VALUES (?, ?, ?, 'ACTIVE', ?, ?, 0, 0, 0, 0, ?)")) {
+      ps.setString(1, started.runId().toString());
+      ps.setString(2, dir.toAbsolutePath().toString());
+      ps.setBytes(3, writeJson(started));
+      ps.setLong(4, self.pid());
+      ps.setLong(5, startMillis(self));
+      ps.setLong(6, createdMs);
+      ps.executeUpdate();
+    }
   }
 
   /** Records the test program's process, so a restart after an agent crash can stop it. */

@@ -19,9 +19,13 @@ import java.util.UUID;
  */
 public record RunDirectory(Path dir) {
   public static RunDirectory create(Path runsDir, UUID runId) throws IOException {
-    Path dir = runsDir.resolve(runId.toString());
+    Path dir = path(runsDir, runId);
     Files.createDirectories(dir);
     return new RunDirectory(dir);
+  }
+
+  public static Path path(Path runsDir, UUID runId) {
+    return runsDir.resolve(runId.toString());
   }
 
   public Path stdout() {

@@ -83,12 +83,12 @@ public final class RunExecutor {
       throw new RunRefusedException(admission.reason());
     }
     UUID runId = Ids.newId();
-    RunDirectory dir = RunDirectory.create(config.runsDir(), runId);
     RunStarted started = describe(runId, request);
     Instant startedAt = clock.instant();
+    // journaled first: a run is started once its run.started is, and only then has a directory
+    journal.startRun(started, RunDirectory.path(config.runsDir(), runId), startedAt);
+    RunDirectory dir = RunDirectory.create(config.runsDir(), runId);
     dir.writeStarted(started, startedAt, config.stationId());
-    journal.registerRun(started, dir.dir());
-    journal.append(started, startedAt);
     log.info("run {} started: {} {}", runId, started.serialNumber(), request.command());
 
     List<Step> steps = Collections.synchronizedList(new ArrayList<>());

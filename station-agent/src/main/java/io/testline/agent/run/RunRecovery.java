@@ -71,7 +71,8 @@ public final class RunRecovery {
 
   private RunFinished close(JournaledRun run) throws IOException {
     RunStarted started = EventJson.mapper().readValue(run.startedJson(), RunStarted.class);
-    RunDirectory dir = new RunDirectory(run.dir());
+    // an agent killed right after journaling run.started may not have made the directory yet
+    RunDirectory dir = new RunDirectory(Files.createDirectories(run.dir()));
     log.warn("run {} of {} was interrupted by an agent stop (pid {}); closing it as ERROR: {}", run.runId(),
         started.serialNumber(), run.ownerPid(), REASON);
     stopOrphan(run);

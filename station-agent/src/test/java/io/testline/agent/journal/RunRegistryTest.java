@@ -1,10 +1,14 @@
 package io.testline.agent.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.testline.schemas.Ids;
 import io.testline.schemas.Program;
 import io.testline.schemas.RunStarted;
+import io.testline.schemas.RunStep;
+import io.testline.schemas.Step;
+import io.testline.schemas.StepOutcome;
 import io.testline.schemas.StationDeath;
 import io.testline.schemas.UnitUnderTest;
 import java.nio.file.Path;
@@ -22,9 +26,10 @@ class RunRegistryTest {
     try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", Ids.newId()).open()) {
       RunStarted started = new RunStarted(Ids.newId(), "SN-7", List.of(UnitUnderTest.of("SN-7")), null, null,
           new Program("fct.py", "1", null), null, null, 1, null, "FCT");
-      journal.registerRun(started, tmp.resolve("run"));
+      journal.startRun(started, tmp.resolve("run"), Instant.now());
       journal.recordChild(started.runId(), ProcessHandle.current());
-      journal.append(started, Instant.now(), new RunProgress(started.runId(), 12L, 3L, 2L, 1L, "Power/3V3"));
+      journal.append(new RunStep(started.runId(), "SN-7", new Step("3V3", "Power/3V3", 0, null, null, StepOutcome.PASS, null, null, null, null)), Instant.now(),
+          new RunProgress(started.runId(), 12L, 3L, 2L, 1L, "Power/3V3"));
 
       assertThat(journal.activeRuns()).singleElement().satisfies(run -> {
         assertThat(run.runId()).isEqualTo(started.runId());
@@ -42,6 +47,24 @@ class RunRegistryTest {
       journal.appendFinal(started.runId(), new StationDeath(true, "stands in for run.finished"), Instant.now());
       assertThat(journal.activeRuns()).isEmpty();
       assertThat(journal.runInProgress()).isEmpty();
+    }
+  }
+
+  @Test
+  void a_run_is_registered_with_its_run_started_in_one_transaction_or_not_at_all() {
+    try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", Ids.newId()).open()) {
+      RunStarted started = new RunStarted(Ids.newId(), "SN-8", List.of(UnitUnderTest.of("SN-8")), null, null,
+          new Program("fct.py", "1", null), null, null, 1, null, "FCT");
+      journal.startRun(started, tmp.resolve("run"), Instant.now());
+      assertThat(journal.readAfter(0, 10)).singleElement()
+          .satisfies(e -> assertThat(e.type()).contains("run.started"));
+      assertThat(journal.activeRuns()).singleElement().satisfies(r -> assertThat(r.runId()).isEqualTo(started.runId()));
+
+      // the registration fails (the run exists): its run.started must not stay journaled alone
+      assertThatThrownBy(() -> journal.startRun(started, tmp.resolve("run"), Instant.now()))
+          .isInstanceOf(RuntimeException.class);
+      assertThat(journal.readAfter(0, 10)).hasSize(1);
+      assertThat(journal.activeRuns()).hasSize(1);
     }
   }
 
