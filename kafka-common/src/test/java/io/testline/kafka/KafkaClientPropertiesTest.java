@@ -57,6 +57,16 @@ class KafkaClientPropertiesTest {
   }
 
   @Test
+  void a_killed_consumer_hands_its_partitions_on_after_ten_seconds_unless_the_operator_says_otherwise() {
+    assertThat(props.consumer("intake", "g"))
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_333);
+    KafkaClientProperties patient = new KafkaClientProperties("k1:9092", "testline-consumer",
+        Map.of("session.timeout.ms", "45000"), "kafka.client");
+    assertThat(patient.consumer("intake", "g")).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000");
+  }
+
+  @Test
   void an_operator_setting_that_would_break_a_promise_is_refused_naming_the_key() {
     assertThatThrownBy(() -> new KafkaClientProperties("k:9092", "x", Map.of("acks", "1"), "kafka.client"))
         .isInstanceOf(ConfigException.class)

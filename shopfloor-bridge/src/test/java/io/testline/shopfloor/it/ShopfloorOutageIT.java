@@ -21,15 +21,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The requirement's outage, for real: the shopfloor refuses connections for two minutes. */
+/**
+ * A shopfloor outage, for real: the shopfloor refuses connections while 1000 finished runs arrive. In {@code mvn
+ * verify} the outage lasts 30 s (the bridge's backoff reaches its 5 s ceiling and its circuit opens and closes many
+ * times); the requirement's two minutes is the long run: {@code -Dtestline.shopfloor.outage=2m}.
+ */
 @ExtendWith(RealBrokers.class)
 class ShopfloorOutageIT {
   private static final Logger log = LoggerFactory.getLogger(ShopfloorOutageIT.class);
   private static final int RUNS = 1000;
-  private static final Duration OUTAGE = Duration.ofMinutes(2);
+  private static final Duration OUTAGE =
+      Duration.parse("PT" + System.getProperty("testline.shopfloor.outage", "30s").toUpperCase());
 
   @Test
-  void all_runs_are_accepted_exactly_once_after_a_two_minute_shopfloor_outage(KafkaBroker kafka, Database db)
+  void all_runs_are_accepted_exactly_once_after_a_shopfloor_outage(KafkaBroker kafka, Database db)
       throws Exception {
     try (Harness h = new Harness(kafka, db, 4)) {
       List<Event<RunFinished>> runs = new ArrayList<>();
