@@ -10,6 +10,7 @@ import io.testline.interop.model.StepRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A run as the OpenHTF test record its {@code json_factory.OutputToJSON} callback writes, so tools that read
@@ -25,9 +26,10 @@ import java.time.Instant;
  *
  * <p>What testline has and OpenHTF has not: a CRASHED run is outcome ERROR with outcome_details code
  * {@code CRASHED}; the run's description beyond dut and station (run id, part, operator, work order, attempt,
- * operation, units, verdict, testline's own outcome) is under {@code metadata.testline}, with {@code
+ * operation, units, verdict, testline's own outcome, program hash) is under {@code metadata.testline}, with {@code
  * metadata.part_number} and {@code metadata.operator_name} where OpenHTF stations usually put them; a unit is kept
- * as its suffix; a step's path {@code a/b/name} is phase {@code name} of subtest {@code a/b}. A phase's attachments
+ * as its suffix; a step's path {@code a/b/name} is phase {@code name} of subtest {@code a/b}, any other path (one
+ * that does not end in the step's name) is in {@code metadata.testline.step_paths} by phase. A phase's attachments
  * are left empty, since OpenHTF readers expect the bytes inline and testline keeps them on the station: they are
  * referenced (phase, name, mimetype, path, size, sha256) in {@code metadata.testline.attachments}. Log lines become
  * log records (stdout INFO, stderr ERROR), a split line joined back into one.
@@ -117,6 +119,15 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
     t.put("failing_step", run.failingStep());
     t.set("verdict", run.verdict() == null ? null : MAPPER.valueToTree(run.verdict()));
     t.put("log_lines", run.logLines());
+    // a path subtest_name cannot say (not "<subtest>/<name>": "Power/Rails" for step "3V3 rail", or the bare name)
+    ArrayNode paths = t.putArray("step_paths");
+    List<StepRecord> steps = run.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      StepRecord step = steps.get(i);
+      if (step.path() != null && subtest(step) == null) {
+        paths.addObject().put("phase", i).put("path", step.path());
+      }
+    }
     ArrayNode attachments = t.putArray("attachments");
     for (StepRecord step : run.steps()) {
       for (StepRecord.AttachmentRecord a : step.attachments()) {
@@ -132,6 +143,18 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
       }
     }
     return t;
+  }
+
+  /**
+   * A step at "Power/Rails/5V0 rail" is phase "5V0 rail" of subtest "Power/Rails", as an OpenHTF import reads it;
+   * null when the path is not "&lt;subtest&gt;/&lt;name&gt;" (then it is in {@code metadata.testline.step_paths}).
+   */
+  private static String subtest(StepRecord step) {
+    String path = step.path();
+    if (path != null && path.endsWith("/" + step.name()) && path.length() > step.name().length() + 1) {
+      return path.substring(0, path.length() - step.name().length() - 1);
+    }
+    return null;
   }
 
   private static ObjectNode phase(StepRecord step) {
@@ -151,13 +174,7 @@ public final class OpenHtfJsonWriter extends JsonRunsDocument {
     options.put("name", step.name());
     options.putNull("timeout_s");
     p.putArray("diagnosers");
-    // a step at "Power/Rails/5V0 rail" is phase "5V0 rail" of subtest "Power/Rails", as an OpenHTF import reads it
-    String path = step.path();
-    if (path != null && path.endsWith("/" + step.name()) && path.length() > step.name().length() + 1) {
-      p.put("subtest_name", path.substring(0, path.length() - step.name().length() - 1));
-    } else {
-      p.putNull("subtest_name");
-    }
+    p.put("subtest_name", subtest(step));
     millis(p, "start_time_millis", step.startedAt());
     millis(p, "end_time_millis", step.endedAt());
     // OpenHTF readers expect an attachment's bytes inline; testline keeps them on the station (metadata.testline)

@@ -85,10 +85,16 @@ public final class OpenHtfImporter {
       messages.add(description == null || description.isBlank() ? String.valueOf(code) : code + ": " + description);
     }
     String source = Fields.text(codeInfo, "sourcecode", "code_info.");
+    TestlineMetadata exported = new TestlineMetadata(metadata);
+    String programHash = exported.programHash();
+    if (programHash == null && source != null && !source.isEmpty()) {
+      programHash = "sha256:" + sha256(source);
+    }
+    steps = exported.withPaths(steps);
     return new ImportedRun(dutId, first(Fields.text(metadata, "test_name", "metadata."),
         Fields.text(codeInfo, "name", "code_info."), "openhtf"),
-        Fields.text(metadata, "test_version", "metadata."), source == null || source.isEmpty() ? null
-        : "sha256:" + sha256(source), Fields.text(metadata, "part_number", "metadata."),
+        Fields.text(metadata, "test_version", "metadata."), programHash,
+        Fields.text(metadata, "part_number", "metadata."),
         first(Fields.text(metadata, "operator_name", "metadata."), Fields.text(metadata, "operator", "metadata."),
             null), startedAt, endedAt, outcome, Fields.limit(errorCode, 64),
         messages.isEmpty() ? null : Fields.limit(String.join("; ", messages), Fields.MAX_TEXT), steps,
