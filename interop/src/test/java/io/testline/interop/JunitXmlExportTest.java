@@ -65,6 +65,63 @@ class JunitXmlExportTest {
   }
 
   @Test
+  void surefires_parser_counts_and_names_what_pass_fail_error_crashed_and_hostile_runs_hold(@TempDir Path tmp)
+      throws Exception {
+    String hostile = "<x a=\"1\">&amp; ]]> \u0000nul \u0007bel \u001bESC\t\u00e9\r\nline 2 \ud83d\ude00";
+    String shown = "<x a=\"1\">&amp; ]]> \u2400nul \u2407bel \u241bESC\t\u00e9\r\nline 2 \ud83d\ude00";
+    String longName = "Power/" + "R".repeat(10_000);
+    RunRecord erroring = Runs.run(java.util.UUID.nameUUIDFromBytes("erroring".getBytes()), "SN-E",
+        "ERROR", List.of(
+            Runs.step(0, "3V3 rail", "Power/Rails/3V3", "PASS", null, List.of()),
+            Runs.step(1, "flash", "Program/flash", "ERROR", "programmer " + hostile, List.of())),
+        List.of(), 0);
+    RunRecord hostileRun = Runs.run(java.util.UUID.nameUUIDFromBytes("hostile".getBytes()), "SN-" + hostile,
+        "FAIL", List.of(
+            Runs.step(0, hostile, hostile, "FAIL", null, List.of(
+                new MeasurementRecord(0, hostile, 9.5, null, "V", 1.0, 2.0, "GELE", null, "FAIL", false))),
+            Runs.step(1, "long", longName, "PASS", null, List.of())),
+        List.of(Runs.log(0, "STDOUT", hostile)), 1);
+    List<RunRecord> runs = List.of(Runs.passing("SN-P"), Runs.failing("SN-F"), erroring, Runs.crashed("SN-C"),
+        hostileRun);
+    Path file = tmp.resolve("runs.junit.xml");
+    try (OutputStream out = Files.newOutputStream(file);
+        RunsWriter w = ExportFormat.JUNIT.writer(out, true)) {
+      for (RunRecord run : runs) {
+        w.write(run);
+      }
+    }
+
+    TestSuiteXmlParser parser = new TestSuiteXmlParser(new NullConsoleLogger());
+    List<ReportTestSuite> suites = parser.parse(file.toString());
+
+    assertThat(parser.isValid()).isTrue();
+    assertThat(suites).extracting(ReportTestSuite::getNumberOfTests, ReportTestSuite::getNumberOfFailures,
+        ReportTestSuite::getNumberOfErrors, ReportTestSuite::getNumberOfSkipped).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(2, 0, 0, 0),
+            org.assertj.core.groups.Tuple.tuple(3, 1, 0, 1),
+            org.assertj.core.groups.Tuple.tuple(2, 0, 1, 0),
+            org.assertj.core.groups.Tuple.tuple(2, 0, 1, 0),
+            org.assertj.core.groups.Tuple.tuple(2, 1, 0, 0));
+    assertThat(suites.get(0).getTestCases()).extracting(ReportTestCase::getName)
+        .containsExactly("Power/Rails/3V3", "Console/banner");
+    ReportTestCase flash = suites.get(2).getTestCases().get(1);
+    assertThat(flash.getName()).isEqualTo("Program/flash");
+    assertThat(flash.hasError()).isTrue();
+    assertThat(flash.getFailureType()).isEqualTo("E42");
+    assertThat(flash.getFailureMessage()).isEqualTo("programmer " + shown);
+    assertThat(suites.get(3).getTestCases()).extracting(ReportTestCase::getName)
+        .containsExactly("3V3 rail", "(run outcome)");
+
+    List<ReportTestCase> hostileCases = suites.get(4).getTestCases();
+    assertThat(hostileCases).extracting(ReportTestCase::getName).containsExactly(shown, longName);
+    assertThat(hostileCases.get(0).getFailureMessage()).isEqualTo("1 measurement(s) out of limits: " + shown);
+    // Surefire's reader gives the detail's lines without their carriage returns (the document has them: below)
+    assertThat(hostileCases.get(0).getFailureDetail())
+        .contains(shown.replace("\r", "") + " = 9.5 V  (limits: 1.0 <= x <= 2.0)");
+    assertThat(hostileCases.get(1).isSuccessful()).isTrue();
+  }
+
+  @Test
   void one_run_is_a_testsuite_root_with_the_serial_station_and_operation_as_properties() throws Exception {
     Document doc = parse(write(Runs.failing("SN-1")));
     Element root = doc.getDocumentElement();
@@ -73,13 +130,14 @@ class JunitXmlExportTest {
     assertThat(property(doc, "serial")).isEqualTo("SN-1");
     assertThat(property(doc, "station")).isEqualTo("ST-01");
     assertThat(property(doc, "operation")).isEqualTo("functional");
+    assertThat(property(doc, "programHash")).isEqualTo("sha256:abc");
     assertThat(doc.getElementsByTagName("system-out").item(0).getTextContent()).isEqualTo("booting\n");
     assertThat(doc.getElementsByTagName("system-err").item(0).getTextContent()).isEqualTo("5V0 high\n");
   }
 
   @Test
   void hostile_strings_give_a_well_formed_document_that_keeps_every_printable_character() throws Exception {
-    String hostile = "a<b>&c\"d'e ]]> \u0000nul \u0001soh \u001bESC \uFFFE \ud800lone \ud83d\ude00 ✓";
+    String hostile = "a<b>&c\"d'e ]]>\ttab\r\ncrlf\rcr \u0000nul \u0001soh \u001bESC \uFFFE \ud800lone \ud83d\ude00 ✓";
     RunRecord base = Runs.failing(hostile);
     RunRecord run = Runs.with(base, List.of(Runs.step(0, hostile, hostile, "FAIL", hostile, List.of(
             new MeasurementRecord(0, hostile, null, hostile, hostile, null, null, "EQ", null, "FAIL", null)))),
@@ -88,7 +146,7 @@ class JunitXmlExportTest {
     byte[] xml = write(run);
     Document doc = parse(xml); // throws on anything not well-formed XML 1.0
 
-    String expected = "a<b>&c\"d'e ]]> \u2400nul \u2401soh \u241bESC \uFFFD \uFFFDlone \ud83d\ude00 ✓";
+    String expected = "a<b>&c\"d'e ]]>\ttab\r\ncrlf\rcr \u2400nul \u2401soh \u241bESC \uFFFD \uFFFDlone \ud83d\ude00 ✓";
     assertThat(property(doc, "serial")).isEqualTo(expected);
     Element testcase = (Element) doc.getElementsByTagName("testcase").item(0);
     assertThat(testcase.getAttribute("name")).isEqualTo(expected);

@@ -13,9 +13,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Runs as JUnit XML, the report format CI servers read (Surefire, Jenkins, GitLab): one {@code testsuite} per run
@@ -24,71 +21,55 @@ import javax.xml.stream.XMLStreamWriter;
  * skipped one {@code skipped}; a run that did not pass without a step to show it (a crash, a timeout) gets a
  * {@code testcase} named {@value #RUN_CASE} with the reason. Properties carry serial, station, operation and the
  * rest of the run's description; {@code system-out}/{@code system-err} the run's log as the loader bounded it.
- * Written with StAX, every string through {@link XmlText}, so hostile text yields a well-formed document.
+ * Written by {@link XmlOut}, every string through {@link XmlText}, so hostile text yields a well-formed document
+ * that gives every character back (tabs and newlines in names and messages too).
  */
 public final class JunitXmlWriter implements RunsWriter {
   static final String RUN_CASE = "(run outcome)";
 
-  private final XMLStreamWriter xml;
+  private final XmlOut xml;
   private final boolean several;
   private boolean started;
 
   /** @param several a {@code testsuites} root for any number of runs; else exactly one run as the root suite */
-  public JunitXmlWriter(OutputStream out, boolean several) throws IOException {
-    try {
-      this.xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(out, "UTF-8");
-    } catch (XMLStreamException e) {
-      throw new IOException(e);
-    }
+  public JunitXmlWriter(OutputStream out, boolean several) {
+    this.xml = new XmlOut(out);
     this.several = several;
   }
 
   @Override
   public void write(RunRecord run) throws IOException {
-    try {
-      if (!started) {
-        start();
-      } else if (!several) {
-        throw new IllegalStateException("this JUnit document holds one run; open it with several = true");
-      }
-      suite(run);
-    } catch (XMLStreamException e) {
-      throw new IOException(e);
+    if (!started) {
+      start();
+    } else if (!several) {
+      throw new IllegalStateException("this JUnit document holds one run; open it with several = true");
     }
+    suite(run);
   }
 
   @Override
   public void close() throws IOException {
-    try {
-      if (!started) {
-        if (!several) {
-          throw new IllegalStateException("no run was written to a one-run JUnit document");
-        }
-        start();
+    if (!started) {
+      if (!several) {
+        throw new IllegalStateException("no run was written to a one-run JUnit document");
       }
-      if (several) {
-        xml.writeEndElement();
-      }
-      xml.writeEndDocument();
-      xml.writeCharacters("\n");
-      xml.flush();
-      xml.close();
-    } catch (XMLStreamException e) {
-      throw new IOException(e);
+      start();
     }
+    xml.finish();
+    xml.text("\n");
+    xml.finish();
   }
 
-  private void start() throws XMLStreamException {
+  private void start() throws IOException {
     started = true;
-    xml.writeStartDocument("UTF-8", "1.0");
-    xml.writeCharacters("\n");
+    xml.declaration();
     if (several) {
-      xml.writeStartElement("testsuites");
-      xml.writeAttribute("name", "testline");
+      xml.start("testsuites");
+      attr("name", "testline");
     }
   }
 
-  private void suite(RunRecord run) throws XMLStreamException {
+  private void suite(RunRecord run) throws IOException {
     List<StepRecord> steps = run.steps();
     boolean runCase = needsRunCase(run);
     long failures = steps.stream().filter(s -> s.outcome().equals("FAIL")).count();
@@ -102,7 +83,7 @@ public final class JunitXmlWriter implements RunsWriter {
       }
     }
     String name = suiteName(run);
-    xml.writeStartElement("testsuite");
+    xml.start("testsuite");
     attr("name", name);
     attr("tests", String.valueOf(steps.size() + (runCase ? 1 : 0)));
     attr("failures", String.valueOf(failures));
@@ -119,25 +100,25 @@ public final class JunitXmlWriter implements RunsWriter {
       testcase(name, step);
     }
     if (runCase) {
-      xml.writeStartElement("testcase");
+      xml.start("testcase");
       attr("name", RUN_CASE);
       attr("classname", name);
       attr("time", seconds(Duration.ZERO));
       if (run.finished()) {
-        xml.writeStartElement("error");
+        xml.start("error");
         attr("message", runReason(run));
         attr("type", run.outcome());
-        xml.writeEndElement();
+        xml.end();
       } else {
-        xml.writeStartElement("skipped");
+        xml.start("skipped");
         attr("message", "the run has not finished");
-        xml.writeEndElement();
+        xml.end();
       }
-      xml.writeEndElement();
+      xml.end();
     }
     output(run);
-    xml.writeEndElement();
-    xml.writeCharacters("\n");
+    xml.end();
+    xml.text("\n");
   }
 
   /** Surefire groups cases by class name: every case of a run carries the suite's name so a run stays one suite. */
@@ -173,14 +154,15 @@ public final class JunitXmlWriter implements RunsWriter {
     return b.toString();
   }
 
-  private void properties(RunRecord run) throws XMLStreamException {
-    xml.writeStartElement("properties");
+  private void properties(RunRecord run) throws IOException {
+    xml.start("properties");
     property("serial", run.serialNumber());
     property("station", run.stationId());
     property("operation", run.operation());
     property("runId", run.runId().toString());
     property("program", run.programName());
     property("programVersion", run.programVersion());
+    property("programHash", run.programHash());
     property("partNumber", run.partNumber());
     property("partRevision", run.partRevision());
     property("operator", run.operator());
@@ -188,26 +170,27 @@ public final class JunitXmlWriter implements RunsWriter {
     property("attempt", String.valueOf(run.attempt()));
     property("outcome", run.outcome());
     property("verdict", run.verdict() == null ? null : run.verdict().verdict());
-    xml.writeEndElement();
+    xml.end();
   }
 
-  private void property(String name, String value) throws XMLStreamException {
+  private void property(String name, String value) throws IOException {
     if (value != null) {
-      xml.writeEmptyElement("property");
+      xml.empty("property");
       attr("name", name);
       attr("value", value);
+      xml.end();
     }
   }
 
-  private void testcase(String classname, StepRecord step) throws XMLStreamException {
-    xml.writeStartElement("testcase");
+  private void testcase(String classname, StepRecord step) throws IOException {
+    xml.start("testcase");
     attr("name", step.path() != null && !step.path().isEmpty() ? step.path() : step.name());
     attr("classname", classname);
     attr("time", seconds(between(step.startedAt(), step.endedAt())));
     switch (step.outcome()) {
       case "FAIL" -> {
         List<MeasurementRecord> failed = step.failedMeasurements();
-        xml.writeStartElement("failure");
+        xml.start("failure");
         attr("message", failed.isEmpty() ? (step.errorMessage() != null ? step.errorMessage() : "step failed")
             : failed.size() + " measurement(s) out of limits: "
                 + String.join(", ", failed.stream().map(MeasurementRecord::name).toList()));
@@ -228,21 +211,24 @@ public final class JunitXmlWriter implements RunsWriter {
           detail.append(step.errorMessage()).append('\n');
         }
         text(detail.toString());
-        xml.writeEndElement();
+        xml.end();
       }
       case "ERROR" -> {
-        xml.writeStartElement("error");
+        xml.start("error");
         attr("message", step.errorMessage() != null ? step.errorMessage() : "step error");
         attr("type", step.errorCode() != null ? step.errorCode() : "error");
-        xml.writeEndElement();
+        xml.end();
       }
-      case "SKIPPED" -> xml.writeEmptyElement("skipped");
+      case "SKIPPED" -> {
+        xml.empty("skipped");
+        xml.end();
+      }
       default -> { }
     }
-    xml.writeEndElement();
+    xml.end();
   }
 
-  private void output(RunRecord run) throws XMLStreamException {
+  private void output(RunRecord run) throws IOException {
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
     for (RunRecord.LogEntry line : run.log()) {
@@ -257,23 +243,23 @@ public final class JunitXmlWriter implements RunsWriter {
           .append(" more log lines are stored; GET /api/runs/").append(run.runId()).append("/log]\n");
     }
     if (out.length() > 0) {
-      xml.writeStartElement("system-out");
+      xml.start("system-out");
       text(out.toString());
-      xml.writeEndElement();
+      xml.end();
     }
     if (err.length() > 0) {
-      xml.writeStartElement("system-err");
+      xml.start("system-err");
       text(err.toString());
-      xml.writeEndElement();
+      xml.end();
     }
   }
 
-  private void attr(String name, String value) throws XMLStreamException {
-    xml.writeAttribute(name, XmlText.of(value));
+  private void attr(String name, String value) throws IOException {
+    xml.attribute(name, value);
   }
 
-  private void text(String value) throws XMLStreamException {
-    xml.writeCharacters(XmlText.of(value));
+  private void text(String value) throws IOException {
+    xml.text(value);
   }
 
   private static Duration between(Instant start, Instant end) {

@@ -9,6 +9,41 @@ package io.testline.interop.junit;
 final class XmlText {
   private XmlText() {}
 
+  /**
+   * Character data, escaped for a writer that does not escape: markup as entities, and a carriage return as a
+   * character reference, since a parser turns a raw one (and CRLF) into a newline.
+   */
+  static String text(String s) {
+    return escape(of(s), false);
+  }
+
+  /**
+   * An attribute value, escaped for a writer that does not escape: markup and quotes as entities, and tab, newline
+   * and carriage return as character references, since a parser turns raw ones into spaces (attribute value
+   * normalization, XML 1.0 section 3.3.3), which would change a name or a message.
+   */
+  static String attribute(String s) {
+    return escape(of(s), true);
+  }
+
+  private static String escape(String s, boolean attribute) {
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '\r' -> out.append("&#13;");
+        case '"' -> out.append(attribute ? "&quot;" : "\"");
+        case '\t' -> out.append(attribute ? "&#9;" : "\t");
+        case '\n' -> out.append(attribute ? "&#10;" : "\n");
+        default -> out.append(ch);
+      }
+    }
+    return out.toString();
+  }
+
   static String of(String s) {
     if (s == null) {
       return "";
