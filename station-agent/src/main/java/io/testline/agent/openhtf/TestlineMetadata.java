@@ -1,6 +1,7 @@
 package io.testline.agent.openhtf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.testline.schemas.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.List;
  * What testline's own OpenHTF export keeps under {@code metadata.testline} that the importer reads back, so a run
  * survives export and import unchanged: {@code program_hash} (OpenHTF's {@code code_info.sourcecode} is empty in an
  * export) and {@code step_paths}, the paths {@code subtest_name} cannot say (one that does not end in the step's
- * name, e.g. {@code Power/Rails} for step {@code 3V3 rail}). A record from OpenHTF itself has neither.
+ * name, e.g. {@code Power/Rails} for step {@code 3V3 rail}). A record from OpenHTF itself has neither; a
+ * {@code metadata.testline} that is not an object is left alone, as any other metadata the importer does not read.
  */
 final class TestlineMetadata {
   static final int MAX_HASH = 256;
@@ -18,8 +20,10 @@ final class TestlineMetadata {
 
   private final JsonNode testline;
 
+  /** {@code metadata.testline} when it is an object; anything else under that key is the station's, not ours. */
   TestlineMetadata(JsonNode metadata) {
-    this.testline = Fields.object(metadata, "testline", "metadata.");
+    JsonNode t = metadata.get("testline");
+    this.testline = t != null && t.isObject() ? t : JsonNodeFactory.instance.objectNode();
   }
 
   /** The exported run's program hash; null when the record has none. */

@@ -67,7 +67,7 @@ class OpenHtfRoundTripTest {
   }
 
   @Test
-  void a_record_without_testline_metadata_keeps_the_hash_of_its_source_code() throws Exception {
+  void a_record_without_testline_metadata_object_keeps_the_hash_of_its_source_code() throws Exception {
     ObjectNode record = (ObjectNode) MAPPER.readTree(export(run(null, List.of(step(0, "a", "g/a", 1.0)))));
     ((ObjectNode) record.get("metadata")).remove("testline");
     ((ObjectNode) record.get("code_info")).put("sourcecode", "test = htf.Test(phase)\n");
@@ -76,6 +76,9 @@ class OpenHtfRoundTripTest {
 
     assertThat(imported.programHash()).startsWith("sha256:").hasSize(7 + 64);
     assertThat(imported.steps().get(0).path()).isEqualTo("g/a");
+
+    ((ObjectNode) record.get("metadata")).put("testline", "a station's own metadata");
+    assertThat(read(record).programHash()).isEqualTo(imported.programHash());
   }
 
   @Test

@@ -159,6 +159,7 @@ class ExportCommandIT {
     assertThat(imported.serialNumber()).isEqualTo(stored.serialNumber());
     assertThat(imported.programName()).isEqualTo(stored.programName());
     assertThat(imported.programVersion()).isEqualTo(stored.programVersion());
+    assertThat(imported.programHash()).isEqualTo(stored.programHash()).startsWith("sha256:c0ffee");
     assertThat(imported.partNumber()).isEqualTo(stored.partNumber());
     assertThat(imported.operator()).isEqualTo(stored.operator());
     assertThat(imported.startedAt()).isEqualTo(stored.startedAt());
@@ -169,6 +170,7 @@ class ExportCommandIT {
       StepRecord want = stored.steps().get(i);
       Step got = imported.steps().get(i);
       assertThat(got.name()).isEqualTo(want.name());
+      assertThat(got.path()).isEqualTo(want.path()).isEqualTo("Power/Rails");
       assertThat(got.outcome().name()).isEqualTo(want.outcome());
       assertThat(got.startedAt()).isEqualTo(want.startedAt());
       assertThat(got.endedAt()).isEqualTo(want.endedAt());
@@ -268,16 +270,17 @@ class ExportCommandIT {
     runIds.add(runId);
     UUID session = new UUID(0x4000 + i, 4);
     Instant start = T0.plusSeconds(60L * i);
-    Program program = new Program("board-test", "2.0", null);
+    Program program = new Program("board-test", "2.0", "sha256:" + "c0ffee".repeat(10) + "0123");
     List<UnitUnderTest> units = List.of(UnitUnderTest.of(serial));
     double v = fails ? 5.61 : 5.01;
-    Step rail = new Step("5V0 rail", "Power/Rails/5V0", 0, start, start.plusMillis(500),
+    // a path that does not end in the step's name: the OpenHTF round trip keeps it
+    Step rail = new Step("5V0 rail", "Power/Rails", 0, start, start.plusMillis(500),
         fails ? StepOutcome.FAIL : StepOutcome.PASS,
         List.of(new Measurement("v_5v0", v, null, "V", 4.75, 5.25, Comparator.GELE, 5.0,
             fails ? MeasurementOutcome.FAIL : MeasurementOutcome.PASS, false)), null, null, null);
     RunFinished finished = new RunFinished(runId, serial, units, "PCB-1", "A", program, "op", "WO-1", 1, "FCT",
         "OP40", start, start.plusSeconds(1), 1000, fails ? RunOutcome.FAIL : RunOutcome.PASS, fails ? 1 : 0, null,
-        null, null, null, fails ? "Power/Rails/5V0" : null, new Counts(1, fails ? 0 : 1, fails ? 1 : 0, 0L, 0L, 1L,
+        null, null, null, fails ? "Power/Rails" : null, new Counts(1, fails ? 0 : 1, fails ? 1 : 0, 0L, 0L, 1L,
         fails ? 1L : 0L), new LogSummary(1, 16, 1, "00".repeat(32)), List.of(rail));
     return List.of(
         Event.of(station, session, 0, start, new RunStarted(runId, serial, units, "PCB-1", "A", program, "op",
