@@ -1,10 +1,11 @@
 package io.testline.interop.junit;
 
 /**
- * Text any XML 1.0 parser accepts. The StAX writer escapes markup but passes characters XML 1.0 forbids (C0
- * controls other than tab, newline and return; U+FFFE, U+FFFF; lone surrogates) through, which makes the document
+ * Text any XML 1.0 parser accepts and gives back as it was. Characters XML 1.0 forbids even as references (C0
+ * controls other than tab, newline and return; U+FFFE, U+FFFF; lone surrogates) would make the document
  * unreadable: a control becomes its Unicode control picture (U+0001 as U+2401, as the store already shows U+0000
- * as U+2400), anything else U+FFFD.
+ * as U+2400), anything else U+FFFD. Then markup is escaped, and the whitespace a parser would normalize is
+ * written as character references ({@link #text}, {@link #attribute}).
  */
 final class XmlText {
   private XmlText() {}
