@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *   {@code htpasswd -nB name} prints (a YAML list, or one string, e.g. from {@code TESTLINE_WEB_USERS});</li>
  *   <li>{@code <prefix>.admins}: the users who get the role admin; every other user is a viewer;</li>
  *   <li>{@code <prefix>.authToken}: a bearer token (at least 16 characters) for scripts and services;</li>
- *   <li>{@code <prefix>.tokenRole}: the token's role, {@code viewer} (default) or {@code admin}.</li>
+ *   <li>{@code <prefix>.tokenRole}: the token's role, {@code viewer} (default) or {@code admin};</li>
+ *   <li>{@code <prefix>.login.*}: the brute-force limit, see {@link LoginLimits}.</li>
  * </ul>
  * Secrets are ordinary keys, so whatever the config source offers for them (environment, files) applies.
  *
@@ -27,8 +28,10 @@ import java.util.regex.Pattern;
  * @param admins the users with the role admin
  * @param token the bearer token; null for none
  * @param tokenRole the role of a request carrying the token
+ * @param loginLimits how failed logins are throttled
  */
-public record AccessConfig(Map<String, String> passwordHashes, Set<String> admins, String token, Role tokenRole) {
+public record AccessConfig(Map<String, String> passwordHashes, Set<String> admins, String token, Role tokenRole,
+    LoginLimits loginLimits) {
   public static final int MIN_TOKEN_LENGTH = 16;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
@@ -37,6 +40,12 @@ public record AccessConfig(Map<String, String> passwordHashes, Set<String> admin
     passwordHashes = Map.copyOf(passwordHashes);
     admins = Set.copyOf(admins);
     Objects.requireNonNull(tokenRole, "tokenRole");
+    Objects.requireNonNull(loginLimits, "loginLimits");
+  }
+
+  /** With the default {@link LoginLimits}. */
+  public AccessConfig(Map<String, String> passwordHashes, Set<String> admins, String token, Role tokenRole) {
+    this(passwordHashes, admins, token, tokenRole, LoginLimits.defaults());
   }
 
   /** Nobody configured: the listener must stay on loopback. */
@@ -75,7 +84,7 @@ public record AccessConfig(Map<String, String> passwordHashes, Set<String> admin
       admins.add(admin);
     }
     Role tokenRole = source.enumValue(prefix + ".tokenRole", Role.class, Role.VIEWER);
-    return new AccessConfig(hashes, admins, token, tokenRole);
+    return new AccessConfig(hashes, admins, token, tokenRole, LoginLimits.load(source, prefix));
   }
 
   private static Map<String, String> users(List<String> items, String key) {
@@ -112,6 +121,6 @@ public record AccessConfig(Map<String, String> passwordHashes, Set<String> admin
   @Override
   public String toString() {
     return "AccessConfig[users=" + passwordHashes.keySet() + ", admins=" + admins + ", token="
-        + (token == null ? "(none)" : "(hidden)") + ", tokenRole=" + tokenRole.label() + "]";
+        + (token == null ? "(none)" : "(hidden)") + ", tokenRole=" + tokenRole.label() + ", loginLimits=" + loginLimits + "]";
   }
 }

@@ -27,12 +27,15 @@ public final class ApiGuard {
     ctx.attribute(PRINCIPAL, principalOf(ctx));
   }
 
-  /** The principal of the request's {@code Authorization} header; throws {@link AccessDenied} (401) without one. */
+  /**
+   * The principal of the request's {@code Authorization} header; throws {@link AccessDenied} 401 without one, 429
+   * while its user or address is locked out after failed logins.
+   */
   public Principal principalOf(Context ctx) {
     if (!authenticator.enabled()) {
       return Principal.local();
     }
-    Authenticator.Result result = authenticator.authorize(ctx.header("Authorization"));
+    Authenticator.Result result = authenticator.authorize(ctx.header("Authorization"), ctx.ip());
     if (result instanceof Authenticator.Accepted accepted) {
       return accepted.principal();
     }

@@ -1,9 +1,12 @@
 package io.testline.access;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks credentials against an {@link AccessConfig}: a user's password (bcrypt), the bearer token, or an HTTP
  * {@code Authorization} header carrying either ({@code Bearer <token>}, {@code Basic <user:password>}). Comparisons
  * of secrets take constant time. A password that verified once is remembered as its SHA-256 per user, so a script
- * sending Basic credentials with every request costs one bcrypt check, not one per request.
+ * sending Basic credentials with every request costs one bcrypt check, not one per request. Every check of a
+ * password or token goes through the listener's {@link LoginThrottle}: after too many failures it throws
+ * {@link AccessDenied} 429 without checking.
  */
 public final class Authenticator {
   /** The outcome of reading an {@code Authorization} header. */
@@ -33,10 +38,25 @@ public final class Authenticator {
   private final AccessConfig config;
   private final byte[] token;
   private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+  private final LoginThrottle throttle;
 
+  /** Throttled by {@link AccessConfig#loginLimits()}, counted in Micrometer's global registry. */
   public Authenticator(AccessConfig config) {
+    this(config, "access", Metrics.globalRegistry);
+  }
+
+  /**
+   * @param listener the listener's name in log lines and meters ({@code http}, {@code web})
+   * @param registry where the throttle's meters go
+   */
+  public Authenticator(AccessConfig config, String listener, MeterRegistry registry) {
+    this(config, new LoginThrottle(config.loginLimits(), Clock.systemUTC(), registry, listener));
+  }
+
+  public Authenticator(AccessConfig config, LoginThrottle throttle) {
     this.config = config;
     this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+    this.throttle = throttle;
   }
 
   public AccessConfig config() {
@@ -48,11 +68,32 @@ public final class Authenticator {
     return config.configured();
   }
 
-  /** The user with this password, with its current role; empty for an unknown user or a wrong password. */
+  /** {@link #login(String, String, String)} from an unknown address (throttled per user only). */
   public Optional<Principal> login(String user, String password) {
+    return login(user, password, null);
+  }
+
+  /**
+   * The user with this password, with its current role; empty for an unknown user or a wrong password.
+   *
+   * @param address the client's address, for the throttle; null when unknown
+   * @throws AccessDenied 429 while the user or the address is locked out, the right password too
+   */
+  public Optional<Principal> login(String user, String password, String address) {
     if (user == null || password == null) {
       return Optional.empty();
     }
+    throttle.check(user, address);
+    Optional<Principal> who = check(user, password);
+    if (who.isPresent()) {
+      throttle.succeeded(user, address);
+    } else {
+      throttle.failed(user, address);
+    }
+    return who;
+  }
+
+  private Optional<Principal> check(String user, String password) {
     String hash = config.passwordHashes().get(user);
     if (hash == null) {
       // the same work as for a known user, so timing does not tell which names exist
@@ -73,8 +114,29 @@ public final class Authenticator {
     return principal(user);
   }
 
-  /** The token's principal when {@code given} is the configured token. */
+  /** {@link #token(String, String)} from an unknown address (a token is throttled per address only). */
   public Optional<Principal> token(String given) {
+    return token(given, null);
+  }
+
+  /**
+   * The token's principal when {@code given} is the configured token.
+   *
+   * @param address the client's address, for the throttle; null when unknown
+   * @throws AccessDenied 429 while the address is locked out
+   */
+  public Optional<Principal> token(String given, String address) {
+    throttle.check(null, address);
+    Optional<Principal> who = checkToken(given);
+    if (who.isPresent()) {
+      throttle.succeeded(null, address);
+    } else {
+      throttle.failed(null, address);
+    }
+    return who;
+  }
+
+  private Optional<Principal> checkToken(String given) {
     if (token == null || given == null
         || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
       return Optional.empty();
@@ -106,8 +168,17 @@ public final class Authenticator {
     return Optional.of(Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16));
   }
 
-  /** Reads an {@code Authorization} header value (null: none). */
+  /** {@link #authorize(String, String)} from an unknown address. */
   public Result authorize(String header) {
+    return authorize(header, null);
+  }
+
+  /**
+   * Reads an {@code Authorization} header value (null: none) of a request from {@code address} (null: unknown).
+   *
+   * @throws AccessDenied 429 while the user or the address is locked out
+   */
+  public Result authorize(String header, String address) {
     if (header == null || header.isBlank()) {
       return new Absent();
     }
@@ -119,7 +190,7 @@ public final class Authenticator {
       if (token == null) {
         return new Refused("bearer tokens are not accepted here");
       }
-      return token(value).<Result>map(Accepted::new).orElseGet(() -> new Refused("invalid bearer token"));
+      return token(value, address).<Result>map(Accepted::new).orElseGet(() -> new Refused("invalid bearer token"));
     }
     if (scheme.equalsIgnoreCase("Basic")) {
       String decoded;
@@ -132,7 +203,7 @@ public final class Authenticator {
       if (colon < 0) {
         return new Refused("malformed Basic credentials");
       }
-      return login(decoded.substring(0, colon), decoded.substring(colon + 1)).<Result>map(Accepted::new)
+      return login(decoded.substring(0, colon), decoded.substring(colon + 1), address).<Result>map(Accepted::new)
           .orElseGet(() -> new Refused("invalid user name or password"));
     }
     return new Refused("unsupported authorization scheme (use Bearer or Basic)");

@@ -80,7 +80,7 @@ public final class ResultConsumer implements AutoCloseable {
       closeables.push(loop);
       metrics.lagOf(loop::lag);
       if (withApi && config.httpPort() >= 0) {
-        api = new QueryApi(dataSource, config.httpAccess(), config.httpTls(), config.httpCursorKey());
+        api = new QueryApi(dataSource, config.httpAccess(), config.httpTls(), config.httpCursorKey(), registry);
         closeables.push(api);
       } else {
         api = null;

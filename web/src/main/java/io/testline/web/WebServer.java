@@ -139,6 +139,7 @@ public final class WebServer implements AutoCloseable {
       webAccess.register(c);
       moreRoutes.accept(c);
       c.routes.exception(AccessDenied.class, (e, ctx) -> {
+        e.applyTo(ctx);
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/html") && ctx.header("HX-Request") == null) {
           pages.error(ctx, e.status(), e.getMessage());

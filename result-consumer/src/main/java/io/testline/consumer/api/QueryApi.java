@@ -7,6 +7,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.testline.access.AccessConfig;
 import io.testline.access.AccessDenied;
 import io.testline.access.ApiGuard;
@@ -84,6 +86,12 @@ public final class QueryApi implements AutoCloseable {
    *                  for a random key of this process (a cursor is then valid only here, until a restart)
    */
   public QueryApi(DataSource dataSource, AccessConfig access, HttpsConfig https, String cursorKey) {
+    this(dataSource, access, https, cursorKey, Metrics.globalRegistry);
+  }
+
+  /** As above, the login throttle's meters ({@code testline.access.login.*}) in {@code registry}. */
+  public QueryApi(DataSource dataSource, AccessConfig access, HttpsConfig https, String cursorKey,
+      MeterRegistry registry) {
     ObjectMapper mapper = JsonMapper.builder()
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -104,7 +112,7 @@ public final class QueryApi implements AutoCloseable {
       if (https != null) {
         HttpsConnector.install(config.jetty, https, () -> bind);
       }
-      config.routes.before("/api/*", new ApiGuard(new Authenticator(access))::authenticate);
+      config.routes.before("/api/*", new ApiGuard(new Authenticator(access, "http", registry))::authenticate);
       config.routes.get("/api/runs", this::listRuns);
       config.routes.get("/api/runs/{runId}", this::getRun);
       config.routes.get("/api/runs/{runId}/log", this::getLog);
@@ -114,9 +122,7 @@ public final class QueryApi implements AutoCloseable {
       config.routes.get("/api/crashes", this::getCrashes);
       config.routes.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.field()));
       config.routes.exception(AccessDenied.class, (e, ctx) -> {
-        if (e.challenge() != null) {
-          ctx.header("WWW-Authenticate", e.challenge());
-        }
+        e.applyTo(ctx);
         error(ctx, e.status(), e.getMessage(), null);
       });
       config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));

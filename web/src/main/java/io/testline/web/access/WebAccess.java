@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HandlerType;
 import io.javalin.http.SameSite;
+import io.micrometer.core.instrument.Metrics;
 import io.testline.access.AccessDenied;
 import io.testline.access.ApiGuard;
 import io.testline.access.Authenticator;
@@ -48,7 +49,7 @@ public final class WebAccess {
 
   public WebAccess(WebAccessConfig config, LoginPage loginPage, Clock clock) {
     this.config = config;
-    this.authenticator = new Authenticator(config.access());
+    this.authenticator = new Authenticator(config.access(), "web", Metrics.globalRegistry);
     this.sessions = config.sessionKey() == null ? SessionCodec.withRandomKey() : new SessionCodec(config.sessionKey());
     this.loginPage = loginPage;
     this.clock = clock;
@@ -118,7 +119,7 @@ public final class WebAccess {
     }
     String header = ctx.header("Authorization");
     if (header != null) {
-      Authenticator.Result result = authenticator.authorize(header);
+      Authenticator.Result result = authenticator.authorize(header, ctx.ip());
       if (result instanceof Authenticator.Accepted accepted) {
         // a browser never adds this header by itself (we send no Basic challenge), so no CSRF check is needed
         ctx.attribute(BEARER, Boolean.TRUE);
@@ -164,11 +165,19 @@ public final class WebAccess {
     String user = ctx.formParam("user");
     String password = ctx.formParam("password");
     String next = safeNext(ctx.formParam("next"));
-    Optional<Principal> who = user == null || user.isBlank()
-        ? authenticator.token(password)
-        : authenticator.login(user.strip(), password);
+    Optional<Principal> who;
+    try {
+      // the throttle logs and counts each failure
+      who = user == null || user.isBlank()
+          ? authenticator.token(password, ctx.ip())
+          : authenticator.login(user.strip(), password, ctx.ip());
+    } catch (AccessDenied throttled) {
+      throttled.applyTo(ctx);
+      loginPage.show(ctx, csrfToken(ctx), next, throttled.getMessage() + ".",
+          authenticator.enabled());
+      return;
+    }
     if (!authenticator.enabled() || who.isEmpty()) {
-      log.warn("web: failed login for user \"{}\" from {}", printable(user), ctx.ip());
       ctx.status(401);
       loginPage.show(ctx, csrfToken(ctx), next, "Wrong user name or password.", authenticator.enabled());
       return;
@@ -191,15 +200,6 @@ public final class WebAccess {
   private Cookie cookie(String name, String value, int maxAge, boolean httpOnly, Context ctx) {
     boolean secure = config.https() != null || "https".equals(ctx.scheme());
     return new Cookie(name, value, "/", maxAge, secure, httpOnly, null, SameSite.STRICT);
-  }
-
-  /** A user-supplied name as it may go into a log line: no control characters (no forged lines), at most 64. */
-  private static String printable(String text) {
-    if (text == null) {
-      return "";
-    }
-    String clean = text.strip().replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
   }
 
   /** Only a path of this site: never another origin ({@code //host}, {@code /\host}, {@code https:}). */
