@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.testline.access.LoginThrottle;
 import io.testline.access.SessionCodec;
 import io.testline.brokers.Database;
 import io.testline.brokers.junit.NetworkAddresses;
@@ -222,6 +227,59 @@ class WebAccessIT {
     }
   }
 
+  @Test
+  void repeated_wrong_passwords_lock_the_user_out_with_429_even_for_the_right_password_until_the_delay_passes()
+      throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LoginThrottle.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
+    WebAccessConfig limited = WebAccessConfig.load(ConfigSource.of(Map.of(
+        "web.users", List.of("carol:" + hash("carol-pw")), "web.sessionKey", SESSION_KEY,
+        "web.login.maxFailuresPerUser", "3", "web.login.delay", "2s")), false);
+    try (WebServer throttled = new WebServer(dataSource, new WebConfig(base.getHost(), 0, ZoneOffset.UTC,
+        WebConfig.DEFAULT_SHIFTS, null), limited).start()) {
+      Browser b = new Browser(throttled.uri());
+      for (int i = 0; i < 3; i++) {
+        assertThat(b.login("carol", "guess-" + i).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> refused = b.login("carol", "carol-pw");
+      assertThat(refused.statusCode()).as("the right password, locked out").isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+          assertThat(Long.parseLong(v)).isBetween(1L, 2L));
+      assertThat(refused.body()).contains("Too many failed logins");
+      assertThat(b.cookie(WebAccess.SESSION_COOKIE)).isNull();
+      assertThat(new Browser(throttled.uri()).send(HttpRequest.newBuilder(throttled.uri().resolve("/runs"))
+          .header("Authorization", basicAuth("carol", "carol-pw"))).statusCode())
+          .as("Basic auth of the same user is locked out too").isEqualTo(429);
+
+      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+          .until(() -> b.login("carol", "carol-pw").statusCode() == 302);
+      assertThat(b.cookie(WebAccess.SESSION_COOKIE)).isNotNull();
+      assertThat(b.get("/runs", "text/html").statusCode()).isEqualTo(200);
+
+      assertThat(meters.counter("testline.access.login.failures", "listener", "web").count()).isEqualTo(3);
+      assertThat(meters.counter("testline.access.login.lockouts", "listener", "web", "scope", "user").count())
+          .isEqualTo(1);
+      assertThat(meters.counter("testline.access.login.throttled", "listener", "web").count()).isGreaterThan(1);
+      assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(line -> assertThat(line).contains("failed login for user \"carol\""))
+          .anySatisfy(line -> assertThat(line).contains("user \"carol\" locked out for 2 s"))
+          .allSatisfy(line -> assertThat(line).doesNotContain("guess-").doesNotContain("carol-pw"));
+    } finally {
+      Metrics.removeRegistry(meters);
+      logger.detachAppender(logged);
+    }
+  }
+
+  private static String basicAuth(String user, String password) {
+    return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
   private HttpResponse<String> withSession(String value) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/"))
         .header("Accept", "text/html").header("Cookie", WebAccess.SESSION_COOKIE + "=" + value).build(),
@@ -236,9 +294,18 @@ class WebAccessIT {
   private final class Browser {
     private final CookieManager cookies = new CookieManager();
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+    private final URI root;
+
+    Browser() {
+      this(base);
+    }
+
+    Browser(URI root) {
+      this.root = root;
+    }
 
     HttpResponse<String> get(String path, String accept) throws Exception {
-      return send(HttpRequest.newBuilder(base.resolve(path)).header("Accept", accept));
+      return send(HttpRequest.newBuilder(root.resolve(path)).header("Accept", accept));
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -258,7 +325,7 @@ class WebAccessIT {
     HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
       String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
           + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-      return send(HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/html")
+      return send(HttpRequest.newBuilder(root.resolve(path)).header("Accept", "text/html")
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
