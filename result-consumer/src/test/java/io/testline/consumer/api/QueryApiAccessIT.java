@@ -2,10 +2,12 @@ package io.testline.consumer.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.testline.access.AccessConfig;
 import io.testline.access.HttpsConfig;
 import io.testline.brokers.Database;
@@ -107,6 +109,30 @@ class QueryApiAccessIT {
     assertThat(get(client, "https", https.port(), "Bearer " + TOKEN).statusCode()).isEqualTo(200);
     assertThatThrownBy(() -> get(HttpClient.newHttpClient(), "http", https.port(), "Bearer " + TOKEN))
         .as("plain HTTP on the HTTPS port").isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void repeated_wrong_basic_passwords_get_429_even_for_the_right_one_until_the_delay_passes() throws Exception {
+    AccessConfig limited = AccessConfig.load(ConfigSource.of(Map.of(
+        "http.users", List.of("line:" + BCrypt.withDefaults().hashToString(4, "line-pw".toCharArray())),
+        "http.login.maxFailuresPerUser", "3", "http.login.delay", "2s")), "http");
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (QueryApi throttled = new QueryApi(dataSource, limited, null, null, meters).start(address, 0)) {
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < 3; i++) {
+        assertThat(get(client, "http", throttled.port(), basic("line", "guess-" + i)).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> refused = get(client, "http", throttled.port(), basic("line", "line-pw"));
+      assertThat(refused.statusCode()).as("the right password, locked out").isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+          assertThat(Long.parseLong(v)).isBetween(1L, 2L));
+      assertThat(json.readTree(refused.body()).path("error").asText()).startsWith("Too many failed logins");
+
+      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+          .until(() -> get(client, "http", throttled.port(), basic("line", "line-pw")).statusCode() == 200);
+      assertThat(meters.counter("testline.access.login.failures", "listener", "http").count()).isEqualTo(3);
+      assertThat(meters.counter("testline.access.login.throttled", "listener", "http").count()).isGreaterThan(0);
+    }
   }
 
   private HttpResponse<String> get(HttpClient client, String scheme, int port, String authorization)
