@@ -121,6 +121,7 @@ public record AccessConfig(Map<String, String> passwordHashes, Set<String> admin
   @Override
   public String toString() {
     return "AccessConfig[users=" + passwordHashes.keySet() + ", admins=" + admins + ", token="
-        + (token == null ? "(none)" : "(hidden)") + ", tokenRole=" + tokenRole.label() + ", loginLimits=" + loginLimits + "]";
+        + (token == null ? "(none)" : "(hidden)") + ", tokenRole=" + tokenRole.label() + ", loginLimits="
+        + loginLimits + "]";
   }
 }
