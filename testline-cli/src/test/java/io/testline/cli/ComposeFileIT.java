@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -53,9 +54,11 @@ class ComposeFileIT {
   private static Map<String, Object> compose;
   private static Map<String, Map<String, Object>> services;
   private static Map<String, String> envExample;
+  /** Fake compose secrets: the host file behind {@code /run/secrets/<name>} is {@code <name>} in this folder. */
+  private static Path fakeSecrets;
 
   @BeforeAll
-  static void readCompose() throws IOException {
+  static void readCompose(@TempDir Path secretsDir) throws IOException {
     root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
     Path file = root.resolve("compose.yaml");
     assertThat(file).as("compose.yaml at the repository root").isRegularFile();
@@ -64,7 +67,30 @@ class ComposeFileIT {
     map(compose.get("services"), "services").forEach((name, body) -> services.put(name, map(body, name)));
     assertThat(services).as("services of compose.yaml").isNotEmpty();
     envExample = readEnvFile(root.resolve(".env.example"));
+    fakeSecrets = secretsDir;
+    for (String secret : declaredSecrets().keySet()) {
+      Files.writeString(secretsDir.resolve(secret), fakeSecret(secret) + "\n");
+    }
   }
+
+  /** The top-level {@code secrets:} of compose.yaml: each name with its host file, as written. */
+  static Map<String, String> declaredSecrets() {
+    Map<String, String> out = new TreeMap<>();
+    if (compose.get("secrets") != null) {
+      map(compose.get("secrets"), "secrets").forEach((name, body) ->
+          out.put(name, String.valueOf(map(body, "secrets." + name).get("file"))));
+    }
+    return out;
+  }
+
+  /** A valid value for each secret, different from every other (web_users: one user, admin, password admin-pw). */
+  static String fakeSecret(String name) {
+    return name.equals("web_users") ? "admin:" + FAKE_ADMIN_HASH
+        : "fake-" + name.replace('_', '-') + "-0123456789abcdef0123456789abcdef";
+  }
+
+  private static final String FAKE_ADMIN_HASH =
+      at.favre.lib.crypto.bcrypt.BCrypt.withDefaults().hashToString(4, "admin-pw".toCharArray());
 
   @Test
   void every_service_has_an_image_or_a_build() {
@@ -254,8 +280,8 @@ class ComposeFileIT {
         if (command(name, services.get(name)).get(1).equals("run")) {
           bridges.put(name, b);
         }
-        soft.assertThat(b.mqtt().password()).as("service %s: the MQTT password comes from the environment", name)
-            .isEqualTo(envExample.get("MQTT_BRIDGE_PASSWORD"));
+        soft.assertThat(b.mqtt().password()).as("service %s: the MQTT password comes from its secret", name)
+            .isEqualTo(fakeSecret("mqtt_bridge_password"));
         soft.assertThat(services).as("service %s: mqtt.url host", name).containsKey(b.mqtt().url().getHost());
         hosts(b.kafka().bootstrapServers()).forEach(h ->
             soft.assertThat(services).as("service %s: kafka.bootstrapServers host", name).containsKey(h));
@@ -264,16 +290,16 @@ class ComposeFileIT {
         soft.assertThat(w.allowUnauthenticated()).as("service %s: --allow-unauthenticated", name).isFalse();
         soft.assertThat(w.sessionKey()).as("service %s: web.sessionKey shared by every instance", name).isNotNull();
       } else if (config instanceof ConsumerConfig c) {
-        soft.assertThat(c.httpAccess().token()).as("service %s: the API token comes from the environment", name)
-            .isEqualTo(envExample.get("API_TOKEN"));
-        soft.assertThat(c.dbPassword()).as("service %s: the database password comes from the environment", name)
-            .isEqualTo(envExample.get("POSTGRES_PASSWORD"));
+        soft.assertThat(c.httpAccess().token()).as("service %s: the API token comes from its secret", name)
+            .isEqualTo(fakeSecret("api_token"));
+        soft.assertThat(c.dbPassword()).as("service %s: the database password comes from its secret", name)
+            .isEqualTo(fakeSecret("postgres_password"));
         soft.assertThat(services).as("service %s: db.url host", name).containsKey(jdbcHost(c.dbUrl()));
         hosts(c.bootstrapServers()).forEach(h ->
             soft.assertThat(services).as("service %s: kafka.bootstrapServers host", name).containsKey(h));
       } else if (config instanceof ShopfloorBridgeConfig f) {
-        soft.assertThat(f.dbPassword()).as("service %s: the database password comes from the environment", name)
-            .isEqualTo(envExample.get("POSTGRES_PASSWORD"));
+        soft.assertThat(f.dbPassword()).as("service %s: the database password comes from its secret", name)
+            .isEqualTo(fakeSecret("postgres_password"));
         soft.assertThat(services).as("service %s: db.url host", name).containsKey(jdbcHost(f.jdbcUrl()));
         hosts(f.bootstrapServers()).forEach(h ->
             soft.assertThat(services).as("service %s: kafka.bootstrapServers host", name).containsKey(h));
@@ -292,7 +318,7 @@ class ComposeFileIT {
 
     try (Stream<Path> files = Files.list(root.resolve("deploy/config"))) {
       for (Path f : files.toList()) {
-        assertThat(Files.readString(f)).as("%s holds no literal password (it comes from .env)", f.getFileName())
+        assertThat(Files.readString(f)).as("%s holds no literal password (it is a compose secret)", f.getFileName())
             .doesNotContainPattern("(?i)password\\s*:");
       }
     }
@@ -496,14 +522,22 @@ class ComposeFileIT {
         && ".".equals(String.valueOf(build.get("context")));
   }
 
-  /** Loads every testline service's config through the service's own config class, with compose's environment. */
+  /** {@link #loadAllConfigs(Path)} with the fake secrets. */
   static Map<String, Object> loadAllConfigs() {
+    return loadAllConfigs(fakeSecrets);
+  }
+
+  /**
+   * Loads every testline service's config through the service's own config class, with compose's environment and
+   * its {@code /run/secrets/<name>} files taken from {@code secretsDir}.
+   */
+  static Map<String, Object> loadAllConfigs(Path secretsDir) {
     Map<String, Object> loaded = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     testlineServices().forEach((name, s) -> {
       List<String> command = command(name, s);
       Path file = configFile(name, s).orElse(null);
-      Map<String, String> env = environment(name, s);
+      Map<String, String> env = environment(name, s, secretsDir);
       try {
         Object config = switch (command.get(0)) {
           case "bridge" -> BridgeConfig.from(ConfigSource.load(file, env, BridgeConfig.ENV_PREFIX));
@@ -562,8 +596,26 @@ class ComposeFileIT {
     return ((List<Object>) command).stream().map(String::valueOf).toList();
   }
 
-  /** The environment compose gives the service, with ${VAR} taken from .env.example. */
+  /** {@link #environment(String, Map, Path)} with the fake secrets. */
   static Map<String, String> environment(String name, Map<String, Object> s) {
+    return environment(name, s, fakeSecrets);
+  }
+
+  /**
+   * The environment compose gives the service, with ${VAR} taken from .env.example and a path under
+   * {@value #RUN_SECRETS} (a compose secret) turned into the file of that name in {@code secretsDir}.
+   */
+  static Map<String, String> environment(String name, Map<String, Object> s, Path secretsDir) {
+    Map<String, String> env = rawEnvironment(name, s);
+    env.replaceAll((k, v) -> v.startsWith(RUN_SECRETS) ? secretsDir.resolve(v.substring(RUN_SECRETS.length()))
+        .toString() : v);
+    return env;
+  }
+
+  static final String RUN_SECRETS = "/run/secrets/";
+
+  /** The environment compose gives the service, with ${VAR} taken from .env.example. */
+  static Map<String, String> rawEnvironment(String name, Map<String, Object> s) {
     Map<String, String> env = new LinkedHashMap<>();
     Object raw = s.get("environment");
     if (raw instanceof Map<?, ?> m) {

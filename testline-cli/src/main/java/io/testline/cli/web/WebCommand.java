@@ -46,7 +46,8 @@ public final class WebCommand implements Callable<Integer> {
   String dbUser;
 
   @Option(names = "--db-password-env", defaultValue = "TESTLINE_DB_PASSWORD",
-      description = "the environment variable holding the database password; default: ${DEFAULT-VALUE}")
+      description = "the environment variable holding the database password, or with _FILE appended the file "
+          + "holding it (a compose secret); default: ${DEFAULT-VALUE}")
   String dbPasswordEnv;
 
   @Option(names = "--host", defaultValue = WebConfig.DEFAULT_HOST, description = "default: ${DEFAULT-VALUE}")
@@ -103,7 +104,7 @@ public final class WebCommand implements Callable<Integer> {
       ConfigSource source = ConfigSource.load(configFile, System.getenv(), "TESTLINE_");
       WebAccessConfig access = WebAccessConfig.load(source, allowUnauthenticated);
       source.requireNoUnknownKeys();
-      serve(config, access);
+      serve(config, access, dbPassword(System.getenv(), dbPasswordEnv));
       return 0;
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("configuration error: " + e.getMessage());
@@ -111,12 +112,27 @@ public final class WebCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The database password from {@code variable} or the file {@code variable_FILE} names, by the config rule of
+   * {@code _FILE} variables (both set is an error naming the variable); null when neither is set.
+   */
+  public static String dbPassword(java.util.Map<String, String> env, String variable) {
+    String direct = env.get(variable);
+    String file = env.get(variable + ConfigSource.FILE_SUFFIX);
+    if (direct != null && file != null) {
+      throw new ConfigException(variable + ": both " + variable + " and " + variable + ConfigSource.FILE_SUFFIX
+          + " are set; set one of them");
+    }
+    return file == null ? direct
+        : ConfigSource.valueFile(variable, variable + ConfigSource.FILE_SUFFIX, Path.of(file));
+  }
+
   /** Serves until stopped; the pool connects lazily, so a refused address fails before any connection. */
-  private void serve(WebConfig config, WebAccessConfig access) throws InterruptedException, IOException {
+  private void serve(WebConfig config, WebAccessConfig access, String password)
+      throws InterruptedException, IOException {
     AuditSource audit = kafkaBootstrap == null || kafkaBootstrap.isBlank() ? null
         : new AuditSource(KafkaClientOptions.clientProps(kafkaBootstrap.strip(), kafkaConfig),
             new TopicNames(topicPrefix == null ? "" : topicPrefix));
-    String password = System.getenv(dbPasswordEnv);
     try (HikariDataSource dataSource = StoreDataSource.create(dbUrl, dbUser == null ? "" : dbUser,
         password == null ? "" : password, 4, Duration.ofSeconds(5));
          WebServer web = new WebServer(dataSource, config, access, audit)) {
