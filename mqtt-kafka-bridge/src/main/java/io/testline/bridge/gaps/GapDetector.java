@@ -1,12 +1,10 @@
 package io.testline.bridge.gaps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.testline.bridge.mqtt.MqttPublisher;
 import io.testline.kafka.ConsumerLoop;
 import io.testline.kafka.ConsumerLoopBuilder;
 import io.testline.kafka.PipelinedHandler;
-import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import java.io.IOException;
 import java.time.Clock;
@@ -108,27 +106,24 @@ public final class GapDetector implements AutoCloseable {
 
   private void see(ConsumerRecord<byte[], byte[]> record) {
     try {
-      JsonNode envelope = EventJson.mapper().readTree(record.value());
-      String stationId = envelope.path("stationId").asText(null);
-      String session = envelope.path("agentSession").asText(null);
-      JsonNode seq = envelope.path("seq");
-      if (stationId == null || session == null || !seq.canConvertToLong()) {
+      // one streaming pass over the few fields needed: the records are large (whole runs, log chunks), a tree is not
+      Envelope envelope = Envelope.read(record.value());
+      if (envelope.stationId() == null || envelope.agentSession() == null || envelope.seq() == null) {
         metrics.unreadable.increment();
         return;
       }
-      UUID agentSession = UUID.fromString(session);
-      String schema = envelope.path("schema").asText();
-      JsonNode data = envelope.path("data");
-      boolean isWill = MessageType.STATION_DEATH.schemaId().equals(schema) && !data.path("graceful").asBoolean(true);
+      String stationId = envelope.stationId();
+      UUID agentSession = UUID.fromString(envelope.agentSession());
+      String schema = envelope.schema();
+      boolean isWill = MessageType.STATION_DEATH.schemaId().equals(schema) && !envelope.graceful();
       // a Will's seq was announced by the birth (and the goodbye): seeing the Will itself is no redelivery
-      if (!tracker.see(stationId, agentSession, seq.asLong(), clock.instant()) && !isWill) {
+      if (!tracker.see(stationId, agentSession, envelope.seq(), clock.instant()) && !isWill) {
         metrics.duplicates.increment();
       }
       // birth and goodbye name the seq reserved for the Will, which no event carries unless the agent vanishes
-      JsonNode willSeq = data.path("willSeq");
-      if (willSeq.canConvertToLong() && (MessageType.STATION_BIRTH.schemaId().equals(schema)
+      if (envelope.willSeq() != null && (MessageType.STATION_BIRTH.schemaId().equals(schema)
           || MessageType.STATION_DEATH.schemaId().equals(schema))) {
-        tracker.see(stationId, agentSession, willSeq.asLong(), clock.instant());
+        tracker.see(stationId, agentSession, envelope.willSeq(), clock.instant());
       }
       metrics.read.increment();
     } catch (IOException | IllegalArgumentException e) {
