@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 /**
  * The same candidates as {@link ValidatorBench}, measured in this thread's CPU time per validation rather than in
  * wall-clock throughput: on a machine shared with other builds, CPU time moves far less than a rate. Rounds alternate
- * between candidates so that a change in load hits all of them alike. Run with
- * {@code -Dexec.mainClass=... } or {@code java -cp ... io.testline.schemas.bench.CpuPerOp [rounds]}.
+ * between candidates so that a change in load hits all of them alike. Run:
+ * {@code mvn -pl schemas -Pbench test-compile exec:exec -Dbench.main=io.testline.schemas.bench.CpuPerOp -Dbench.args=6}.
  */
 public final class CpuPerOp {
   private static final long ROUND_NANOS = 300_000_000L;
