@@ -62,6 +62,32 @@ class ShopfloorBridgeIT {
   }
 
   @Test
+  void new_runs_and_retests_are_dispatched_on_arrival_not_at_the_next_ledger_poll(KafkaBroker kafka, Database db)
+      throws Exception {
+    try (Harness h = new Harness(kafka, db, 2)) {
+      // the ledger poll, the safety net for restarts and retries, is a minute: only the intake's hand-off and a
+      // finished attempt's wake-up can dispatch within the waits below
+      h.startBridge(Map.of("dispatch.pollInterval", "1m"));
+      Event<RunFinished> first = TestRuns.finished("FCT-1", "SN-A0", "OP10", RunOutcome.PASS, 1, T0);
+      h.publish(List.of(first));
+      h.awaitVerdicts(1, Duration.ofSeconds(30)); // includes the intake joining its group
+
+      // the dispatcher is idle now, waiting out its minute; a unit with two retests, and another unit
+      List<Event<RunFinished>> runs = List.of(
+          TestRuns.finished("FCT-1", "SN-A1", "OP10", RunOutcome.FAIL, 1, T0.plusSeconds(60)),
+          TestRuns.finished("FCT-1", "SN-A1", "OP10", RunOutcome.FAIL, 2, T0.plusSeconds(120)),
+          TestRuns.finished("FCT-1", "SN-A1", "OP10", RunOutcome.PASS, 3, T0.plusSeconds(180)),
+          TestRuns.finished("FCT-2", "SN-A2", "OP10", RunOutcome.PASS, 1, T0.plusSeconds(60)));
+      h.publish(runs);
+      h.awaitVerdicts(5, Duration.ofSeconds(15));
+
+      assertThat(h.simulator.acceptedRuns("SN-A1")).as("the retests in order, each dispatched when the one before ended")
+          .isEqualTo(runs.subList(0, 3).stream().map(r -> r.data().runId().toString()).toList());
+      assertThat(h.simulator.stats().accepted()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void every_run_is_accepted_exactly_once_despite_5xx_and_latency_spikes(KafkaBroker kafka, Database db)
       throws Exception {
     try (Harness h = new Harness(kafka, db, 4)) {
