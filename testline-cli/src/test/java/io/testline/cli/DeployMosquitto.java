@@ -41,6 +41,20 @@ final class DeployMosquitto implements AutoCloseable {
     this.tlsPort = tlsPort;
   }
 
+  /** The broker's resident memory now, in KiB ({@code VmRSS} of /proc). */
+  long residentKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(broker.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS for the broker's process " + broker.pid());
+  }
+
+  boolean alive() {
+    return broker.isAlive();
+  }
+
   /**
    * Runs {@code make-certs.sh -o out -s localhost -s 127.0.0.1 stations...} with openssl from the machine and the
    * test JVM's own keytool; returns what it printed.
@@ -58,6 +72,15 @@ final class DeployMosquitto implements AutoCloseable {
    * (a make-certs.sh folder), and waits until both listeners accept connections.
    */
   static DeployMosquitto start(Path dir, Map<String, String> passwords, Path certs) throws Exception {
+    return start(dir, passwords, certs, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Map, Path)}, with these further whole lines of the file replaced (e.g. a limit scaled down
+   * for a test that must stay short); each must be in the file as it is.
+   */
+  static DeployMosquitto start(Path dir, Map<String, String> passwords, Path certs, Map<String, String> replaced)
+      throws Exception {
     Path passwd = Files.createFile(dir.resolve("passwd"));
     for (Map.Entry<String, String> user : passwords.entrySet()) {
       run(List.of(RequiredTools.require("mosquitto_passwd").toString(), "-b", passwd.toString(), user.getKey(),
@@ -75,6 +98,7 @@ final class DeployMosquitto implements AutoCloseable {
     lines.put("cafile /mosquitto/certs/ca.crt", "cafile " + certs.resolve("broker/ca.crt"));
     lines.put("certfile /mosquitto/certs/server.crt", "certfile " + certs.resolve("broker/server.crt"));
     lines.put("keyfile /mosquitto/certs/server.key", "keyfile " + certs.resolve("broker/server.key"));
+    lines.putAll(replaced);
     Path copy = dir.resolve("mosquitto.conf");
     Files.writeString(copy, adapt(Files.readString(CONF), lines)
         // as root, mosquitto would switch to user "mosquitto", which cannot read the test's temporary folder
