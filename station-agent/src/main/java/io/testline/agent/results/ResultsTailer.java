@@ -1,5 +1,6 @@
 package io.testline.agent.results;
 
+import io.testline.schemas.Schemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -16,10 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the results file while the program runs and hands each complete line (ended by a newline) to a consumer,
  * in order, on its own thread. {@link #finish()} reads what is left once the program has ended: a last line without a
- * newline is taken if it parses, and reported as invalid ("torn") otherwise, as after a crash mid-write.
+ * newline is taken if it parses, and reported as invalid ("torn") otherwise, as after a crash mid-write. A line over
+ * {@link #MAX_LINE_BYTES} (it could never be published) is never held whole: its bytes are counted and skipped up to
+ * its newline, and it is reported as invalid ("oversize") with its first bytes; the file keeps it.
  */
 public final class ResultsTailer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultsTailer.class);
+  /** The longest line read: no record over the message limit can be published. */
+  static final int MAX_LINE_BYTES = Schemas.MAX_MESSAGE_BYTES;
+  /** How much of an oversize line is kept for its report. */
+  private static final int OVERSIZE_HEAD_BYTES = 200;
 
   private final Path file;
   private final ResultParser parser;
@@ -33,6 +40,9 @@ public final class ResultsTailer implements AutoCloseable {
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private long position;
   private long lineNumber;
+  /** Bytes of the current line once it is over the limit (0 while it is not), and its first bytes. */
+  private long oversize;
+  private String oversizeHead;
 
   public ResultsTailer(Path file, ResultParser parser, Consumer<ResultRecord> consumer, Duration poll, Clock clock) {
     this.file = file;
@@ -107,7 +117,10 @@ public final class ResultsTailer implements AutoCloseable {
         log.warn("cannot read results file {}: {}", file, e.getMessage(), e);
       }
     }
-    if (last && pending.size() > 0) {
+    if (last && oversize > 0) {
+      lineNumber++;
+      consumer.accept(oversizeLine());
+    } else if (last && pending.size() > 0) {
       String raw = pending.toString(StandardCharsets.UTF_8);
       pending.reset();
       lineNumber++;
@@ -124,16 +137,48 @@ public final class ResultsTailer implements AutoCloseable {
     int start = 0;
     for (int i = 0; i < n; i++) {
       if (buffer[i] == '\n') {
-        pending.write(buffer, start, i - start);
-        String line = pending.toString(StandardCharsets.UTF_8).strip();
-        pending.reset();
+        append(buffer, start, i - start);
         start = i + 1;
         lineNumber++;
+        if (oversize > 0) {
+          consumer.accept(oversizeLine());
+          continue;
+        }
+        String line = pending.toString(StandardCharsets.UTF_8).strip();
+        pending.reset();
         if (!line.isEmpty()) {
           consumer.accept(parser.parse(lineNumber, line, clock.instant()));
         }
       }
     }
-    pending.write(buffer, start, n - start);
+    append(buffer, start, n - start);
+  }
+
+  /** Adds bytes to the current line; past the limit only counts them (a line without end must not fill the heap). */
+  private void append(byte[] buffer, int from, int length) {
+    if (oversize == 0 && pending.size() + length > MAX_LINE_BYTES) {
+      byte[] held = pending.toByteArray();
+      byte[] head = new byte[Math.min(OVERSIZE_HEAD_BYTES, held.length + length)];
+      int fromHeld = Math.min(head.length, held.length);
+      System.arraycopy(held, 0, head, 0, fromHeld);
+      System.arraycopy(buffer, from, head, fromHeld, head.length - fromHeld);
+      oversizeHead = new String(head, StandardCharsets.UTF_8);
+      oversize = held.length;
+      pending.reset();
+    }
+    if (oversize > 0) {
+      oversize += length;
+    } else {
+      pending.write(buffer, from, length);
+    }
+  }
+
+  private ResultRecord oversizeLine() {
+    long bytes = oversize;
+    oversize = 0;
+    log.warn("results file {} line {} skipped: oversize, {} bytes, over the limit of {}", file, lineNumber, bytes,
+        MAX_LINE_BYTES);
+    return new ResultRecord.Invalid(lineNumber, oversizeHead, "oversize: " + bytes + " bytes, over the limit of "
+        + MAX_LINE_BYTES + " for one line (skipped; " + file.getFileName() + " keeps it)");
   }
 }
