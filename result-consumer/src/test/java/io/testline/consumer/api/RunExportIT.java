@@ -193,6 +193,18 @@ class RunExportIT {
     assertThat(json.readTree(missing.body()).path("error").asText()).contains("is not known");
   }
 
+  @Test
+  void the_run_endpoint_answers_the_documents_it_always_answered_byte_for_byte() throws Exception {
+    // recorded from the API before the run endpoint read through the interop loader: its JSON must not move
+    for (int i : new int[] {0, 1}) {
+      String golden = new String(getClass().getResourceAsStream("run-" + i + ".json").readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8).strip();
+      HttpResponse<String> r = get("/api/runs/" + runs.get(i).runId());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).as("run %d", i).isEqualTo(golden);
+    }
+  }
+
   private HttpResponse<String> get(String target) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + target))
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
