@@ -9,13 +9,13 @@ import io.testline.interop.model.MeasurementRecord;
 import io.testline.interop.model.RunRecord;
 import io.testline.interop.model.StepRecord;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +40,10 @@ public final class RunLoader {
   private static final TypeReference<List<RunRecord.Unit>> UNITS = new TypeReference<>() {};
   private static final TypeReference<List<StepRecord.AttachmentRecord>> ATTACHMENTS = new TypeReference<>() {};
 
+  /** The log size of a run without a log, typed as the query's sums are. */
+  private static final Columns NO_LOG = Columns.of(new String[] {"chunks", "lines", "bytes"},
+      new Object[] {0L, 0L, BigDecimal.ZERO});
+
   private final DataSource dataSource;
   private final int maxLogLines;
 
@@ -57,12 +61,22 @@ public final class RunLoader {
 
   /** The run, or empty when no run with this id is stored. */
   public Optional<RunRecord> load(UUID runId) throws SQLException {
-    List<RunRecord> one = loadAll(List.of(runId));
-    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    return loadStored(runId).map(StoredRun::record);
   }
 
   /** The stored runs among {@code runIds}, in their order; ids of runs not stored are left out. */
   public List<RunRecord> loadAll(List<UUID> runIds) throws SQLException {
+    return loadAllStored(runIds).stream().map(StoredRun::record).toList();
+  }
+
+  /** The run with the rows it was read from, or empty when no run with this id is stored. */
+  public Optional<StoredRun> loadStored(UUID runId) throws SQLException {
+    List<StoredRun> one = loadAllStored(List.of(runId));
+    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+  }
+
+  /** {@link #loadAll} with the rows each run was read from. */
+  public List<StoredRun> loadAllStored(List<UUID> runIds) throws SQLException {
     if (runIds.isEmpty()) {
       return List.of();
     }
@@ -72,24 +86,36 @@ public final class RunLoader {
       c.setAutoCommit(false);
       try {
         Array ids = c.createArrayOf("uuid", runIds.toArray());
-        Map<UUID, List<StepRecord>> steps = steps(c, ids);
-        Map<UUID, RunRecord.Verdict> verdicts = verdicts(c, ids);
-        Map<UUID, Long> logLines = logLines(c, ids);
-        Map<UUID, RunRecord> runs = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select * from runs where run_id = any(?)")) {
-          ps.setArray(1, ids);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              UUID id = rs.getObject("run_id", UUID.class);
-              long lines = logLines.getOrDefault(id, 0L);
-              runs.put(id, run(rs, id, steps.getOrDefault(id, List.of()), verdicts.get(id),
-                  lines == 0 ? List.of() : log(c, id), lines));
-            }
-          }
+        Map<UUID, List<Columns>> steps = byRun(c, ids, """
+            select run_id, step_index, name, path, started_at, ended_at, outcome, error_code, error_message,
+                   attachments
+            from steps where run_id = any(?) order by run_id, step_index""");
+        Map<UUID, List<Columns>> measurements = byRun(c, ids, """
+            select run_id, step_index, ordinal, name, value, text_value, unit, low_limit, high_limit, comparator,
+                   nominal, outcome, marginal
+            from measurements where run_id = any(?) order by run_id, step_index, ordinal""");
+        Map<UUID, List<Columns>> verdicts = byRun(c, ids, """
+            select run_id, verdict, code, message, attempts, latency_ms, shopfloor_reference, occurred_at
+            from verdicts where run_id = any(?)""");
+        Map<UUID, List<Columns>> logs = byRun(c, ids, """
+            select run_id, count(*) as chunks, coalesce(sum(line_count), 0) as lines, coalesce(sum(bytes), 0) as bytes
+            from log_chunks where run_id = any(?) group by run_id""");
+        Map<UUID, StoredRun> runs = new HashMap<>();
+        for (Map.Entry<UUID, List<Columns>> row
+            : byRun(c, ids, "select run_id, * from runs where run_id = any(?)").entrySet()) {
+          UUID id = row.getKey();
+          Columns run = row.getValue().get(0);
+          List<StoredRun.Step> runSteps = steps(steps.getOrDefault(id, List.of()),
+              measurements.getOrDefault(id, List.of()));
+          Columns verdict = verdicts.getOrDefault(id, List.of()).stream().findFirst().orElse(null);
+          Columns log = logs.getOrDefault(id, List.of()).stream().findFirst().orElse(NO_LOG);
+          long lines = log.longValue("lines");
+          runs.put(id, new StoredRun(record(id, run, runSteps, verdict, lines == 0 ? List.of() : log(c, id), lines),
+              run, runSteps, verdict, log));
         }
-        List<RunRecord> out = new ArrayList<>(runs.size());
+        List<StoredRun> out = new ArrayList<>(runs.size());
         for (UUID id : runIds) {
-          RunRecord r = runs.get(id);
+          StoredRun r = runs.get(id);
           if (r != null) {
             out.add(r);
           }
@@ -101,82 +127,50 @@ public final class RunLoader {
     }
   }
 
-  private static RunRecord run(ResultSet rs, UUID runId, List<StepRecord> steps, RunRecord.Verdict verdict,
-      List<RunRecord.LogEntry> log, long logLines) throws SQLException {
-    return new RunRecord(runId, rs.getString("serial_number"), rs.getString("station_id"),
-        json(rs.getString("units"), UNITS), rs.getString("part_number"), rs.getString("part_revision"),
-        rs.getString("program_name"), rs.getString("program_version"), rs.getString("program_hash"),
-        rs.getString("operator"), rs.getString("work_order"), rs.getInt("attempt"), rs.getString("test_method"),
-        rs.getString("operation"), instant(rs, "started_at"), instant(rs, "ended_at"),
-        rs.getObject("duration_ms", Long.class), rs.getBoolean("finished"), rs.getString("outcome"),
-        rs.getObject("exit_code", Integer.class), rs.getString("signal"), rs.getString("error_code"),
-        rs.getString("error_message"), rs.getString("failing_step"), steps, verdict, log, logLines);
+  /** The rows of {@code sql} (its first column the run id, left out of the row) by run, in the order read. */
+  private static Map<UUID, List<Columns>> byRun(Connection c, Array ids, String sql) throws SQLException {
+    Map<UUID, List<Columns>> rows = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, ids);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>()).add(Columns.read(rs, 2));
+        }
+      }
+    }
+    return rows;
   }
 
-  private static Map<UUID, List<StepRecord>> steps(Connection c, Array ids) throws SQLException {
-    Map<UUID, Map<Integer, List<MeasurementRecord>>> measurements = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        select run_id, step_index, ordinal, name, value, text_value, unit, low_limit, high_limit, comparator,
-               nominal, outcome, marginal
-        from measurements where run_id = any(?) order by run_id, step_index, ordinal""")) {
-      ps.setArray(1, ids);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          measurements.computeIfAbsent(rs.getObject(1, UUID.class), k -> new HashMap<>())
-              .computeIfAbsent(rs.getInt(2), k -> new ArrayList<>())
-              .add(new MeasurementRecord(rs.getInt(3), rs.getString(4), rs.getObject(5, Double.class),
-                  rs.getString(6), rs.getString(7), rs.getObject(8, Double.class), rs.getObject(9, Double.class),
-                  rs.getString(10), rs.getObject(11, Double.class), rs.getString(12),
-                  rs.getObject(13, Boolean.class)));
-        }
-      }
+  private static List<StoredRun.Step> steps(List<Columns> steps, List<Columns> measurements) {
+    Map<Integer, List<Columns>> byStep = new HashMap<>();
+    for (Columns m : measurements) {
+      byStep.computeIfAbsent(m.integer("step_index"), k -> new ArrayList<>()).add(m);
     }
-    Map<UUID, List<StepRecord>> steps = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        select run_id, step_index, name, path, started_at, ended_at, outcome, error_code, error_message, attachments
-        from steps where run_id = any(?) order by run_id, step_index""")) {
-      ps.setArray(1, ids);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          UUID id = rs.getObject(1, UUID.class);
-          int index = rs.getInt(2);
-          steps.computeIfAbsent(id, k -> new ArrayList<>()).add(new StepRecord(index, rs.getString(3),
-              rs.getString(4), instant(rs, "started_at"), instant(rs, "ended_at"), rs.getString(7),
-              rs.getString(8), rs.getString(9), measurements.getOrDefault(id, Map.of()).getOrDefault(index, List.of()),
-              json(rs.getString(10), ATTACHMENTS)));
-        }
-      }
-    }
-    return steps;
+    return steps.stream()
+        .map(s -> new StoredRun.Step(s, byStep.getOrDefault(s.integer("step_index"), List.of()))).toList();
   }
 
-  private static Map<UUID, RunRecord.Verdict> verdicts(Connection c, Array ids) throws SQLException {
-    Map<UUID, RunRecord.Verdict> verdicts = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "select run_id, verdict, code, message, attempts, occurred_at from verdicts where run_id = any(?)")) {
-      ps.setArray(1, ids);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          verdicts.put(rs.getObject(1, UUID.class), new RunRecord.Verdict(rs.getString(2), rs.getString(3),
-              rs.getString(4), rs.getInt(5), instant(rs, "occurred_at")));
-        }
-      }
-    }
-    return verdicts;
+  private static RunRecord record(UUID runId, Columns r, List<StoredRun.Step> steps, Columns v,
+      List<RunRecord.LogEntry> log, long logLines) {
+    RunRecord.Verdict verdict = v == null ? null : new RunRecord.Verdict(v.text("verdict"), v.text("code"),
+        v.text("message"), v.integer("attempts"), v.instant("occurred_at"));
+    return new RunRecord(runId, r.text("serial_number"), r.text("station_id"), json(r.json("units"), UNITS),
+        r.text("part_number"), r.text("part_revision"), r.text("program_name"), r.text("program_version"),
+        r.text("program_hash"), r.text("operator"), r.text("work_order"), r.integer("attempt"),
+        r.text("test_method"), r.text("operation"), r.instant("started_at"), r.instant("ended_at"),
+        r.longValue("duration_ms"), r.bool("finished"), r.text("outcome"), r.integer("exit_code"), r.text("signal"),
+        r.text("error_code"), r.text("error_message"), r.text("failing_step"),
+        steps.stream().map(RunLoader::step).toList(), verdict, log, logLines);
   }
 
-  private static Map<UUID, Long> logLines(Connection c, Array ids) throws SQLException {
-    Map<UUID, Long> lines = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "select run_id, sum(line_count) from log_chunks where run_id = any(?) group by run_id")) {
-      ps.setArray(1, ids);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          lines.put(rs.getObject(1, UUID.class), rs.getLong(2));
-        }
-      }
-    }
-    return lines;
+  private static StepRecord step(StoredRun.Step stored) {
+    Columns s = stored.step();
+    return new StepRecord(s.integer("step_index"), s.text("name"), s.text("path"), s.instant("started_at"),
+        s.instant("ended_at"), s.text("outcome"), s.text("error_code"), s.text("error_message"),
+        stored.measurements().stream().map(m -> new MeasurementRecord(m.integer("ordinal"), m.text("name"),
+            m.number("value"), m.text("text_value"), m.text("unit"), m.number("low_limit"), m.number("high_limit"),
+            m.text("comparator"), m.number("nominal"), m.text("outcome"), m.bool("marginal"))).toList(),
+        json(s.json("attachments"), ATTACHMENTS));
   }
 
   /**
@@ -204,11 +198,6 @@ public final class RunLoader {
       }
     }
     return lines;
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
   }
 
   private static <T> List<T> json(String text, TypeReference<List<T>> type) {

@@ -2,10 +2,9 @@ package io.testline.consumer.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.testline.interop.store.Columns;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,22 +30,14 @@ final class Rows {
   }
 
   Map<String, Object> one(ResultSet rs) throws SQLException {
-    ResultSetMetaData md = rs.getMetaData();
+    return of(Columns.read(rs, 1));
+  }
+
+  /** A row the interop loader read, as {@link #one} makes it. */
+  Map<String, Object> of(Columns columns) {
     Map<String, Object> row = new LinkedHashMap<>();
-    for (int i = 1; i <= md.getColumnCount(); i++) {
-      String type = md.getColumnTypeName(i);
-      Object value;
-      if ("jsonb".equals(type) || "json".equals(type)) {
-        String text = rs.getString(i);
-        value = text == null ? null : parse(text);
-      } else if ("timestamptz".equals(type)) {
-        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-        value = t == null ? null : t.toInstant();
-      } else {
-        value = rs.getObject(i);
-      }
-      row.put(camel(md.getColumnLabel(i)), value);
-    }
+    columns.asMap().forEach((column, value) -> row.put(camel(column),
+        value instanceof Columns.JsonText json ? parse(json.text()) : value));
     return row;
   }
 

@@ -1,5 +1,8 @@
 package io.testline.consumer.api;
 
+import io.testline.interop.store.Columns;
+import io.testline.interop.store.RunLoader;
+import io.testline.interop.store.StoredRun;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,11 +25,14 @@ final class RunQueries {
       operation, started_at, ended_at, duration_ms, finished, outcome, failing_step, crash_site""";
 
   private final DataSource dataSource;
+  private final RunLoader loader;
   private final Rows rows;
   private final Cursors cursors;
 
   RunQueries(DataSource dataSource, Rows rows, Cursors cursors) {
     this.dataSource = dataSource;
+    // the document has the log's size, not its lines
+    this.loader = new RunLoader(dataSource, 0);
     this.rows = rows;
     this.cursors = cursors;
   }
@@ -74,59 +80,32 @@ final class RunQueries {
     return out;
   }
 
-  /** One run with steps (each with its measurements), verdict and log size; empty when the run is unknown. */
+  /**
+   * One run, every column of its row, with its steps (each with its measurements), verdict and log size; empty when
+   * the run is unknown. Read by the interop loader, the one the exports and the web's run page use too.
+   */
   Optional<Map<String, Object>> get(UUID runId) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setReadOnly(true);
-      // one snapshot for the run and its parts, so a concurrent run.finished is seen whole or not at all
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setAutoCommit(false);
-      try {
-        Map<String, Object> run = single(c, "select * from runs where run_id = ?", runId);
-        if (run == null) {
-          return Optional.empty();
-        }
-        List<Map<String, Object>> steps = query(c, """
-            select step_index, name, path, started_at, ended_at, outcome, error_code, error_message, attachments
-            from steps where run_id = ? order by step_index""", runId);
-        List<Map<String, Object>> measurements = query(c, """
-            select step_index, ordinal, name, value, text_value, unit, low_limit, high_limit, comparator, nominal,
-                   outcome, marginal
-            from measurements where run_id = ? order by step_index, ordinal""", runId);
-        Map<Object, List<Map<String, Object>>> byStep = new LinkedHashMap<>();
-        for (Map<String, Object> m : measurements) {
-          byStep.computeIfAbsent(m.remove("stepIndex"), k -> new ArrayList<>()).add(m);
-        }
-        for (Map<String, Object> s : steps) {
-          s.put("measurements", byStep.getOrDefault(s.get("stepIndex"), List.of()));
-        }
-        run.put("steps", steps);
-        Map<String, Object> verdict = single(c, """
-            select verdict, code, message, attempts, latency_ms, shopfloor_reference, occurred_at
-            from verdicts where run_id = ?""", runId);
-        run.put("verdict", verdict);
-        run.put("log", single(c, """
-            select count(*) as chunks, coalesce(sum(line_count), 0) as lines, coalesce(sum(bytes), 0) as bytes
-            from log_chunks where run_id = ?""", runId));
-        return Optional.of(run);
-      } finally {
-        c.rollback();
-      }
-    }
+    return loader.loadStored(runId).map(this::document);
   }
 
-  private List<Map<String, Object>> query(Connection c, String sql, UUID runId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rows.all(rs);
+  private Map<String, Object> document(StoredRun stored) {
+    Map<String, Object> run = rows.of(stored.run());
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (StoredRun.Step step : stored.steps()) {
+      Map<String, Object> s = rows.of(step.step());
+      List<Map<String, Object>> measurements = new ArrayList<>();
+      for (Columns m : step.measurements()) {
+        Map<String, Object> measurement = rows.of(m);
+        measurement.remove("stepIndex");
+        measurements.add(measurement);
       }
+      s.put("measurements", measurements);
+      steps.add(s);
     }
-  }
-
-  private Map<String, Object> single(Connection c, String sql, UUID runId) throws SQLException {
-    List<Map<String, Object>> all = query(c, sql, runId);
-    return all.isEmpty() ? null : all.get(0);
+    run.put("steps", steps);
+    run.put("verdict", stored.verdict() == null ? null : rows.of(stored.verdict()));
+    run.put("log", rows.of(stored.log()));
+    return run;
   }
 
   private static void condition(StringBuilder sql, List<Object> args, Object value, String clause) {
