@@ -40,6 +40,11 @@ public enum ExportFormat {
     return id;
   }
 
+  /** The media type, without parameters: {@code application/json}, {@code application/xml}. */
+  public String mediaType() {
+    return mediaType;
+  }
+
   /** The HTTP content type, with its charset. */
   public String contentType() {
     return mediaType + "; charset=utf-8";

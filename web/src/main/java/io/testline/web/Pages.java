@@ -1,8 +1,10 @@
 package io.testline.web;
 
 import io.javalin.http.Context;
+import io.testline.interop.ExportFormat;
 import io.testline.web.live.LineStream;
 import io.testline.web.store.LineQueries;
+import io.testline.web.store.RunDetails;
 import io.testline.web.store.RunPageQueries;
 import io.testline.web.store.RunTrailQueries;
 import io.testline.web.view.Fmt;
@@ -32,6 +34,9 @@ public final class Pages {
       List.of("PASS", "FAIL", "ERROR", "TIMEOUT", "ABORTED", "CRASHED", "RUNNING");
   /** The shopfloor verdicts the runs page filters by (NONE: no verdict yet). */
   public static final List<String> VERDICTS = List.of("ACCEPTED", "REJECTED", "DEAD", "NONE");
+  /** The run page's downloads, in the order of its Download line. */
+  public static final List<ExportFormat> DOWNLOADS =
+      List.of(ExportFormat.JSON, ExportFormat.JUNIT, ExportFormat.CFX, ExportFormat.OPENHTF);
   static final int RUNS_PER_PAGE = RunsFilter.DEFAULT_LIMIT;
   static final int MAX_RUNS_PER_PAGE = 500;
   static final int UNIT_RUNS = 1000;
@@ -39,21 +44,33 @@ public final class Pages {
 
   private final LineQueries line;
   private final RunPageQueries runs;
+  private final RunDetails details;
   private final RunTrailQueries trails;
   private final LineStream stream;
   private final Renderer renderer;
   private final Fmt fmt;
   private final URI apiBase;
 
-  Pages(LineQueries line, RunPageQueries runs, RunTrailQueries trails, LineStream stream, Renderer renderer, Fmt fmt,
+  Pages(LineQueries line, RunPageQueries runs, RunDetails details, RunTrailQueries trails, LineStream stream, Renderer renderer, Fmt fmt,
       URI apiBase) {
     this.line = line;
     this.runs = runs;
+    this.details = details;
     this.trails = trails;
     this.stream = stream;
     this.renderer = renderer;
     this.fmt = fmt;
     this.apiBase = apiBase;
+  }
+
+  /** A download's link text: JSON, JUnit, CFX, OpenHTF. */
+  public static String downloadLabel(ExportFormat format) {
+    return switch (format) {
+      case JSON -> "JSON";
+      case JUNIT -> "JUnit";
+      case CFX -> "CFX";
+      case OPENHTF -> "OpenHTF";
+    };
   }
 
   void line(Context ctx) throws SQLException {
@@ -111,7 +128,7 @@ public final class Pages {
       error(ctx, 404, "\"" + ctx.pathParam("runId") + "\" is not a run id");
       return;
     }
-    var run = runs.get(runId, LOG_LINES);
+    var run = details.get(runId);
     if (run.isEmpty()) {
       error(ctx, 404, "run " + runId + " is not known");
       return;

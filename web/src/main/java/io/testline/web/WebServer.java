@@ -16,6 +16,7 @@ import io.testline.web.live.LineStream;
 import io.testline.web.live.StationFeed;
 import io.testline.web.store.LineQueries;
 import io.testline.web.store.MeasurementQueries;
+import io.testline.web.store.RunDetails;
 import io.testline.web.store.RunPageQueries;
 import io.testline.web.store.ShopfloorQueries;
 import io.testline.web.store.RunTrailQueries;
@@ -108,7 +109,8 @@ public final class WebServer implements AutoCloseable {
     LineQueries lineQueries = new LineQueries(dataSource);
     this.stream = new LineStream(lineQueries, renderer, fmt, config.shiftStarts(), Clock.systemUTC());
     this.feed = new StationFeed(dataSource, stream, FLUSH_EVERY);
-    Pages pages = new Pages(lineQueries, new RunPageQueries(dataSource), new RunTrailQueries(dataSource),
+    Pages pages = new Pages(lineQueries, new RunPageQueries(dataSource),
+        new RunDetails(dataSource, Pages.LOG_LINES), new RunTrailQueries(dataSource),
         stream, renderer, fmt, config.apiBase());
     WebAccess webAccess = new WebAccess(access, new LoginPage(renderer, fmt), Clock.systemUTC());
     AdminGuard guard = new AdminGuard(webAccess);

@@ -55,19 +55,25 @@ class RunExportLinksIT {
       try (WebServer web = new WebServer(ds, new WebConfig("127.0.0.1", 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS,
           null)).start()) {
         String page = get(web, "/runs/" + runId).body();
-        Matcher links = Pattern.compile("href=\"(/runs/" + runId + "/export\\.([a-z]+))\"").matcher(page);
+        Matcher links = Pattern.compile("href=\"(/runs/" + runId + "/export\\.([a-z]+))\" type=\"([a-z/]+)\"")
+            .matcher(page);
         List<String> formats = new ArrayList<>();
         List<String> hrefs = new ArrayList<>();
+        List<String> types = new ArrayList<>();
         while (links.find()) {
           hrefs.add(links.group(1));
           formats.add(links.group(2));
+          types.add(links.group(3));
         }
         assertThat(formats).containsExactly("json", "junit", "cfx", "openhtf");
         assertThat(page).contains("Download: ");
 
-        for (String href : hrefs) {
+        for (int i = 0; i < hrefs.size(); i++) {
+          String href = hrefs.get(i);
           HttpResponse<String> r = get(web, href);
           assertThat(r.statusCode()).as(href).isEqualTo(200);
+          // the link announces the content type the download is served with
+          assertThat(r.headers().firstValue("Content-Type").orElse("")).as(href).startsWith(types.get(i) + ";");
           assertThat(r.headers().firstValue("Content-Disposition").orElse(""))
               .startsWith("attachment; filename=\"SN__1__2_" + runId + ".");
         }

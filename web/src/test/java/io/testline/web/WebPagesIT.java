@@ -221,10 +221,16 @@ class WebPagesIT extends BrowserTest<Pipeline> {
     assertThat(logLines()).containsExactly("first run: starting", "first run: 5V0 = 5.61", "first run: rail too high");
     assertThat(browser.findElements(By.cssSelector(".ll.stderr .text")).stream().map(WebElement::getText))
         .containsExactly("first run: rail too high");
-    assertThat(browser.findElement(By.linkText("Download as JSON")).getAttribute("href"))
-        .endsWith("/api/runs/" + first.runId());
-    assertThat(browser.findElement(By.linkText("Download the log")).getAttribute("href"))
-        .endsWith("/api/runs/" + first.runId() + "/log");
+    // every download in one place, the Download line: the exports and the log, each with its content type
+    List<WebElement> downloads = browser.findElements(By.cssSelector("a[download]"));
+    assertThat(downloads).allSatisfy(a -> assertThat(a.findElement(By.xpath("..")).getAttribute("class"))
+        .isEqualTo("exports"));
+    assertThat(downloads).extracting(WebElement::getText)
+        .containsExactly("JSON", "JUnit", "CFX", "OpenHTF", "the log");
+    assertThat(downloads).extracting(a -> a.getAttribute("type"))
+        .containsExactly("application/json", "application/xml", "application/json", "application/json", "text/plain");
+    assertThat(downloads.get(0).getAttribute("href")).endsWith("/runs/" + first.runId() + "/export.json");
+    assertThat(downloads.get(4).getAttribute("href")).endsWith("/api/runs/" + first.runId() + "/log");
     // the log's stream filter hides a stream's lines and shows them again
     browser.findElement(By.cssSelector(".show-stdout")).click();
     assertThat(browser.findElements(By.cssSelector(".log .ll")).stream().filter(WebElement::isDisplayed)

@@ -1,12 +1,7 @@
 package io.testline.web.store;
 
-import io.testline.web.view.CrashView;
-import io.testline.web.view.LogLineView;
-import io.testline.web.view.MeasurementView;
-import io.testline.web.view.RunDetail;
 import io.testline.web.view.RunRow;
 import io.testline.web.view.RunsFilter;
-import io.testline.web.view.StepView;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,17 +10,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Runs for the pages: a filtered list newest first with keyset paging (never OFFSET), one run with its steps,
- * measurements, verdict and log lines, and all runs of a serial. Written against result-consumer's tables; the
+ * Runs for the pages: a filtered list newest first with keyset paging (never OFFSET) and all runs of a serial (one
+ * run with its steps is {@link RunDetails}'s). Written against result-consumer's tables; the
  * cursor has the query API's format, so a cursor from one works in the other.
  */
 public final class RunPageQueries {
@@ -97,134 +88,6 @@ public final class RunPageQueries {
     }
   }
 
-  /** One run with everything the run page shows, its first {@code logLimit} log lines; empty when unknown. */
-  public Optional<RunDetail> get(UUID runId, int logLimit) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setReadOnly(true);
-      // one snapshot, so a run.finished stored meanwhile is seen whole or not at all
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setAutoCommit(false);
-      try {
-        return Optional.ofNullable(read(c, runId, logLimit));
-      } finally {
-        c.rollback();
-      }
-    }
-  }
-
-  private RunDetail read(Connection c, UUID runId, int logLimit) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        select r.*, v.verdict, v.code as verdict_code, v.message as verdict_message, v.attempts as verdict_attempts,
-               (select coalesce(sum(line_count), 0) from log_chunks l where l.run_id = r.run_id) as log_total
-        from runs r left join verdicts v on v.run_id = r.run_id where r.run_id = ?""")) {
-      ps.setObject(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        String failingStep = rs.getString("failing_step");
-        return new RunDetail(runId, rs.getString("serial_number"), rs.getString("station_id"),
-            rs.getString("operation"), rs.getString("part_number"), rs.getString("part_revision"),
-            rs.getString("program_name"), rs.getString("program_version"), rs.getString("operator"),
-            rs.getString("work_order"), rs.getInt("attempt"), rs.getString("test_method"),
-            Sql.instant(rs, "started_at"), Sql.instant(rs, "ended_at"), Sql.longOrNull(rs, "duration_ms"),
-            rs.getBoolean("finished"), rs.getString("outcome"), Sql.intOrNull(rs, "exit_code"),
-            rs.getString("signal"), Sql.boolOrNull(rs, "core_dumped"), rs.getString("error_code"),
-            rs.getString("error_message"), failingStep, rs.getString("verdict"), rs.getString("verdict_code"),
-            rs.getString("verdict_message"), Sql.intOrNull(rs, "verdict_attempts"),
-            steps(c, runId, failingStep), log(c, runId, logLimit), rs.getLong("log_total"), crash(rs));
-      }
-    }
-  }
-
-  private static CrashView crash(ResultSet rs) throws SQLException {
-    String kind = rs.getString("crash_kind");
-    return kind == null ? null : new CrashView(kind, rs.getString("crash_site"), rs.getString("crash_reason"),
-        rs.getString("crash_traceback"), rs.getString("crash_core_file"));
-  }
-
-  private static List<StepView> steps(Connection c, UUID runId, String failingStep) throws SQLException {
-    Map<Integer, List<MeasurementView>> byStep = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        select step_index, name, value, text_value, unit, low_limit, high_limit, comparator, nominal, outcome, marginal
-        from measurements where run_id = ? order by step_index, ordinal""")) {
-      ps.setObject(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          byStep.computeIfAbsent(rs.getInt("step_index"), k -> new ArrayList<>()).add(new MeasurementView(
-              rs.getString("name"), Sql.doubleOrNull(rs, "value"), rs.getString("text_value"), rs.getString("unit"),
-              Sql.doubleOrNull(rs, "low_limit"), Sql.doubleOrNull(rs, "high_limit"), rs.getString("comparator"),
-              Sql.doubleOrNull(rs, "nominal"), rs.getString("outcome"), Sql.boolOrNull(rs, "marginal")));
-        }
-      }
-    }
-    List<StepView> steps = new ArrayList<>();
-    boolean failingFound = false;
-    try (PreparedStatement ps = c.prepareStatement("""
-        select step_index, name, path, started_at, ended_at, outcome, error_code, error_message
-        from steps where run_id = ? order by step_index""")) {
-      ps.setObject(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String name = rs.getString("name");
-          String path = rs.getString("path");
-          String outcome = rs.getString("outcome");
-          boolean failed = "FAIL".equals(outcome) || "ERROR".equals(outcome);
-          // the run names its failing step by path (or name); without one, the first step that failed
-          boolean failing = !failingFound && failed && (failingStep == null || failingStep.equals(path)
-              || failingStep.equals(name));
-          failingFound |= failing;
-          int index = rs.getInt("step_index");
-          steps.add(new StepView(index, name, path, Sql.instant(rs, "started_at"), Sql.instant(rs, "ended_at"),
-              outcome, rs.getString("error_code"), rs.getString("error_message"), failing,
-              byStep.getOrDefault(index, List.of())));
-        }
-      }
-    }
-    return steps;
-  }
-
-  /** The first lines in capture order; a line the agent split ({@code partial}) is joined with its continuation. */
-  private static List<LogLineView> log(Connection c, UUID runId, int limit) throws SQLException {
-    List<LogLineView> out = new ArrayList<>();
-    Map<LogStream, StringBuilder> open = new EnumMap<>(LogStream.class);
-    Map<LogStream, Instant> openAt = new EnumMap<>(LogStream.class);
-    try (PreparedStatement ps = c.prepareStatement("""
-        select c.stream, l.value ->> 'at' as at, l.value ->> 'text' as text, l.value ->> 'base64' as base64,
-               coalesce((l.value ->> 'partial')::boolean, false) as partial
-        from log_chunks c cross join lateral jsonb_array_elements(c.lines) with ordinality as l(value, n)
-        where c.run_id = ? order by c.chunk, l.n limit ?""")) {
-      ps.setObject(1, runId);
-      ps.setInt(2, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          LogStream stream = LogStream.of(rs.getString("stream"));
-          String text = rs.getString("text");
-          if (text == null) {
-            String b64 = rs.getString("base64");
-            text = b64 == null ? "" : "[binary, " + Base64.getDecoder().decode(b64).length + " bytes]";
-          }
-          String at = rs.getString("at");
-          Instant time = at == null ? null : Instant.parse(at);
-          StringBuilder pending = open.remove(stream);
-          Instant pendingAt = openAt.remove(stream);
-          if (pending != null) {
-            text = pending.append(text).toString();
-            time = pendingAt;
-          }
-          if (rs.getBoolean("partial")) {
-            open.put(stream, new StringBuilder(text));
-            openAt.put(stream, time);
-          } else {
-            out.add(new LogLineView(stream.name(), time, text));
-          }
-        }
-      }
-    }
-    open.forEach((stream, text) -> out.add(new LogLineView(stream.name(), openAt.get(stream), text.toString())));
-    return out;
-  }
-
   private static List<RunRow> rows(PreparedStatement ps) throws SQLException {
     List<RunRow> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
@@ -243,19 +106,6 @@ public final class RunPageQueries {
     if (value != null) {
       sql.append(clause);
       args.add(value);
-    }
-  }
-
-  private enum LogStream {
-    STDOUT, STDERR, AGENT, OTHER;
-
-    static LogStream of(String s) {
-      for (LogStream v : values()) {
-        if (v.name().equals(s)) {
-          return v;
-        }
-      }
-      return OTHER;
     }
   }
 

@@ -22,11 +22,6 @@ final class Sql {
     return rs.wasNull() ? null : v;
   }
 
-  static Integer intOrNull(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
-  }
-
   static Double doubleOrNull(ResultSet rs, String column) throws SQLException {
     double v = rs.getDouble(column);
     return rs.wasNull() ? null : v;
@@ -34,11 +29,6 @@ final class Sql {
 
   static Double doubleOrNull(ResultSet rs, int column) throws SQLException {
     double v = rs.getDouble(column);
-    return rs.wasNull() ? null : v;
-  }
-
-  static Boolean boolOrNull(ResultSet rs, String column) throws SQLException {
-    boolean v = rs.getBoolean(column);
     return rs.wasNull() ? null : v;
   }
 
