@@ -18,6 +18,9 @@ import java.util.List;
  * {@code unnest} statement per table ({@link Columns}): one round trip and one parse per table and batch. The rarer
  * live statements stay batched row by row.
  *
+ * <p>Then the web's derived tables are brought up to date from what is stored ({@code unit_yield} for the units of
+ * finished runs, {@code measurement_points} for every run touched), in the same transaction.
+ *
  * <p>Stateless and thread-safe; the caller owns the connection and its transaction.
  */
 public final class EventWriter {
@@ -47,6 +50,9 @@ public final class EventWriter {
     LogWriter.writeLogs(connection, plan, stats);
     VerdictWriter.writeVerdicts(connection, plan, stats);
     StationWriter.writeStations(connection, plan, stats);
+    // the web's derived tables, from the rows just written
+    UnitYield.refresh(connection, plan.finished.keySet(), stats);
+    MeasurementPoints.refresh(connection, plan.runsWithMeasurements(), stats);
     return stats;
   }
 }

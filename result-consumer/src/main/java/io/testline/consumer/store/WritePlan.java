@@ -9,8 +9,10 @@ import io.testline.schemas.ShopfloorVerdict;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -71,6 +73,14 @@ public final class WritePlan {
    * @throws UnstorableEventException for an event that can never be stored (e.g. a run.step without an index)
    */
   @SuppressWarnings("unchecked")
+  /** The runs whose description, steps or measurements this plan writes. */
+  Set<UUID> runsWithMeasurements() {
+    Set<UUID> runs = new LinkedHashSet<>(started.keySet());
+    runs.addAll(finished.keySet());
+    steps.keySet().forEach(k -> runs.add(k.runId()));
+    return runs;
+  }
+
   public static WritePlan of(List<Event<?>> events) {
     WritePlan plan = new WritePlan();
     for (Event<?> event : events) {
