@@ -48,8 +48,8 @@ public final class MeasurementQueries {
         String unit = null;
         long limitSets = 0;
         // the latest value's limits: a walk back from the window's end that stops at the first value
-        try (PreparedStatement ps = c.prepareStatement("select m.low_limit, m.high_limit, m.unit " + from
-            + " order by r.started_at desc, r.run_id desc limit 1")) {
+        try (PreparedStatement ps = c.prepareStatement("select p.low_limit, p.high_limit, p.unit " + from
+            + " order by p.started_at desc, p.run_id desc limit 1")) {
           Sql.bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
@@ -61,10 +61,10 @@ public final class MeasurementQueries {
         }
         MeasurementStats all = new MeasurementStats(null, 0, null, null, null, null, lsl, usl);
         List<MeasurementStats> stations = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select r.station_id, count(*), avg(m.value),"
-            + " stddev_samp(m.value), min(m.value), max(m.value), grouping(r.station_id) = 1,"
-            + " count(distinct (m.low_limit, m.high_limit)) " + from
-            + " group by grouping sets ((r.station_id), ()) order by grouping(r.station_id), r.station_id")) {
+        try (PreparedStatement ps = c.prepareStatement("select p.station_id, count(*), avg(p.value),"
+            + " stddev_samp(p.value), min(p.value), max(p.value), grouping(p.station_id) = 1,"
+            + " count(distinct (p.low_limit, p.high_limit)) " + from
+            + " group by grouping sets ((p.station_id), ()) order by grouping(p.station_id), p.station_id")) {
           Sql.bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -132,9 +132,9 @@ public final class MeasurementQueries {
       c.setReadOnly(true);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
-        try (PreparedStatement ps = c.prepareStatement("select (extract(epoch from r.started_at) * 1000)::bigint,"
-            + " m.value, r.station_id, m.low_limit, m.high_limit, count(*) over () " + from
-            + " order by r.started_at desc, r.run_id desc limit " + MAX_POINTS)) {
+        try (PreparedStatement ps = c.prepareStatement("select (extract(epoch from p.started_at) * 1000)::bigint,"
+            + " p.value, p.station_id, p.low_limit, p.high_limit, count(*) over () " + from
+            + " order by p.started_at desc, p.run_id desc limit " + MAX_POINTS)) {
           ps.setFetchSize(10_000);
           Sql.bind(ps, args);
           try (ResultSet rs = ps.executeQuery()) {
@@ -204,19 +204,21 @@ public final class MeasurementQueries {
     }
   }
 
-  /** The FROM and WHERE of the named measurement's finite values in the window; adds its arguments. */
+  /**
+   * The FROM and WHERE of the named measurement's finite values in the window, as {@code p}; adds its arguments.
+   * {@code measurement_points} (result-consumer's V24) holds exactly those values with their run's start, station
+   * and operation and their step's key, so this is one range of its index.
+   */
   static String selection(MeasurementFilter f, List<Object> args) {
     StringBuilder sql = new StringBuilder("""
-        from measurements m join runs r on r.run_id = m.run_id
-        join steps s on s.run_id = m.run_id and s.step_index = m.step_index
-        where m.name = ? and coalesce(s.path, s.name) = ? and r.started_at >= ? and r.started_at < ?
-          and m.value > '-Infinity'::float8 and m.value < 'Infinity'::float8""");
+        from measurement_points p
+        where p.name = ? and p.step = ? and p.started_at >= ? and p.started_at < ?""");
     args.add(f.name());
     args.add(f.step());
     args.add(Sql.time(f.from()));
     args.add(Sql.time(f.to()));
-    optional(sql, args, f.operation(), " and r.operation = ?");
-    optional(sql, args, f.station(), " and r.station_id = ?");
+    optional(sql, args, f.operation(), " and p.operation = ?");
+    optional(sql, args, f.station(), " and p.station_id = ?");
     return sql.append(' ').toString();
   }
 

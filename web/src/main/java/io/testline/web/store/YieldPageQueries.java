@@ -47,9 +47,9 @@ public final class YieldPageQueries {
   /**
    * The yield per group of {@code f.by()}, ordered by group, and the total as the last row (its key null).
    *
-   * <p>Set-based rather than a lookup per unit: the window's runs grouped by unit (read in unit order from
-   * {@code runs_unit_operation_idx}, V21), less units with a finished run before the window (an anti-join on
-   * equality), joined to their runs after the window (for the final outcome).
+   * <p>Read from {@code unit_yield} (result-consumer's V25), one row per unit and operation over its finished runs
+   * kept as they finish: the window's units are those whose first run started in it, a range of
+   * {@code unit_yield_first_idx}.
    */
   public List<YieldRow> yields(YieldFilter f) throws SQLException {
     List<Object> all = new ArrayList<>();
@@ -92,48 +92,28 @@ public final class YieldPageQueries {
 
   /** The yield statement for {@code f}; adds its arguments to {@code all}. */
   String yieldSql(YieldFilter f, List<Object> all) {
+    StringBuilder sql = new StringBuilder("""
+        with f as (
+          select operation as op, first_started_at as started_at, first_station_id as station_id, first_outcome,
+                 last_outcome, runs as n
+          from unit_yield where first_started_at >= ? and first_started_at < ?""");
     all.add(Sql.time(f.from()));
     all.add(Sql.time(f.to()));
-    StringBuilder sql = new StringBuilder("""
-        with w as (
-          select serial_number as s, coalesce(operation, '') as op, station_id, started_at, run_id, outcome
-          from runs where finished and started_at >= ? and started_at < ?""");
     if (f.operation() != null) {
       sql.append(" and operation = ?");
       all.add(f.operation());
     }
-    sql.append("""
-
-        ), u as (
-          select s, op, min(started_at) as started_at,
-                 (array_agg(station_id order by started_at, run_id))[1] as station_id,
-                 array_agg(outcome order by started_at, run_id) as outcomes, count(*) as n
-          from w group by s, op
-        ), f as (
-          select s, op, started_at, station_id, outcomes[1] as first_outcome, outcomes[n] as last_outcome, n
-          from u
-          where not exists (select 1 from runs p where p.finished and p.started_at < ?
-                              and p.serial_number = u.s and coalesce(p.operation, '') = u.op)""");
-    all.add(Sql.time(f.from()));
     if (f.station() != null) {
-      sql.append(" and u.station_id = ?");
+      sql.append(" and first_station_id = ?");
       all.add(f.station());
     }
     sql.append("""
 
-        ), later as (
-          select f.s, f.op, count(*) as n,
-                 (array_agg(p.outcome order by p.started_at desc, p.run_id desc))[1] as last_outcome
-          from f join runs p on p.serial_number = f.s and coalesce(p.operation, '') = f.op
-          where p.finished and p.started_at >= ?
-          group by f.s, f.op
         ), units as (
           select""");
-    all.add(Sql.time(f.to()));
     sql.append(' ').append(groupKey(f.by(), all)).append("""
-         as k, f.first_outcome = 'PASS' as first_pass,
-                 coalesce(later.last_outcome, f.last_outcome) = 'PASS' as final_pass, f.n + coalesce(later.n, 0) as n
-          from f left join later on later.s = f.s and later.op = f.op
+         as k, f.first_outcome = 'PASS' as first_pass, f.last_outcome = 'PASS' as final_pass, f.n
+          from f
         )
         select k, count(*), count(*) filter (where first_pass), count(*) filter (where final_pass),
                count(*) filter (where n > 1), sum(n), grouping(k) = 1 as total

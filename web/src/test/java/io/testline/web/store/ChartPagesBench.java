@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A benchmark, not a test: run only with {@code -Pbench} (web/README.md). Seeds PostgreSQL with
  * {@code -Dbench.runs} runs (default 300,000) over 30 days and 100 stations, 5 steps and 10 measurements a run,
  * about a tenth of the units retested, then prints the server time (p50, p95 of 30 requests) of the yield page over
- * the 30 days and of the measurement page and its chart's series (the latest 100,000 points).
+ * the 30 days, of the measurement page and its chart's series (the latest 100,000 points), of the runs page and
+ * of a unit's page. It seeds the schema before V24 and times the migrations that backfill the web's derived tables.
  */
 @ExtendWith(RealBrokers.class)
 class ChartPagesBench {
@@ -41,10 +42,16 @@ class ChartPagesBench {
     int runs = Integer.getInteger("bench.runs", 300_000);
     try (HikariDataSource ds = StoreDataSource.create(db.jdbcUrl(), db.user(), db.password(), 4,
         Duration.ofSeconds(30))) {
-      StoreDataSource.migrate(ds);
+      // the schema before the web's derived tables, so that their migrations' backfill is timed over the seed
+      StoreDataSource.migrate(ds, "23");
       long t0 = System.nanoTime();
       seed(db, runs);
       System.out.printf(Locale.ROOT, "bench: seeded %s in %.0f s%n", counts(ds), (System.nanoTime() - t0) / 1e9);
+      t0 = System.nanoTime();
+      StoreDataSource.migrate(ds);
+      vacuum(db);
+      System.out.printf(Locale.ROOT, "bench: migrated (backfilled measurement_points, unit_yield) in %.0f s%n",
+          (System.nanoTime() - t0) / 1e9);
       try (WebServer web = new WebServer(ds, new WebConfig("127.0.0.1", 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS,
           null)).start()) {
         String window = "from=2026-01-01T00:00:00Z&to=2026-01-31T00:00:00Z";
@@ -54,6 +61,8 @@ class ChartPagesBench {
         time(web.uri(), "yield, 30 days, one station by shift", "/yield?" + window + "&station=ST-007&by=shift");
         time(web.uri(), "measurement page (stats per station)", "/measurements?" + measurement);
         time(web.uri(), "measurement series (latest 100,000 points)", "/measurements/series?" + measurement);
+        time(web.uri(), "runs page (newest first)", "/runs");
+        time(web.uri(), "unit page (a retested unit)", "/units/" + retestedSerial(ds));
       }
       explain(ds);
     }
@@ -101,6 +110,22 @@ class ChartPagesBench {
     }
   }
 
+  /** The derived tables' visibility map and statistics, as autovacuum would leave them after a while. */
+  private static void vacuum(Database db) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute("vacuum analyze measurement_points");
+      s.execute("vacuum analyze unit_yield");
+    }
+  }
+
+  private static String retestedSerial(HikariDataSource ds) throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+         var rs = s.executeQuery("select serial_number from unit_yield where runs > 1 limit 1")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   /** The plans behind the numbers, for whoever tunes the indexes next. */
   private static void explain(HikariDataSource ds) throws Exception {
     Instant from = Instant.parse("2026-01-01T00:00:00Z");
@@ -112,8 +137,8 @@ class ChartPagesBench {
     args = new ArrayList<>();
     String from2 = MeasurementQueries.selection(new MeasurementFilter("FCT", "Group/Step1", "m1_0", from, to, null,
         "a", "b"), args);
-    print(ds, "measurement series", "select r.started_at, m.value, r.station_id " + from2
-        + " order by r.started_at desc, r.run_id desc limit 100000", args);
+    print(ds, "measurement series", "select p.started_at, p.value, p.station_id " + from2
+        + " order by p.started_at desc, p.run_id desc limit 100000", args);
   }
 
   private static void print(HikariDataSource ds, String what, String sql, List<Object> args) throws Exception {
