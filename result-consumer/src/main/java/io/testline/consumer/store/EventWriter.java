@@ -4,6 +4,7 @@ import io.testline.schemas.Event;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Stores events in the result tables, idempotently, inside the caller's transaction.
@@ -44,6 +45,8 @@ public final class EventWriter {
       return stats;
     }
     WritePlan plan = WritePlan.of(fresh);
+    // a re-emitted run.finished may move a run to another unit: that unit's row is recomputed too
+    Set<UnitYield.Unit> unitsBefore = UnitYield.unitsOf(connection, plan.finished.keySet());
     RunWriter.writeStarted(connection, plan, stats);
     RunWriter.writeFinished(connection, plan, stats);
     LiveStepWriter.writeLiveSteps(connection, plan, stats);
@@ -51,7 +54,7 @@ public final class EventWriter {
     VerdictWriter.writeVerdicts(connection, plan, stats);
     StationWriter.writeStations(connection, plan, stats);
     // the web's derived tables, from the rows just written
-    UnitYield.refresh(connection, plan.finished.keySet(), stats);
+    UnitYield.refresh(connection, unitsBefore, plan.finished.keySet(), stats);
     MeasurementPoints.refresh(connection, plan.runsWithMeasurements(), stats);
     return stats;
   }

@@ -8,6 +8,7 @@ import io.testline.consumer.support.Env;
 import io.testline.consumer.support.RunFixture;
 import io.testline.consumer.support.RunFixture.Run;
 import io.testline.schemas.Event;
+import io.testline.schemas.RunFinished;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +48,7 @@ class DerivedTablesIT {
   private long offset;
 
   @Test
-  void redelivered_reemitted_and_late_runs_do_not_double_a_units_yield(Database db) throws Exception {
+  void redelivered_reemitted_late_and_moved_runs_keep_each_units_yield_exact(Database db) throws Exception {
     migrate(db);
     // 14 units, the first 3 retested; units 0 and 7 fail first (RunFixture), so they pass finally
     List<Run> runs = RunFixture.runs(14, 3);
@@ -76,6 +77,20 @@ class DerivedTablesIT {
     write(db, reemitted.subList(0, 1));
 
     assertThat(table(db, UNIT_YIELD)).isEqualTo(expected);
+    assertThat(Env.count(db, "select sum(runs) from unit_yield")).isEqualTo(17);
+
+    // a run.finished re-emitted under another serial moves the run: its old unit loses it, the new one has it
+    RunFinished retest = (RunFinished) runs.get(14).events().get(3).data();
+    RunFinished moved = new RunFinished(retest.runId(), "SN-MOVED", retest.units(), retest.partNumber(),
+        retest.partRevision(), retest.program(), retest.operator(), retest.workOrder(), retest.attempt(),
+        retest.testMethod(), retest.operation(), retest.startedAt(), retest.endedAt(), retest.durationMs(),
+        retest.outcome(), retest.exitCode(), retest.signal(), retest.coreDumped(), retest.errorCode(),
+        retest.errorMessage(), retest.failingStep(), retest.counts(), retest.log(), retest.steps(), retest.crash());
+    Event<?> f = runs.get(14).events().get(3);
+    write(db, List.of(Event.of(f.stationId(), f.agentSession(), f.seq() + 1, f.occurredAt(), moved)));
+    assertThat(table(db, UNIT_YIELD)).isEqualTo(table(db, UNIT_YIELD_FROM_RUNS));
+    assertThat(Env.count(db, "select runs from unit_yield where serial_number = 'SN00000'")).isEqualTo(1);
+    assertThat(Env.count(db, "select runs from unit_yield where serial_number = 'SN-MOVED'")).isEqualTo(1);
     assertThat(Env.count(db, "select sum(runs) from unit_yield")).isEqualTo(17);
   }
 
