@@ -99,6 +99,17 @@ public final class KafkaCluster implements KafkaBroker {
         log.info("Kafka node {} killed (SIGKILL)", nodeId);
     }
 
+    /**
+     * Stops node {@code nodeId} with a controlled shutdown (SIGTERM: it hands its partition leaderships over first),
+     * keeping its data and ports, and returns once its process is gone; {@link #restart} starts it again.
+     */
+    public void stop(int nodeId) {
+        KafkaNode node = node(nodeId);
+        node.terminate();
+        node.awaitStopped();
+        log.info("Kafka node {} stopped", nodeId);
+    }
+
     /** Starts node {@code nodeId} again on its data and ports and returns once the cluster counts it again. */
     public void restart(int nodeId) {
         KafkaNode node = node(nodeId);
