@@ -11,15 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -89,12 +86,9 @@ class FaultInjectionIT {
         s.serve();
       }
 
-      Set<String> started = new TreeSet<>();
-      for (Station s : stations) {
-        started.addAll(s.startedRunIds());
-      }
-      awaitVerdicts(started);
-      AuditReport report = auditOnceGapsSettle(from);
+      Set<String> started = LineAudit.startedRunIds(stations);
+      LineAudit.awaitVerdicts(pipeline, started, SETTLE);
+      AuditReport report = LineAudit.auditOnceGapsSettle(pipeline, from, GAP_SETTLE);
       String markdown = AuditReportWriter.write(report, tmp.resolve("audit"));
       log.info("audit of the fault run:\n{}", markdown);
 
@@ -111,7 +105,7 @@ class FaultInjectionIT {
       Map<String, Long> expected = new TreeMap<>();
       expectedDeadLetters.forEach((reason, n) -> expected.put(reason.name(), (long) n));
       assertThat(new TreeMap<>(report.deadLetters())).as("dead letters = the rogue client's").isEqualTo(expected);
-      assertNoDoubleEffects(started);
+      LineAudit.assertNoDoubleEffects(pipeline, stations, started);
       assertCompleteRunsHaveAllTheirSteps();
     } finally {
       for (Station s : stations) {
@@ -247,64 +241,9 @@ class FaultInjectionIT {
     stations.forEach(Station::start);
   }
 
-  private void awaitVerdicts(Set<String> runIds) throws Exception {
-    Instant limit = Instant.now().plus(SETTLE);
-    Set<String> missing = new HashSet<>(runIds);
-    while (!missing.isEmpty() && Instant.now().isBefore(limit)) {
-      try (Connection c = connect();
-           PreparedStatement ps = c.prepareStatement("SELECT v.run_id FROM verdicts v JOIN runs r USING (run_id)"
-               + " WHERE r.finished");
-           ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          missing.remove(rs.getString(1));
-        }
-      } catch (SQLException e) {
-        log.info("database not ready yet: {}", e.getMessage());
-      }
-      if (!missing.isEmpty()) {
-        Thread.sleep(500);
-      }
-    }
-    log.info("{} of {} runs have a stored verdict", runIds.size() - missing.size(), runIds.size());
-  }
-
-  /**
-   * The audit, once the gaps the bridge found had their chance to fill: the bridge's gap grace (5 s) passes, it asks
-   * the station for the missing seqs, the station sends them again and the bridge records the gap FILLED. A gap still
-   * open after {@link #GAP_SETTLE} stays in the report.
-   */
-  private AuditReport auditOnceGapsSettle(Instant from) throws Exception {
-    Thread.sleep(7_000);
-    Instant limit = Instant.now().plus(GAP_SETTLE);
-    while (true) {
-      AuditReport report = pipeline.audit(from, Instant.now().plusSeconds(1));
-      if (report.seqGaps().isEmpty() || Instant.now().isAfter(limit)) {
-        return report;
-      }
-      log.info("{} sequence gap(s) still open, waiting for the stations to send them again: {}",
-          report.seqGaps().size(), report.seqGaps());
-      Thread.sleep(3_000);
-    }
-  }
-
-  /** The shopfloor accepted each run at most once, whatever was retried or redelivered. */
-  private void assertNoDoubleEffects(Set<String> started) {
-    Map<String, Integer> acceptances = new LinkedHashMap<>();
-    for (Station s : stations) {
-      for (Station.Attempt a : s.attempts()) {
-        for (String runId : pipeline.simulator().acceptedRuns(a.serialNumber())) {
-          acceptances.merge(runId, 1, Integer::sum);
-        }
-      }
-    }
-    assertThat(acceptances.entrySet().stream().filter(e -> e.getValue() > 1).toList())
-        .as("runs the shopfloor accepted more than once").isEmpty();
-    assertThat(started).containsAll(acceptances.keySet());
-  }
-
   /** A run the program finished (not one cut by a power loss) has its every step and measurement, once. */
   private void assertCompleteRunsHaveAllTheirSteps() throws SQLException {
-    try (Connection c = connect();
+    try (Connection c = LineAudit.connect(pipeline);
          PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM steps s WHERE s.run_id = r.run_id),"
              + " (SELECT count(*) FROM measurements m WHERE m.run_id = r.run_id) FROM runs r"
              + " WHERE r.run_id = ?::uuid")) {
@@ -328,8 +267,4 @@ class FaultInjectionIT {
     }
   }
 
-  private Connection connect() throws SQLException {
-    return DriverManager.getConnection(pipeline.jdbcUrl(), pipeline.postgres().user(),
-        pipeline.postgres().password());
-  }
 }

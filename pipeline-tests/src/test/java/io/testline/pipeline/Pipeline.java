@@ -6,6 +6,8 @@ import io.testline.bridge.topics.TopicAdmin;
 import io.testline.bridge.topics.TopicCatalog;
 import io.testline.brokers.EmbeddedKafkaBroker;
 import io.testline.brokers.EmbeddedPostgresServer;
+import io.testline.brokers.KafkaBroker;
+import io.testline.brokers.KafkaCluster;
 import io.testline.brokers.HiveMqEmbeddedBroker;
 import io.testline.brokers.MosquittoBroker;
 import io.testline.brokers.MqttBroker;
@@ -41,12 +43,13 @@ final class Pipeline implements AutoCloseable {
 
   private final Path dir;
   private final EmbeddedPostgresServer postgres;
-  private final EmbeddedKafkaBroker kafka;
+  private final KafkaBroker kafka;
   private final MqttBroker mqtt;
   private final ShopfloorSimulator simulator;
-  private final ServiceJvm bridge;
-  private final ServiceJvm consumer;
-  private final ServiceJvm shopfloorBridge;
+  private final List<ServiceJvm> bridges = new ArrayList<>();
+  private final List<ServiceJvm> consumers = new ArrayList<>();
+  private final List<ServiceJvm> shopfloorBridges = new ArrayList<>();
+  private final List<Integer> bridgeHttpPorts = new ArrayList<>();
   private final int apiPort = freePort();
   private final int consumerMetricsPort = freePort();
   private final TopicNames topics = new TopicNames("");
@@ -79,15 +82,47 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * How many of each part: Kafka nodes (more than one: a {@link KafkaCluster} of separate JVMs, topics with
+   * replication factor min(3, nodes) and min ISR min(2, nodes)) and instances of each service (a bridge's instances
+   * share the MQTT subscription, the consumers' share their consumer groups).
+   */
+  record Topology(int kafkaNodes, int bridges, int consumers, int shopfloorBridges) {
+    static final Topology SINGLE = new Topology(1, 1, 1, 1);
+
+    Topology {
+      if (kafkaNodes < 1 || bridges < 1 || consumers < 1 || shopfloorBridges < 1) {
+        throw new IllegalArgumentException("every count of a topology is at least 1: " + kafkaNodes + ", "
+            + bridges + ", " + consumers + ", " + shopfloorBridges);
+      }
+    }
+
+    int replicationFactor() {
+      return Math.min(3, kafkaNodes);
+    }
+
+    int minInsyncReplicas() {
+      return Math.min(2, kafkaNodes);
+    }
+  }
+
   private final Map<String, String> kafkaClient;
 
   Pipeline(Path dir, Options options) throws IOException, InterruptedException {
+    this(dir, options, Topology.SINGLE);
+  }
+
+  Pipeline(Path dir, Options options, Topology topology) throws IOException, InterruptedException {
     this.dir = Files.createDirectories(dir);
     this.kafkaClient = Map.copyOf(options.kafkaClient());
     postgres = EmbeddedPostgresServer.builder().dataDir(dir.resolve("postgres")).build();
     postgres.start();
     postgres.createDatabase(DATABASE);
-    kafka = options.kafka().dataDir(dir.resolve("kafka")).build();
+    // a crashed node of a cluster is fenced after 4 s without heartbeat (Kafka's default: 9 s), so tests stay short
+    kafka = topology.kafkaNodes() == 1 ? options.kafka().dataDir(dir.resolve("kafka")).build()
+        : KafkaCluster.builder().nodes(topology.kafkaNodes()).dataDir(dir.resolve("kafka"))
+            .brokerConfig("broker.session.timeout.ms", "4000").brokerConfig("broker.heartbeat.interval.ms", "500")
+            .build();
     kafka.start();
     mqtt = options.mqtt() == null ? new HiveMqEmbeddedBroker(0, dir.resolve("hivemq"))
         : options.mqtt().workDir(dir.resolve("mosquitto")).build();
@@ -101,8 +136,8 @@ final class Pipeline implements AutoCloseable {
     bridgeKeys.put("http.host", "127.0.0.1");
     bridgeKeys.put("http.port", freePort());
     bridgeKeys.put("topics.partitions", 3);
-    bridgeKeys.put("topics.replicationFactor", 1);
-    bridgeKeys.put("topics.minInsyncReplicas", 1);
+    bridgeKeys.put("topics.replicationFactor", topology.replicationFactor());
+    bridgeKeys.put("topics.minInsyncReplicas", topology.minInsyncReplicas());
     bridgeKeys.put("gaps.grace", "5s");
     kafkaClient.forEach((k, v) -> bridgeKeys.put("kafka.client." + k, v));
     bridgeKeys.putAll(options.bridge());
@@ -128,12 +163,31 @@ final class Pipeline implements AutoCloseable {
     shopfloorKeys.put("circuit.openDelay", "1s");
     shopfloorKeys.putAll(options.shopfloor());
 
-    bridge = new ServiceJvm("bridge", dir.resolve("bridge.log"), "bridge", config("bridge.yaml", bridgeKeys),
-        "i.t.bridge.Bridge - bridge ");
-    consumer = new ServiceJvm("result-consumer", dir.resolve("result-consumer.log"), "result-consumer",
-        config("result-consumer.yaml", consumerKeys), "Javalin started");
-    shopfloorBridge = new ServiceJvm("shopfloor-bridge", dir.resolve("shopfloor-bridge.log"), "shopfloor-bridge",
-        config("shopfloor-bridge.yaml", shopfloorKeys), "ShopfloorBridge - shopfloor bridge ");
+    for (int i = 1; i <= topology.bridges(); i++) {
+      Map<String, Object> keys = new LinkedHashMap<>(bridgeKeys);
+      if (i > 1) {
+        keys.put("bridge.instanceId", "pipeline-" + i);
+        keys.put("http.port", freePort());
+      }
+      bridgeHttpPorts.add(Integer.parseInt(String.valueOf(keys.get("http.port"))));
+      bridges.add(service("bridge", i, "bridge", keys, "i.t.bridge.Bridge - bridge "));
+    }
+    for (int i = 1; i <= topology.consumers(); i++) {
+      Map<String, Object> keys = new LinkedHashMap<>(consumerKeys);
+      if (i > 1) {
+        keys.put("http.port", freePort());
+        keys.put("metrics.port", freePort());
+      }
+      consumers.add(service("result-consumer", i, "result-consumer", keys, "Javalin started"));
+    }
+    for (int i = 1; i <= topology.shopfloorBridges(); i++) {
+      Map<String, Object> keys = new LinkedHashMap<>(shopfloorKeys);
+      if (i > 1) {
+        keys.put("metrics.port", freePort());
+      }
+      shopfloorBridges.add(service("shopfloor-bridge", i, "shopfloor-bridge", keys,
+          "ShopfloorBridge - shopfloor bridge "));
+    }
     for (ServiceJvm service : services()) {
       service.start();
     }
@@ -142,24 +196,55 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
+  /** The first instance of a service is named as the service ({@code bridge}), further ones {@code bridge-2}... */
+  private ServiceJvm service(String name, int instance, String command, Map<String, Object> keys, String readyLine)
+      throws IOException {
+    String id = instance == 1 ? name : name + "-" + instance;
+    return new ServiceJvm(id, dir.resolve(id + ".log"), command, config(id + ".yaml", keys), readyLine);
+  }
+
+  /** Every service instance: the bridges, then the result-consumers, then the shopfloor-bridges. */
   List<ServiceJvm> services() {
-    return List.of(bridge, consumer, shopfloorBridge);
+    List<ServiceJvm> all = new ArrayList<>(bridges);
+    all.addAll(consumers);
+    all.addAll(shopfloorBridges);
+    return all;
   }
 
   ServiceJvm bridge() {
-    return bridge;
+    return bridges.get(0);
   }
 
   ServiceJvm consumer() {
-    return consumer;
+    return consumers.get(0);
   }
 
   ServiceJvm shopfloorBridge() {
-    return shopfloorBridge;
+    return shopfloorBridges.get(0);
   }
 
-  EmbeddedKafkaBroker kafka() {
+  List<ServiceJvm> bridges() {
+    return List.copyOf(bridges);
+  }
+
+  List<ServiceJvm> consumers() {
+    return List.copyOf(consumers);
+  }
+
+  List<ServiceJvm> shopfloorBridges() {
+    return List.copyOf(shopfloorBridges);
+  }
+
+  KafkaBroker kafka() {
     return kafka;
+  }
+
+  /** The Kafka cluster; fails on a pipeline with a single broker. */
+  KafkaCluster kafkaCluster() {
+    if (kafka instanceof KafkaCluster cluster) {
+      return cluster;
+    }
+    throw new IllegalStateException("this pipeline runs a single Kafka broker, not a cluster");
   }
 
   EmbeddedPostgresServer postgres() {
@@ -188,6 +273,11 @@ final class Pipeline implements AutoCloseable {
 
   java.net.URI queryApi() {
     return java.net.URI.create("http://127.0.0.1:" + apiPort + "/");
+  }
+
+  /** The {@code /metrics} and {@code /health} of bridge instance {@code index} (0: the first). */
+  java.net.URI bridgeMetrics(int index) {
+    return java.net.URI.create("http://127.0.0.1:" + bridgeHttpPorts.get(index) + "/");
   }
 
   /** result-consumer's {@code /metrics} and {@code /health}. */
@@ -255,10 +345,11 @@ final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (ServiceJvm service : List.of(bridge, shopfloorBridge, consumer)) {
-      if (service != null) {
-        service.close();
-      }
+    List<ServiceJvm> stopping = new ArrayList<>(bridges);
+    stopping.addAll(shopfloorBridges);
+    stopping.addAll(consumers);
+    for (ServiceJvm service : stopping) {
+      service.close();
     }
     simulator.close();
     mqtt.close();

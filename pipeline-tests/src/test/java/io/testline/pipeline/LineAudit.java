@@ -1,0 +1,102 @@
+package io.testline.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.testline.audit.AuditReport;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a line test: wait for the verdicts of every run the stations started, audit once the sequence gaps
+ * had their chance to fill, and check the shopfloor's side (each run accepted at most once).
+ */
+final class LineAudit {
+  private static final Logger log = LoggerFactory.getLogger(LineAudit.class);
+
+  private LineAudit() {
+  }
+
+  /** Every run the stations' agents started (their journals' run ids). */
+  static Set<String> startedRunIds(List<Station> stations) throws IOException {
+    Set<String> started = new TreeSet<>();
+    for (Station s : stations) {
+      started.addAll(s.startedRunIds());
+    }
+    return started;
+  }
+
+  /** Waits up to {@code settle} until every run in {@code runIds} is stored finished with a verdict. */
+  static void awaitVerdicts(Pipeline pipeline, Set<String> runIds, Duration settle) throws InterruptedException {
+    Instant limit = Instant.now().plus(settle);
+    Set<String> missing = new HashSet<>(runIds);
+    while (!missing.isEmpty() && Instant.now().isBefore(limit)) {
+      try (Connection c = connect(pipeline);
+           PreparedStatement ps = c.prepareStatement("SELECT v.run_id FROM verdicts v JOIN runs r USING (run_id)"
+               + " WHERE r.finished");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          missing.remove(rs.getString(1));
+        }
+      } catch (SQLException e) {
+        log.info("database not ready yet: {}", e.getMessage());
+      }
+      if (!missing.isEmpty()) {
+        Thread.sleep(500);
+      }
+    }
+    log.info("{} of {} runs have a stored verdict", runIds.size() - missing.size(), runIds.size());
+  }
+
+  /**
+   * The audit, once the gaps the bridge found had their chance to fill: the bridge's gap grace (5 s) passes, it asks
+   * the station for the missing seqs, the station sends them again and the bridge records the gap FILLED. A gap still
+   * open after {@code gapSettle} stays in the report.
+   */
+  static AuditReport auditOnceGapsSettle(Pipeline pipeline, Instant from, Duration gapSettle) throws Exception {
+    Thread.sleep(7_000);
+    Instant limit = Instant.now().plus(gapSettle);
+    while (true) {
+      AuditReport report = pipeline.audit(from, Instant.now().plusSeconds(1));
+      if (report.seqGaps().isEmpty() || Instant.now().isAfter(limit)) {
+        return report;
+      }
+      log.info("{} sequence gap(s) still open, waiting for the stations to send them again: {}",
+          report.seqGaps().size(), report.seqGaps());
+      Thread.sleep(3_000);
+    }
+  }
+
+  /** The shopfloor accepted each run at most once, whatever was retried or redelivered. */
+  static void assertNoDoubleEffects(Pipeline pipeline, List<Station> stations, Set<String> started) {
+    Map<String, Integer> acceptances = new LinkedHashMap<>();
+    for (Station s : stations) {
+      for (Station.Attempt a : s.attempts()) {
+        for (String runId : pipeline.simulator().acceptedRuns(a.serialNumber())) {
+          acceptances.merge(runId, 1, Integer::sum);
+        }
+      }
+    }
+    assertThat(acceptances.entrySet().stream().filter(e -> e.getValue() > 1).toList())
+        .as("runs the shopfloor accepted more than once").isEmpty();
+    assertThat(started).containsAll(acceptances.keySet());
+  }
+
+  static Connection connect(Pipeline pipeline) throws SQLException {
+    return DriverManager.getConnection(pipeline.jdbcUrl(), pipeline.postgres().user(),
+        pipeline.postgres().password());
+  }
+}
