@@ -168,6 +168,7 @@ final class Pipeline implements AutoCloseable {
       if (i > 1) {
         keys.put("bridge.instanceId", "pipeline-" + i);
         keys.put("http.port", freePort());
+        keys.put("gaps.enabled", false); // one detector sees every partition of a station's records (bridge README)
       }
       bridgeHttpPorts.add(Integer.parseInt(String.valueOf(keys.get("http.port"))));
       bridges.add(service("bridge", i, "bridge", keys, "i.t.bridge.Bridge - bridge "));
