@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -93,18 +91,9 @@ class FaultInjectionIT {
       log.info("audit of the fault run:\n{}", markdown);
 
       assertThat(started).as("runs started at the stations").hasSizeGreaterThanOrEqualTo(stations.size() * 4);
-      Set<String> audited = report.runs().stream().map(r -> r.runId().toString())
-          .collect(Collectors.toCollection(TreeSet::new));
-      assertThat(audited).as("runs in the audit = runs started at the stations").isEqualTo(started);
-      assertThat(report.startedNotFinished()).as("started, not finished").isEmpty();
-      assertThat(report.finishedNotStored()).as("finished, not stored").isEmpty();
-      assertThat(report.storedWithoutVerdict()).as("stored without verdict").isEmpty();
-      assertThat(report.notSubmitted()).as("not submitted").isEmpty();
-      assertThat(report.dead()).as("dead at the shopfloor").isEmpty();
-      assertThat(report.seqGaps()).as("sequence gaps").isEmpty();
       Map<String, Long> expected = new TreeMap<>();
       expectedDeadLetters.forEach((reason, n) -> expected.put(reason.name(), (long) n));
-      assertThat(new TreeMap<>(report.deadLetters())).as("dead letters = the rogue client's").isEqualTo(expected);
+      LineAudit.assertClean(report, started, expected);
       LineAudit.assertNoDoubleEffects(pipeline, stations, started);
       assertCompleteRunsHaveAllTheirSteps();
     } finally {

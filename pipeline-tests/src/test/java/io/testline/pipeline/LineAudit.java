@@ -16,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,23 @@ final class LineAudit {
   }
 
   /** The shopfloor accepted each run at most once, whatever was retried or redelivered. */
+  /**
+   * The audit found every run the stations started, each finished, stored and with a shopfloor verdict, none dead, no
+   * sequence gap, and exactly {@code deadLetters} (reason → count) dead-lettered.
+   */
+  static void assertClean(AuditReport report, Set<String> started, Map<String, Long> deadLetters) {
+    Set<String> audited = report.runs().stream().map(r -> r.runId().toString())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(audited).as("runs in the audit = runs started at the stations").isEqualTo(started);
+    assertThat(report.startedNotFinished()).as("started, not finished").isEmpty();
+    assertThat(report.finishedNotStored()).as("finished, not stored").isEmpty();
+    assertThat(report.storedWithoutVerdict()).as("stored without verdict").isEmpty();
+    assertThat(report.notSubmitted()).as("not submitted").isEmpty();
+    assertThat(report.dead()).as("dead at the shopfloor").isEmpty();
+    assertThat(report.seqGaps()).as("sequence gaps").isEmpty();
+    assertThat(new TreeMap<>(report.deadLetters())).as("dead letters").isEqualTo(new TreeMap<>(deadLetters));
+  }
+
   static void assertNoDoubleEffects(Pipeline pipeline, List<Station> stations, Set<String> started) {
     Map<String, Integer> acceptances = new LinkedHashMap<>();
     for (Station s : stations) {

@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -169,16 +167,7 @@ class PipelineClusterIT {
     LineAudit.awaitVerdicts(pipeline, started, SETTLE);
     AuditReport report = LineAudit.auditOnceGapsSettle(pipeline, from, GAP_SETTLE);
     assertThat(started).as("runs started at the stations").hasSizeGreaterThanOrEqualTo(stations.size() * 3);
-    Set<String> audited = report.runs().stream().map(r -> r.runId().toString())
-        .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(audited).as("runs in the audit = runs started at the stations").isEqualTo(started);
-    assertThat(report.startedNotFinished()).as("started, not finished").isEmpty();
-    assertThat(report.finishedNotStored()).as("finished, not stored").isEmpty();
-    assertThat(report.storedWithoutVerdict()).as("stored without verdict").isEmpty();
-    assertThat(report.notSubmitted()).as("not submitted").isEmpty();
-    assertThat(report.dead()).as("dead at the shopfloor").isEmpty();
-    assertThat(report.seqGaps()).as("sequence gaps").isEmpty();
-    assertThat(report.deadLetters()).as("dead letters").isEmpty();
+    LineAudit.assertClean(report, started, Map.of());
     LineAudit.assertNoDoubleEffects(pipeline, stations, started);
     log.info("audit clean: {} runs started, stored once, finished, with a verdict", started.size());
   }

@@ -28,15 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RealBrokers.class)
 class ComparatorStoredIT {
-  private final EventWriter writer = new EventWriter();
-  private long offset;
+  private final Batches batches = new Batches();
 
   @Test
   void the_comparator_of_every_measurement_is_stored_from_the_step_and_from_the_finished_run(Database db)
       throws Exception {
-    try (var ds = StoreDataSource.create(db.jdbcUrl(), db.user(), db.password(), 2, java.time.Duration.ofSeconds(5))) {
-      StoreDataSource.migrate(ds);
-    }
+    Batches.migrate(db);
     Run run = RunFixture.runs(1, 0).get(0);
     Event<?> started = run.events().get(0);
     Instant at = Instant.parse("2026-12-07T10:00:00Z");
@@ -76,14 +73,6 @@ class ComparatorStoredIT {
   }
 
   private void write(Database db, List<Event<?>> events) throws Exception {
-    List<StoredEvent> stored = new ArrayList<>();
-    for (Event<?> e : events) {
-      stored.add(new StoredEvent(e, "t", 0, offset++));
-    }
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      writer.write(c, stored);
-      c.commit();
-    }
+    batches.write(db, events);
   }
 }

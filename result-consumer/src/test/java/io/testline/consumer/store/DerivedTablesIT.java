@@ -44,12 +44,11 @@ class DerivedTablesIT {
       select run_id, step_index, ordinal, operation, step, name, started_at, station_id, value, unit, low_limit,
              high_limit from measurement_points""";
 
-  private final EventWriter writer = new EventWriter();
-  private long offset;
+  private final Batches batches = new Batches();
 
   @Test
   void redelivered_reemitted_late_and_moved_runs_keep_each_units_yield_exact(Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     // 14 units, the first 3 retested; units 0 and 7 fail first (RunFixture), so they pass finally
     List<Run> runs = RunFixture.runs(14, 3);
     // the retests arrive first, then the first runs, newest first
@@ -96,7 +95,7 @@ class DerivedTablesIT {
 
   @Test
   void measurement_points_equal_the_source_rows_live_finished_and_redelivered(Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     List<Run> runs = RunFixture.runs(4, 1);
     Run live = runs.get(0);
     // a live step before its run.started: no run row yet, so no point
@@ -133,20 +132,7 @@ class DerivedTablesIT {
   }
 
   private void write(Database db, List<Event<?>> events) throws Exception {
-    List<StoredEvent> stored = new ArrayList<>();
-    for (Event<?> e : events) {
-      stored.add(new StoredEvent(e, "t", 0, offset++));
-    }
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      writer.write(c, stored);
-      c.commit();
-    }
+    batches.write(db, events);
   }
 
-  private static void migrate(Database db) {
-    try (var ds = StoreDataSource.create(db.jdbcUrl(), db.user(), db.password(), 2, java.time.Duration.ofSeconds(5))) {
-      StoreDataSource.migrate(ds);
-    }
-  }
 }

@@ -27,12 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The writer's order-independence rules, on a real database, one transaction per delivered batch. */
 @ExtendWith(RealBrokers.class)
 class EventWriterIT {
-  private final EventWriter writer = new EventWriter();
-  private long offset;
+  private final Batches batches = new Batches();
 
   @Test
   void a_finished_run_is_not_overwritten_by_a_late_started_or_step_with_new_event_ids(Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     Run run = RunFixture.runs(1, 0).get(0);
     Event<?> started = run.events().get(0);
     RunStep step = (RunStep) run.events().get(2).data();
@@ -64,7 +63,7 @@ class EventWriterIT {
 
   @Test
   void a_run_finished_replaces_live_steps_and_a_log_chunk_needs_no_run(Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     Run run = RunFixture.runs(1, 0).get(0);
     write(db, run.logs());
     assertThat(Env.count(db, "select count(*) from log_chunks")).isEqualTo(run.logs().size());
@@ -83,7 +82,7 @@ class EventWriterIT {
 
   @Test
   void an_older_station_event_never_regresses_the_last_state(Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     List<Event<?>> events = RunFixture.stationEvents().subList(0, 3);
     Event<?> birth = events.get(0);
     Event<?> oldDeath = Event.of(birth.stationId(), birth.agentSession(), 0, birth.occurredAt().minusSeconds(10),
@@ -104,7 +103,7 @@ class EventWriterIT {
   @Test
   void the_will_of_the_connection_the_last_birth_opened_takes_the_station_offline_though_its_time_is_older(
       Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     String station = "ST-WILL";
     java.util.UUID session = new java.util.UUID(0x3000, 3);
     java.time.Instant connect = java.time.Instant.parse("2026-12-07T06:00:00Z");
@@ -139,7 +138,7 @@ class EventWriterIT {
 
   @Test
   void a_run_finished_stores_steps_and_measurements_exactly_as_the_live_events_did(Database db) throws Exception {
-    migrate(db);
+    Batches.migrate(db);
     Run run = RunFixture.runs(1, 0).get(0);
     Event<?> started = run.events().get(0);
     Instant at = Instant.parse("2026-11-22T06:04:10.123456Z");
@@ -175,20 +174,7 @@ class EventWriterIT {
   }
 
   private void write(Database db, List<Event<?>> events) throws Exception {
-    List<StoredEvent> stored = new ArrayList<>();
-    for (Event<?> e : events) {
-      stored.add(new StoredEvent(e, "t", 0, offset++));
-    }
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      writer.write(c, stored);
-      c.commit();
-    }
+    batches.write(db, events);
   }
 
-  private static void migrate(Database db) {
-    try (var ds = StoreDataSource.create(db.jdbcUrl(), db.user(), db.password(), 2, java.time.Duration.ofSeconds(5))) {
-      StoreDataSource.migrate(ds);
-    }
-  }
 }
