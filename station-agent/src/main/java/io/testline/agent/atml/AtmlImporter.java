@@ -2,7 +2,9 @@ package io.testline.agent.atml;
 
 import io.testline.agent.results.ImportedRun;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -32,10 +34,21 @@ import org.xml.sax.helpers.DefaultHandler;
 public final class AtmlImporter {
   private static final String RESULTS_NS = "urn:IEEE-1636.1:";
 
+  /**
+   * The largest document read: it is held as a DOM, which takes several times its size in memory, so this bound (not
+   * {@code watch.maxFileBytes}) keeps an ATML file within the agent's 64 MiB heap.
+   */
+  public static final int MAX_DOCUMENT_BYTES = 4 << 20;
+
   private AtmlImporter() {}
 
   public static ImportedRun read(byte[] content) throws IOException {
-    Element root = parse(content).getDocumentElement();
+    return read(new ByteArrayInputStream(content));
+  }
+
+  /** Reads the document in {@code in}, at most {@link #MAX_DOCUMENT_BYTES} of it. */
+  public static ImportedRun read(InputStream in) throws IOException {
+    Element root = parse(in).getDocumentElement();
     if (root.getNamespaceURI() == null || !root.getNamespaceURI().startsWith(RESULTS_NS)
         || !(root.getLocalName().equals("TestResults") || root.getLocalName().equals("TestResultsCollection"))) {
       throw new IllegalArgumentException("not an ATML test results document (IEEE 1636.1): the root is <"
@@ -105,7 +118,8 @@ public final class AtmlImporter {
   }
 
   /** A parser that reads no DTD and no external entity: a result file is data, never a fetch. */
-  private static Document parse(byte[] content) throws IOException {
+  private static Document parse(InputStream in) throws IOException {
+    Bounded content = new Bounded(in);
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setNamespaceAware(true);
@@ -115,11 +129,56 @@ public final class AtmlImporter {
       factory.setExpandEntityReferences(false);
       DocumentBuilder builder = factory.newDocumentBuilder();
       builder.setErrorHandler(new DefaultHandler());
-      return builder.parse(new ByteArrayInputStream(content));
-    } catch (SAXException e) {
+      Document document = builder.parse(content);
+      oversize(content);
+      return document;
+    } catch (SAXException | IOException e) {
+      oversize(content);
+      if (e instanceof IOException io) {
+        throw io;
+      }
       throw new IllegalArgumentException("not XML: " + e.getMessage(), e);
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("this JVM's XML parser cannot be made safe: " + e.getMessage(), e);
+    }
+  }
+
+  private static void oversize(Bounded content) {
+    if (content.over) {
+      throw new IllegalArgumentException("oversize: an ATML document is read whole into memory (DOM); at most "
+          + MAX_DOCUMENT_BYTES + " bytes");
+    }
+  }
+
+  /** Ends (as if the document ended there) after {@link #MAX_DOCUMENT_BYTES}, and says so in {@code over}. */
+  private static final class Bounded extends FilterInputStream {
+    private long left = MAX_DOCUMENT_BYTES;
+    private boolean over;
+
+    Bounded(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        over = over || super.read() != -1;
+        return -1;
+      }
+      int n = super.read(b, off, (int) Math.min(len, left));
+      left -= Math.max(n, 0);
+      return n;
+    }
+
+    @Override
+    public void close() {
+      // the caller closes the file
     }
   }
 

@@ -1,5 +1,6 @@
 package io.testline.agent.openhtf;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -18,26 +19,32 @@ import java.util.Map;
 /**
  * Reads an OpenHTF JSON test record as a tree, except the base64 {@code data} of each phase's attachments: that is
  * decoded while it is read, straight into a file of the {@link AttachmentStore}, so a 10 MB attachment costs no more
- * than a buffer. Torn or malformed JSON fails with {@link IllegalArgumentException} naming what was wrong.
+ * than a buffer; the rest, held as a tree, is bounded by {@link HeldBytes}. Torn or malformed JSON fails with {@link IllegalArgumentException} naming what was wrong.
  */
 final class RecordReader {
   /** The record without its attachments' data, and the files that data went to: phase index to name to file. */
   record Parsed(ObjectNode root, Map<Integer, Map<String, AttachmentStore.Stored>> attachments) {}
 
   /** Reads one value inside the record; the record's own end is checked by {@link #read}. */
+  /** Never closes the file: who opened it closes it, and may read on to its end. */
+  private static final JsonFactory JSON = EventJson.mapper().getFactory().copy()
+      .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
   private static final ObjectReader TREE = EventJson.mapper().reader()
       .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final AttachmentStore store;
+  private final HeldBytes input;
   private final Map<Integer, Map<String, AttachmentStore.Stored>> stored = new HashMap<>();
 
-  private RecordReader(AttachmentStore store) {
+  private RecordReader(AttachmentStore store, HeldBytes input) {
     this.store = store;
+    this.input = input;
   }
 
   static Parsed read(InputStream in, AttachmentStore store) throws IOException {
-    RecordReader reader = new RecordReader(store);
-    try (JsonParser p = EventJson.mapper().getFactory().createParser(in)) {
+    HeldBytes input = new HeldBytes(in);
+    RecordReader reader = new RecordReader(store, input);
+    try (JsonParser p = JSON.createParser(input)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not an OpenHTF test record: expected a JSON object");
       }
@@ -98,7 +105,13 @@ final class RecordReader {
         String field = p.currentName();
         p.nextToken();
         if (field.equals("data") && p.currentToken() == JsonToken.VALUE_STRING) {
-          AttachmentStore.Stored file = store.write(phaseIndex, name, out -> p.readBinaryValue(out));
+          AttachmentStore.Stored file;
+          input.streaming(true);
+          try {
+            file = store.write(phaseIndex, name, out -> p.readBinaryValue(out));
+          } finally {
+            input.streaming(false);
+          }
           stored.computeIfAbsent(phaseIndex, i -> new HashMap<>()).put(name, file);
         } else {
           JsonNode value = tree(p);

@@ -2,6 +2,7 @@ package io.testline.agent.watch;
 
 import io.testline.schemas.Payload;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,5 +12,9 @@ import java.util.List;
  * is a problem of the station, not of the file, and the file is tried again at the next scan.
  */
 interface FileImporter {
-  List<Payload> read(String fileName, byte[] content, Instant modified) throws IOException;
+  /**
+   * Reads {@code content} to its end (its end checks that the file did not change since it was hashed; an
+   * {@link IOException} there means it did) and returns the run's events.
+   */
+  List<Payload> read(String fileName, InputStream content, Instant modified) throws IOException;
 }

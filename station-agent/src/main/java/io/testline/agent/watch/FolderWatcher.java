@@ -7,7 +7,6 @@ import io.testline.agent.journal.Journal;
 import io.testline.agent.journal.JournalException;
 import io.testline.agent.openhtf.OpenHtfImporter;
 import io.testline.schemas.Payload;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,12 +14,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -39,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * file is published exactly once across restarts. A file that cannot be read is renamed with {@code .rejected}, the
  * reason written beside it ({@code <name>.rejected.reason.txt}) and logged; the watcher goes on with the others. While
  * the journal refuses new runs (full, or the disk below its floor) files are left in the folder, not lost. A file over
- * {@code watch.maxFileBytes} is rejected unread. The {@link WatchFormat} says how files are read: testline's own
+ * {@code watch.maxFileBytes} is rejected unread. A file is read as a stream, twice: once for its SHA-256, once by the
+ * importer (which must get the same bytes), so the agent's memory does not grow with the file. The {@link WatchFormat} says how files are read: testline's own
  * fields, OpenHTF test records or ATML test results.
  */
 public final class FolderWatcher implements AutoCloseable {
@@ -71,7 +68,7 @@ public final class FolderWatcher implements AutoCloseable {
     this.reader = switch (format) {
       case TESTLINE -> new ResultFileReader(config.watch().mapping(), clock);
       case OPENHTF -> new ImportedFileReader(config.runsDir(), (content, attachments) -> OpenHtfImporter.read(
-          new ByteArrayInputStream(content), attachments, p -> p.toAbsolutePath().toString()));
+          content, attachments, p -> p.toAbsolutePath().toString()));
       case ATML -> new ImportedFileReader(config.runsDir(), (content, attachments) -> AtmlImporter.read(content));
     };
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -152,16 +149,24 @@ public final class FolderWatcher implements AutoCloseable {
   }
 
   private boolean process(Path file) throws IOException {
-    byte[] content = boundedContent(file);
-    if (content == null) {
+    String sha256 = boundedSha256(file);
+    if (sha256 == null) {
       return false;
     }
-    String key = file.getFileName() + ":" + sha256(content);
+    String key = file.getFileName() + ":" + sha256;
     if (!journal.watchedBefore(key)) {
       List<Payload> events;
-      try {
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        WatchedContent content = WatchedContent.over(in, config.watch().maxFileBytes(), sha256);
         events = reader.read(file.getFileName().toString(), content, Instant.ofEpochMilli(
             Files.getLastModifiedTime(file).toMillis()));
+        if (!content.verified()) {
+          throw new IllegalStateException("the " + reader.getClass().getSimpleName() + " left " + file
+              + " unread to its end");
+        }
+      } catch (WatchedContent.Oversize e) {
+        reject(file, new IllegalArgumentException(e.getMessage(), e));
+        return false;
       } catch (RuntimeException e) {
         reject(file, e);
         return false;
@@ -178,10 +183,11 @@ public final class FolderWatcher implements AutoCloseable {
   }
 
   /**
-   * The file's bytes, at most {@code watch.maxFileBytes} of them; null when it was set aside instead: too large (a
-   * 64 MiB agent reads it whole) or a symbolic link (which could make the agent read a file the tester may not).
+   * The file's SHA-256, read streaming (the file is never in memory whole); null when it was set aside instead: over
+   * {@code watch.maxFileBytes} (refused before a byte is read) or a symbolic link (which could make the agent read a
+   * file the tester may not).
    */
-  private byte[] boundedContent(Path file) throws IOException {
+  private String boundedSha256(Path file) throws IOException {
     if (Files.isSymbolicLink(file)) {
       reject(file, new IllegalArgumentException("it is a symbolic link; result files are read only as regular "
           + "files"));
@@ -190,19 +196,15 @@ public final class FolderWatcher implements AutoCloseable {
     long max = config.watch().maxFileBytes();
     long size = Files.size(file);
     if (size > max) {
-      // never read: a file too large for the agent's heap must not take the agent down with it
       reject(file, new IllegalArgumentException("oversize: " + size + " bytes, over watch.maxFileBytes " + max));
       return null;
     }
-    byte[] content;
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      content = in.readNBytes((int) max + 1);
-    }
-    if (content.length > max) {
-      reject(file, new IllegalArgumentException("oversize: grew past watch.maxFileBytes " + max + " while read"));
+    try {
+      return WatchedContent.sha256(file, max);
+    } catch (WatchedContent.Oversize e) {
+      reject(file, new IllegalArgumentException(e.getMessage(), e));
       return null;
     }
-    return content;
   }
 
   /** Sets an unreadable file aside as {@code <name>.rejected}, with the reason beside it in {@code .reason.txt}. */
@@ -225,14 +227,6 @@ public final class FolderWatcher implements AutoCloseable {
       candidate = target.resolveSibling(name.substring(0, dot) + "." + i + name.substring(dot));
     }
     return candidate;
-  }
-
-  private static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   @Override

@@ -1,6 +1,13 @@
 package io.testline.agent.watch;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.testline.agent.results.ResultParser;
 import io.testline.agent.results.ResultRecord;
@@ -16,10 +23,13 @@ import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunOutcome;
 import io.testline.schemas.RunStarted;
 import io.testline.schemas.RunStep;
+import io.testline.schemas.Schemas;
 import io.testline.schemas.Step;
 import io.testline.schemas.StepOutcome;
 import io.testline.schemas.UnitUnderTest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +55,17 @@ final class ResultFileReader implements FileImporter {
       "workOrder", "attempt", "testMethod", "operation", "programName", "programVersion", "outcome", "startedAt",
       "endedAt", "errorCode", "errorMessage");
 
+  /** The largest CSV or key=value file: these are read whole, and one run's flat fields need far less. */
+  static final int MAX_FLAT_BYTES = 1 << 20;
+  /** The longest string read: a field's value or a step's text; an attachment's data never comes inline here. */
+  static final int MAX_STRING_CHARS = 1 << 20;
+  /** Bounds each string; never closes the file, which is read on to its end. */
+  private static final JsonFactory JSON = EventJson.mapper().getFactory().copy()
+      .setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+      .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+  private static final ObjectReader TREE = EventJson.mapper().reader()
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private final Map<String, String> mapping;
   private final Clock clock;
 
@@ -54,52 +75,79 @@ final class ResultFileReader implements FileImporter {
   }
 
   @Override
-  public List<Payload> read(String fileName, byte[] content, Instant modified) {
+  public List<Payload> read(String fileName, InputStream content, Instant modified) throws IOException {
     String lower = fileName.toLowerCase(Locale.ROOT);
-    String text = new String(content, StandardCharsets.UTF_8);
     if (lower.endsWith(".json")) {
-      return fromJson(text, modified);
+      List<Payload> events = fromJson(content, modified);
+      content.transferTo(OutputStream.nullOutputStream());
+      return events;
     }
+    byte[] bytes = content.readNBytes(MAX_FLAT_BYTES + 1);
+    if (bytes.length > MAX_FLAT_BYTES) {
+      throw new IllegalArgumentException("oversize: a CSV or key=value result file is read whole; at most "
+          + MAX_FLAT_BYTES + " bytes");
+    }
+    content.transferTo(OutputStream.nullOutputStream());
+    String text = new String(bytes, StandardCharsets.UTF_8);
     Map<String, String> flat = lower.endsWith(".csv") ? csv(text) : keyValues(text);
     return fromFlat(flat, modified);
   }
 
-  private List<Payload> fromJson(String text, Instant modified) {
-    JsonNode root;
-    try {
-      root = EventJson.mapper().readTree(text);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object");
-    }
+  /**
+   * Reads the JSON object as a stream: the fields of {@link #FIELDS} and the steps one at a time, skipping the rest
+   * unread, so the file is never in memory whole. The steps together must fit the run.finished that carries them.
+   */
+  private List<Payload> fromJson(InputStream in, Instant modified) throws IOException {
     Map<String, String> flat = new LinkedHashMap<>();
-    for (String field : FIELDS) {
-      if (root.hasNonNull(field)) {
-        flat.put(field, root.get(field).asText());
-      }
-    }
     List<Step> steps = new ArrayList<>();
-    ResultParser parser = new ResultParser(Path.of("."));
-    JsonNode stepNodes = root.path("steps");
-    if (!stepNodes.isMissingNode() && !stepNodes.isNull() && !stepNodes.isArray()) {
+    try (JsonParser p = JSON.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("expected a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("steps")) {
+          steps(p, modified, steps);
+        } else if (FIELDS.contains(field) && value != JsonToken.VALUE_NULL) {
+          flat.put(field, TREE.<JsonNode>readTree(p).asText());
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+    return events(flat, steps, modified);
+  }
+
+  private static void steps(JsonParser p, Instant modified, List<Step> steps) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (p.currentToken() != JsonToken.START_ARRAY) {
       throw new IllegalArgumentException("steps: expected a JSON array");
     }
-    for (int i = 0; i < stepNodes.size(); i++) {
-      if (!stepNodes.get(i).isObject()) {
+    ResultParser parser = new ResultParser(Path.of("."));
+    long bytes = 0;
+    for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("steps[" + i + "]: expected a JSON object");
       }
-      ObjectNode node = ((ObjectNode) stepNodes.get(i).deepCopy()).put("type", "step");
+      ObjectNode node = ((ObjectNode) TREE.<JsonNode>readTree(p)).put("type", "step");
       ResultRecord r = parser.parse(i + 1, node.toString(), modified);
       if (r instanceof ResultRecord.Invalid invalid) {
         throw new IllegalArgumentException("steps[" + i + "]: " + invalid.reason());
       }
       Step s = ((ResultRecord.StepRecord) r).step();
+      bytes += EventJson.mapper().writeValueAsBytes(s).length;
+      if (bytes > Schemas.MAX_MESSAGE_BYTES) {
+        throw new IllegalArgumentException("oversize: steps[0.." + i + "] alone are over the message limit of "
+            + Schemas.MAX_MESSAGE_BYTES + " bytes that run.finished, which carries them, must keep");
+      }
       steps.add(s.index() != null ? s : new Step(s.name(), s.path(), i, s.startedAt(), s.endedAt(), s.outcome(),
           s.measurements(), s.errorCode(), s.errorMessage(), s.attachments()));
     }
-    return events(flat, steps, modified);
   }
 
   private List<Payload> fromFlat(Map<String, String> values, Instant modified) {

@@ -66,6 +66,20 @@ class AtmlImporterTest {
         "not XML");
   }
 
+  @Test
+  void a_document_over_what_the_agent_holds_as_a_dom_is_refused_as_oversize() throws Exception {
+    String good = Files.readString(FIXTURE);
+    int end = good.lastIndexOf('>') + 1;
+    String padded = good.substring(0, end) + "<!--" + "x".repeat(AtmlImporter.MAX_DOCUMENT_BYTES) + "-->";
+    assertRefused(padded, "oversize: an ATML document is read whole into memory (DOM); at most 4194304 bytes");
+    int head = good.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
+    byte[] within = (good.substring(0, end) + "<!--" + "x".repeat(AtmlImporter.MAX_DOCUMENT_BYTES - head - 7) + "-->")
+        .getBytes(StandardCharsets.UTF_8);
+    assertThat(within).hasSize(AtmlImporter.MAX_DOCUMENT_BYTES);
+    assertThat(AtmlImporter.read(within).serialNumber()).as("a document of exactly the bound")
+        .isEqualTo("SN-ATML-0042");
+  }
+
   private static void assertRefused(String xml, String reason) {
     assertThatThrownBy(() -> AtmlImporter.read(xml.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);

@@ -122,6 +122,15 @@ class OpenHtfImporterTest {
     assertRejected("[1, 2]", "expected a JSON object");
   }
 
+  @Test
+  void a_record_whose_fields_besides_attachment_data_pass_what_the_agent_holds_is_refused_as_oversize()
+      throws Exception {
+    String good = Files.readString(fixture("fct_pass.json"));
+    assertRejected(good.replace("\"sourcecode\": \"def power_up(test):", "\"sourcecode\": \""
+        + "#".repeat((int) HeldBytes.MAX) + "def power_up(test):"),
+        "oversize: the record's fields besides its attachments' data pass 4194304 bytes");
+  }
+
   private void assertRejected(String json, String reason) throws IOException {
     Path dir = tmp.resolve("rejected");
     assertThat(json).isNotEqualTo(Files.readString(fixture("fct_pass.json")));
