@@ -71,7 +71,7 @@ class AtmlImporterTest {
     String good = Files.readString(FIXTURE);
     int end = good.lastIndexOf('>') + 1;
     String padded = good.substring(0, end) + "<!--" + "x".repeat(AtmlImporter.MAX_DOCUMENT_BYTES) + "-->";
-    assertRefused(padded, "oversize: an ATML document is read whole into memory (DOM); at most 4194304 bytes");
+    assertRefused(padded, "oversize: an ATML document is read whole into memory (DOM); at most 2097152 bytes");
     int head = good.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
     byte[] within = (good.substring(0, end) + "<!--" + "x".repeat(AtmlImporter.MAX_DOCUMENT_BYTES - head - 7) + "-->")
         .getBytes(StandardCharsets.UTF_8);
