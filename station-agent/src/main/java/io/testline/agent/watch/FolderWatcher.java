@@ -85,6 +85,10 @@ public final class FolderWatcher implements AutoCloseable {
         scanOnce();
       } catch (IOException | RuntimeException e) {
         log.error("watching {} failed: {}", folder, e.getMessage(), e);
+      } catch (Error e) {
+        // the executor would end the task without a word: say so before the watcher stops
+        log.error("watching {} stopped: {}", folder, e, e);
+        throw e;
       }
     }, 0, poll, TimeUnit.MILLISECONDS);
   }
