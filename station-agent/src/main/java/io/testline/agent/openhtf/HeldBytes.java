@@ -50,6 +50,7 @@ final class HeldBytes extends FilterInputStream {
 
   @Override
   public long skip(long n) throws IOException {
-    return read(new byte[(int) Math.min(Math.max(n, 0), 8192)]);
+    // every byte skipped is counted as read
+    return Math.max(read(new byte[(int) Math.min(Math.max(n, 0), 8192)]), 0);
   }
 }
