@@ -9,18 +9,30 @@
     if (h < 48) return h + " h " + String(m % 60).padStart(2, "0") + " min";
     return Math.floor(h / 24) + " days";
   }
+  // writes only the texts that changed, so a second's tick does not re-lay out a wall of 500 tiles
   function tick() {
+    scheduled = false;
     var now = Date.now();
     document.querySelectorAll("time[data-since]").forEach(function (el) {
       var t = Date.parse(el.getAttribute("data-since"));
       if (!isNaN(t)) {
         if (!el.title) el.title = el.textContent;
-        el.textContent = ago(now - t);
+        var text = ago(now - t);
+        if (el.textContent !== text) el.textContent = text;
       }
     });
   }
+  // swaps (the line page's live updates arrive several a second) ask for one tick in the next frame, not one each
+  var scheduled = false;
+  function tickSoon() {
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(tick);
+    }
+  }
   document.addEventListener("DOMContentLoaded", tick);
-  document.addEventListener("htmx:afterSwap", tick);
+  document.addEventListener("htmx:afterSwap", tickSoon);
+  document.addEventListener("htmx:oobAfterSwap", tickSoon);
   setInterval(tick, 1000);
 })();
 
