@@ -13,8 +13,11 @@ import io.testline.schemas.Event;
 import io.testline.schemas.StepOutcome;
 import io.testline.web.support.Chromium;
 import io.testline.web.support.Events;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +39,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * carried by the web's real feed and SSE stream. Each step's name carries its write time; a MutationObserver in the
  * page records when it appears in the DOM (and the next animation frame). Prints per size ({@code -Dbench.stations},
  * default 100,500) the delay's p50/p95/p99/max, the updates shown and coalesced, SSE messages and bytes per second,
- * the JS heap, long tasks, and the web's CPU.
+ * the JS heap, long tasks, the web's CPU and Chromium's (CPU time from /proc, which the machine's load does not
+ * inflate).
  */
 @ExtendWith(RealBrokers.class)
 class LinePageBench {
-  private static final int SECONDS = Integer.getInteger("bench.seconds", 30);
+  private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
   private static final int WARMUP_SECONDS = 5;
   /** The consumer writes a poll's events in one transaction; a second's changes arrive as this many of them. */
   private static final int BATCHES_PER_SECOND = 10;
@@ -101,6 +105,10 @@ class LinePageBench {
   private final EventWriter writer = new EventWriter();
   private final List<Events.Run> runs = new ArrayList<>();
   private final List<Events> stations = new ArrayList<>();
+  /** Per station, the write time its latest step is named after. */
+  private long[] lastWritten = new long[0];
+  /** The Kafka offset the written events pretend to come from (the consumer's provenance). */
+  private long offset;
 
   @Test
   void prints_how_far_behind_the_line_page_falls_at_one_change_per_station_and_second(Database db) throws Exception {
@@ -124,6 +132,7 @@ class LinePageBench {
           ThreadMXBean threads = ManagementFactory.getThreadMXBean();
           var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
           long cpu0 = os.getProcessCpuTime() - threads.getCurrentThreadCpuTime();
+          long browserCpu0 = browserCpuTicks();
           long t0 = System.nanoTime();
           long written = drive(ds, size, SECONDS);
           // the last second's changes need their flush and swap before they are counted
@@ -131,9 +140,10 @@ class LinePageBench {
               .until(() -> lastShown(browser, size));
           double wall = (System.nanoTime() - t0) / 1e9;
           double cpu = (os.getProcessCpuTime() - threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+          double browserCpu = (browserCpuTicks() - browserCpu0) / (double) CLOCK_TICKS;
           @SuppressWarnings("unchecked")
           Map<String, Object> r = (Map<String, Object>) browser.executeScript(RESULTS, 0);
-          report(size, written, wall, cpu, r);
+          report(size, written, wall, cpu, browserCpu, r);
           assertThat(((Number) r.get("shown")).longValue()).as("updates shown").isPositive();
           if (Boolean.getBoolean("bench.profile")) {
             profile(browser, ds, size);
@@ -143,7 +153,7 @@ class LinePageBench {
     }
   }
 
-  /** Where the page's main thread spends its time: a 5 s CPU profile (DevTools protocol), top functions by self time. */
+  /** Where the page's main thread spends its time: a 5 s CPU profile (DevTools protocol), top self times. */
   @SuppressWarnings("unchecked")
   private void profile(ChromeDriver browser, HikariDataSource ds, int size) throws Exception {
     browser.executeCdpCommand("Profiler.enable", Map.of());
@@ -182,8 +192,6 @@ class LinePageBench {
     }
     return true;
   }
-
-  private long[] lastWritten = new long[0];
 
   /** Stations ST-000.. up to {@code size}: born, each testing a unit (its run started), as their agents send it. */
   private void seed(HikariDataSource ds, int size) throws Exception {
@@ -239,16 +247,16 @@ class LinePageBench {
     }
   }
 
-  private long offset;
-
   @SuppressWarnings("unchecked")
-  private static void report(int size, long written, double wall, double cpu, Map<String, Object> r) {
+  private static void report(int size, long written, double wall, double cpu, double browserCpu,
+      Map<String, Object> r) {
     long[] dom = ((List<Number>) r.get("dom")).stream().mapToLong(Number::longValue).sorted().toArray();
     long[] frame = ((List<Number>) r.get("frame")).stream().mapToLong(Number::longValue).sorted().toArray();
     long shown = ((Number) r.get("shown")).longValue();
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     System.out.printf(Locale.ROOT, "bench: %d stations, %d s, load average %.1f%n", size, SECONDS, load);
-    System.out.printf(Locale.ROOT, "bench:   update delay, write to DOM:   p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+    System.out.printf(Locale.ROOT,
+        "bench:   update delay, write to DOM:   p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
         pct(dom, 50), pct(dom, 95), pct(dom, 99), dom.length == 0 ? -1 : dom[dom.length - 1]);
     System.out.printf(Locale.ROOT, "bench:   update delay, write to frame: p50 %d ms, p95 %d ms, p99 %d ms%n",
         pct(frame, 50), pct(frame, 95), pct(frame, 99));
@@ -261,6 +269,26 @@ class LinePageBench {
         ((Number) r.get("heap")).doubleValue() / 1e6, r.get("nodes"), r.get("longTasks"), r.get("longMs"), wall);
     System.out.printf(Locale.ROOT, "bench:   web + bench JVM CPU (without the writer thread): %.0f %% of one core%n",
         100 * cpu / wall);
+    System.out.printf(Locale.ROOT, "bench:   Chromium's processes' CPU (the page's work, whatever the load): %.0f %% of"
+        + " one core%n", 100 * browserCpu / wall);
+  }
+
+  /** Linux's USER_HZ, the unit of /proc/PID/stat's times. */
+  private static final int CLOCK_TICKS = 100;
+
+  /** CPU time (user + system, in clock ticks) of this JVM's Chromium and chromedriver processes, from /proc. */
+  private static long browserCpuTicks() {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
+        .mapToLong(p -> {
+          try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          } catch (IOException | RuntimeException e) {
+            return 0; // the process ended meanwhile
+          }
+        }).sum();
   }
 
   private static long pct(long[] sorted, int p) {
