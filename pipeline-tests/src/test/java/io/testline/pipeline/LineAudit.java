@@ -1,6 +1,7 @@
 package io.testline.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.testline.audit.AuditReport;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LineAudit {
   private static final Logger log = LoggerFactory.getLogger(LineAudit.class);
+  /** The bridge's gap grace (5 s) and its resend request, before the first audit. */
+  private static final Duration GAP_GRACE_PASSED = Duration.ofSeconds(7);
 
   private LineAudit() {
   }
@@ -41,26 +46,37 @@ final class LineAudit {
     return started;
   }
 
-  /** Waits up to {@code settle} until every run in {@code runIds} is stored finished with a verdict. */
-  static void awaitVerdicts(Pipeline pipeline, Set<String> runIds, Duration settle) throws InterruptedException {
-    Instant limit = Instant.now().plus(settle);
+  /**
+   * Waits up to {@code settle} until every run in {@code runIds} is stored finished with a verdict; the runs still
+   * missing then are left for the audit to report.
+   */
+  static void awaitVerdicts(Pipeline pipeline, Set<String> runIds, Duration settle) {
     Set<String> missing = new HashSet<>(runIds);
-    while (!missing.isEmpty() && Instant.now().isBefore(limit)) {
-      try (Connection c = connect(pipeline);
-           PreparedStatement ps = c.prepareStatement("SELECT v.run_id FROM verdicts v JOIN runs r USING (run_id)"
-               + " WHERE r.finished");
-           ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          missing.remove(rs.getString(1));
-        }
-      } catch (SQLException e) {
-        log.info("database not ready yet: {}", e.getMessage());
-      }
-      if (!missing.isEmpty()) {
-        Thread.sleep(500);
-      }
+    try {
+      await().atMost(settle).pollInterval(Duration.ofMillis(500)).until(() -> {
+        missing.removeAll(withVerdict(pipeline));
+        return missing.isEmpty();
+      });
+    } catch (ConditionTimeoutException e) {
+      log.info("{} runs still without a stored verdict after {}", missing.size(), settle);
     }
     log.info("{} of {} runs have a stored verdict", runIds.size() - missing.size(), runIds.size());
+  }
+
+  /** The runs stored finished with a verdict; none while the database cannot be read. */
+  private static Set<String> withVerdict(Pipeline pipeline) {
+    Set<String> found = new HashSet<>();
+    try (Connection c = connect(pipeline);
+         PreparedStatement ps = c.prepareStatement("SELECT v.run_id FROM verdicts v JOIN runs r USING (run_id)"
+             + " WHERE r.finished");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        found.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      log.info("database not ready yet: {}", e.getMessage());
+    }
+    return found;
   }
 
   /**
@@ -69,20 +85,24 @@ final class LineAudit {
    * open after {@code gapSettle} stays in the report.
    */
   static AuditReport auditOnceGapsSettle(Pipeline pipeline, Instant from, Duration gapSettle) throws Exception {
-    Thread.sleep(7_000);
-    Instant limit = Instant.now().plus(gapSettle);
-    while (true) {
-      AuditReport report = pipeline.audit(from, Instant.now().plusSeconds(1));
-      if (report.seqGaps().isEmpty() || Instant.now().isAfter(limit)) {
-        return report;
-      }
-      log.info("{} sequence gap(s) still open, waiting for the stations to send them again: {}",
-          report.seqGaps().size(), report.seqGaps());
-      Thread.sleep(3_000);
+    AtomicReference<AuditReport> last = new AtomicReference<>();
+    try {
+      await().pollDelay(GAP_GRACE_PASSED).pollInterval(Duration.ofSeconds(3)).atMost(GAP_GRACE_PASSED.plus(gapSettle))
+          .until(() -> {
+            AuditReport report = pipeline.audit(from, Instant.now().plusSeconds(1));
+            last.set(report);
+            if (!report.seqGaps().isEmpty()) {
+              log.info("{} sequence gap(s) still open, waiting for the stations to send them again: {}",
+                  report.seqGaps().size(), report.seqGaps());
+            }
+            return report.seqGaps().isEmpty();
+          });
+    } catch (ConditionTimeoutException e) {
+      log.info("sequence gaps still open after {}: they stay in the report", gapSettle);
     }
+    return last.get() != null ? last.get() : pipeline.audit(from, Instant.now().plusSeconds(1));
   }
 
-  /** The shopfloor accepted each run at most once, whatever was retried or redelivered. */
   /**
    * The audit found every run the stations started, each finished, stored and with a shopfloor verdict, none dead, no
    * sequence gap, and exactly {@code deadLetters} (reason → count) dead-lettered.
@@ -100,6 +120,7 @@ final class LineAudit {
     assertThat(new TreeMap<>(report.deadLetters())).as("dead letters").isEqualTo(new TreeMap<>(deadLetters));
   }
 
+  /** The shopfloor accepted each run at most once, whatever was retried or redelivered. */
   static void assertNoDoubleEffects(Pipeline pipeline, List<Station> stations, Set<String> started) {
     Map<String, Integer> acceptances = new LinkedHashMap<>();
     for (Station s : stations) {
