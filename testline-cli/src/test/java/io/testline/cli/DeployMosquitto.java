@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 
 /**
  * Debian's mosquitto running the compose deployment's own {@code deploy/mosquitto/mosquitto.conf} ({@code mosquitto
@@ -31,14 +32,25 @@ final class DeployMosquitto implements AutoCloseable {
 
   private final Process broker;
   private final Path log;
+  private final Map<String, String> passwords;
   final int port;
   final int tlsPort;
 
-  private DeployMosquitto(Process broker, Path log, int port, int tlsPort) {
+  private DeployMosquitto(Process broker, Path log, Map<String, String> passwords, int port, int tlsPort) {
     this.broker = broker;
     this.log = log;
+    this.passwords = Map.copyOf(passwords);
     this.port = port;
     this.tlsPort = tlsPort;
+  }
+
+  /** Connect options that log in as {@code user} with the password the broker was started with. */
+  MqttConnectionOptions login(String user) {
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setUserName(user);
+    options.setPassword(passwords.get(user).getBytes(StandardCharsets.UTF_8));
+    options.setConnectionTimeout(10);
+    return options;
   }
 
   /** The broker's resident memory now, in KiB ({@code VmRSS} of /proc). */
@@ -106,7 +118,7 @@ final class DeployMosquitto implements AutoCloseable {
     Path log = dir.resolve("mosquitto.log");
     Process broker = new ProcessBuilder(RequiredTools.require("mosquitto").toString(), "-c", copy.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    DeployMosquitto started = new DeployMosquitto(broker, log, port, tlsPort);
+    DeployMosquitto started = new DeployMosquitto(broker, log, passwords, port, tlsPort);
     try {
       await().atMost(Duration.ofSeconds(20))
           .until(() -> (accepting(port) && accepting(tlsPort)) || !broker.isAlive());

@@ -52,9 +52,9 @@ class MosquittoDeployConfIT {
       bridge.setCallback((MessageCallback) (topic, message) -> {
         delivered.add(message.getPayload().length);
       });
-      bridge.connect(login("testline-bridge"));
+      bridge.connect(broker.login("testline-bridge"));
       bridge.subscribe("$share/testline-bridge/testline/v1/+/+", 1);
-      MqttClient station = client(uri, "FCT-01");
+      MqttClient station = client(broker, "FCT-01");
 
       publish(station, 1_000_000);
       await().atMost(Duration.ofSeconds(20)).until(() -> delivered.contains(1_000_000));
@@ -66,7 +66,7 @@ class MosquittoDeployConfIT {
       }
       await().atMost(Duration.ofSeconds(20)).until(() -> !station.isConnected());
       assertThat(broker.log()).contains("FCT-01");
-      MqttClient again = client(uri, "FCT-01");
+      MqttClient again = client(broker, "FCT-01");
       publish(again, 10);
       await().atMost(Duration.ofSeconds(20)).until(() -> delivered.contains(10));
       assertThat(delivered).as("sizes the bridge's subscription received").containsExactly(1_000_000, 10);
@@ -82,19 +82,12 @@ class MosquittoDeployConfIT {
     return certs;
   }
 
-  private static MqttClient client(String uri, String user) throws Exception {
-    MqttClient client = new MqttClient(uri, user + "-" + UUID.randomUUID(), new MemoryPersistence());
-    client.connect(login(user));
+  private static MqttClient client(DeployMosquitto broker, String user) throws Exception {
+    MqttClient client = new MqttClient(broker.uri(), user + "-" + UUID.randomUUID(), new MemoryPersistence());
+    client.connect(broker.login(user));
     return client;
   }
 
-  private static MqttConnectionOptions login(String user) {
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setUserName(user);
-    options.setPassword(PASSWORDS.get(user).getBytes(StandardCharsets.UTF_8));
-    options.setConnectionTimeout(10);
-    return options;
-  }
 
   private static void publish(MqttClient client, int bytes) throws Exception {
     MqttMessage message = new MqttMessage(new byte[bytes]);

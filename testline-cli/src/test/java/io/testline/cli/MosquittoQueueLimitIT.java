@@ -71,15 +71,15 @@ class MosquittoQueueLimitIT {
       String bridgeId = "testline-bridge-" + UUID.randomUUID();
       Queue<String> received = new ConcurrentLinkedQueue<>();
       // the bridge's own subscription; then it goes away, its session (expiry 1 day) staying on the broker
-      MqttClient bridge = bridge(broker.uri(), bridgeId, received);
+      MqttClient bridge = bridge(broker, bridgeId, received);
       bridge.subscribe("$share/testline-bridge/testline/v1/+/+", 1);
       bridge.disconnect();
       bridge.close();
 
       long before = broker.residentKib();
-      publish(broker.uri(), 0, KEPT);
+      publish(broker, 0, KEPT);
       long filled = broker.residentKib();
-      publish(broker.uri(), KEPT, KEPT + DROPPED);
+      publish(broker, KEPT, KEPT + DROPPED);
       long afterDrops = broker.residentKib();
       System.out.printf("mosquitto VmRSS: %d KiB before, %d KiB with %d queued, %d KiB after %d more sent (%d KiB "
           + "if kept)%n", before, filled, KEPT, afterDrops, DROPPED, (long) DROPPED * PAYLOAD_BYTES / 1024);
@@ -88,9 +88,9 @@ class MosquittoQueueLimitIT {
       assertThat(afterDrops - filled).as("broker memory growth (KiB) while %d messages of %d bytes were dropped",
           DROPPED, PAYLOAD_BYTES).isLessThan((long) DROPPED * PAYLOAD_BYTES / 1024 / 4);
 
-      MqttClient back = bridge(broker.uri(), bridgeId, received);
+      MqttClient back = bridge(broker, bridgeId, received);
       await().atMost(Duration.ofSeconds(FULL ? 900 : 60)).until(() -> received.size() >= KEPT);
-      publish(broker.uri(), -1, 0);
+      publish(broker, -1, 0);
       await().atMost(Duration.ofSeconds(30)).until(() -> received.contains("-1"));
       List<String> expected = new ArrayList<>(IntStream.range(0, KEPT).mapToObj(Integer::toString).toList());
       expected.add("-1");
@@ -110,11 +110,12 @@ class MosquittoQueueLimitIT {
   }
 
   /** The bridge's client with a persistent session (clean start off, expiry one day), its messages into received. */
-  private static MqttClient bridge(String uri, String clientId, Queue<String> received) throws Exception {
-    MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
+  private static MqttClient bridge(DeployMosquitto broker, String clientId, Queue<String> received)
+      throws Exception {
+    MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
     client.setCallback((MessageCallback) (topic, message) ->
         received.add(new String(message.getPayload(), StandardCharsets.US_ASCII).strip()));
-    MqttConnectionOptions options = login("testline-bridge");
+    MqttConnectionOptions options = broker.login("testline-bridge");
     options.setCleanStart(false);
     options.setSessionExpiryInterval(86_400L);
     client.connect(options);
@@ -125,9 +126,10 @@ class MosquittoQueueLimitIT {
    * Publishes the numbers from {@code from} (inclusive) to {@code to} (exclusive; just {@code from} when {@code to}
    * is not above it) at QoS 1 as the station, each padded to the payload size, and returns once all are acknowledged.
    */
-  private static void publish(String uri, int from, int to) throws Exception {
-    MqttAsyncClient station = new MqttAsyncClient(uri, "FCT-01-" + UUID.randomUUID(), new MemoryPersistence());
-    station.connect(login("FCT-01")).waitForCompletion(10_000);
+  private static void publish(DeployMosquitto broker, int from, int to) throws Exception {
+    MqttAsyncClient station = new MqttAsyncClient(broker.uri(), "FCT-01-" + UUID.randomUUID(),
+        new MemoryPersistence());
+    station.connect(broker.login("FCT-01")).waitForCompletion(10_000);
     int window = 200;
     Semaphore inFlight = new Semaphore(window);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -157,11 +159,4 @@ class MosquittoQueueLimitIT {
     station.close();
   }
 
-  private static MqttConnectionOptions login(String user) {
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setUserName(user);
-    options.setPassword(PASSWORDS.get(user).getBytes(StandardCharsets.UTF_8));
-    options.setConnectionTimeout(10);
-    return options;
-  }
 }
