@@ -110,9 +110,8 @@ public final class KafkaClientProperties {
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     // a member killed with kill -9 hands its partitions on after 10 s (Kafka's default is 45 s), while a restarted
-    // service waits for the dead member to leave before it gets them back
+    // service waits for the dead member to leave before it gets them back; Kafka's 3 s heartbeat fits within it
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
-    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 3);
     layer(props, serviceTuning);
     if (groupId != null) {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

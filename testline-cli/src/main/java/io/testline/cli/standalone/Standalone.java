@@ -80,12 +80,11 @@ public final class Standalone implements AutoCloseable {
    * kill -9, the killed run's members stayed in their groups until their session timed out (45 s by default): a
    * restart's consumers waited for them, and a stop in that time ran into each consumer's close timeout with "Close
    * timed out with 2 pending requests" (the 42 s stop of issue 21). As static members (KIP-345) with a fixed
-   * instance id, a restart's consumer takes the old member's place at once, without a rebalance; the shorter
-   * session lets a member of a run that is gone for good expire sooner. Producers and admin clients of the same
-   * service ignore these keys (logged at INFO as unused).
+   * instance id, a restart's consumer takes the old member's place at once, without a rebalance; the 10 s session
+   * every testline consumer has (KafkaClientProperties) lets a member of a run that is gone for good expire sooner.
+   * Producers and admin clients of the same service ignore this key (logged at INFO as unused).
    */
-  static final Map<String, Object> GROUP_SETTINGS = Map.of("kafka.client.group.instance.id", "standalone",
-      "kafka.client.session.timeout.ms", "10000", "kafka.client.heartbeat.interval.ms", "3000");
+  static final Map<String, Object> GROUP_SETTINGS = Map.of("kafka.client.group.instance.id", "standalone");
 
   /** How long a missing seq may stay missing before the bridge reports a gap. */
   public static final java.time.Duration GAP_GRACE = java.time.Duration.ofSeconds(5);
