@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.testline.login.LoginThrottle;
+import io.testline.login.LoginThrottled;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * own HTTP server on one daemon thread: two read-only resources need no web framework, and the station agent carries
  * no extra jar for it. It listens on the address it is given; callers pass {@code 127.0.0.1} unless configured.
  * With {@link MetricsAuth} credentials, {@code /metrics} answers 401 to a request without them; {@code /health}
- * stays open for container and load-balancer probes.
+ * stays open for container and load-balancer probes. Wrong credentials go through a {@link LoginThrottle} (listener
+ * {@code metrics}, per user name and client address): past the limit {@code /metrics} answers 429 with
+ * {@code Retry-After} without checking, as the query API and the web do.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -68,7 +73,9 @@ public final class MetricsEndpoint implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/", exchange -> serve(exchange, registry, health, auth));
+    Guard guard = auth == null ? null
+        : new Guard(auth, new LoginThrottle(auth.loginLimits(), Clock.systemUTC(), registry, "metrics"));
+    server.createContext("/", exchange -> serve(exchange, registry, health, guard));
     server.start();
     MetricsEndpoint endpoint = new MetricsEndpoint(server, executor);
     log.info("{} metrics and health on http://{}:{}/metrics and /health", name, host, endpoint.port());
@@ -81,7 +88,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry, HealthCheck health,
-    MetricsAuth auth) throws IOException {
+    Guard guard) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!path.equals("/metrics") && !path.equals("/health")) {
@@ -94,11 +101,10 @@ public final class MetricsEndpoint implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      if (path.equals("/metrics") && auth != null
-          && !auth.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"testline metrics\"");
-        exchange.sendResponseHeaders(401, -1);
-      } else if (path.equals("/metrics")) {
+      if (path.equals("/metrics") && guard != null && !guard.admits(exchange)) {
+        return;
+      }
+      if (path.equals("/metrics")) {
         respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
       } else {
         HealthReport report = check(health);
@@ -108,6 +114,41 @@ public final class MetricsEndpoint implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // a scrape or probe that failed is retried by its caller; keep the endpoint up
       log.warn("serving {} failed: {}", exchange.getRequestURI().getPath(), e.toString(), e);
+    }
+  }
+
+  /** {@code /metrics}'s credentials and the throttle of wrong ones. */
+  private record Guard(MetricsAuth auth, LoginThrottle throttle) {
+    /** Whether the request may be served; when not, the 401 or 429 has been sent. */
+    boolean admits(HttpExchange exchange) throws IOException {
+      String header = exchange.getRequestHeaders().getFirst("Authorization");
+      if (header == null || header.isBlank()) {
+        // no credentials is no guess: a probe or a misconfigured scraper, answered without counting
+        challenge(exchange);
+        return false;
+      }
+      String user = MetricsAuth.userTried(header);
+      String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+      try {
+        throttle.check(user, address);
+      } catch (LoginThrottled refused) {
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(refused.retryAfterSeconds()));
+        respond(exchange, 429, "text/plain; charset=utf-8",
+            (refused.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+        return false;
+      }
+      if (auth.accepts(header)) {
+        throttle.succeeded(user, address);
+        return true;
+      }
+      throttle.failed(user, address);
+      challenge(exchange);
+      return false;
+    }
+
+    private static void challenge(HttpExchange exchange) throws IOException {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"testline metrics\"");
+      exchange.sendResponseHeaders(401, -1);
     }
   }
 

@@ -2,6 +2,7 @@ package io.testline.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +112,38 @@ class MetricsEndpointTest {
     assertThat(right.body()).contains("testline_test_things_total 3.0");
     assertThat(get("/health").statusCode()).isEqualTo(200);
     assertThat(auth.toString()).doesNotContain("scrape-secret-123");
+  }
+
+  @Test
+  void repeated_wrong_metrics_passwords_get_429_with_retry_after_even_for_the_right_one_until_the_delay_passes()
+      throws Exception {
+    endpoint.close();
+    MetricsAuth auth = MetricsAuth.load(io.testline.config.ConfigSource.of(Map.of("metrics.username", "prometheus",
+        "metrics.password", "scrape-secret-123", "metrics.login.maxFailuresPerUser", "3",
+        "metrics.login.delay", "2s")), "metrics");
+    endpoint = MetricsEndpoint.start("test", "127.0.0.1", 0, registry, () -> HealthReport.up(Map.of()), auth);
+
+    assertThat(get("/metrics").statusCode()).as("no credentials: not a guess").isEqualTo(401);
+    for (int i = 0; i < 3; i++) {
+      assertThat(withBasic("/metrics", "prometheus:guess-" + i).statusCode()).isEqualTo(401);
+    }
+    long lockedAt = System.nanoTime();
+    HttpResponse<String> refused = withBasic("/metrics", "prometheus:scrape-secret-123");
+    assertThat(refused.statusCode()).as("the right password, locked out").isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+        assertThat(Long.parseLong(v)).isBetween(1L, 2L));
+    assertThat(refused.body()).startsWith("Too many failed logins: try again in").doesNotContain("scrape-secret");
+    assertThat(withBasic("/metrics", "prometheus:guess-3").statusCode()).isEqualTo(429);
+    assertThat(get("/health").statusCode()).as("probes are never locked out").isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+        .until(() -> withBasic("/metrics", "prometheus:scrape-secret-123").statusCode() == 200);
+    assertThat(Duration.ofNanos(System.nanoTime() - lockedAt)).as("the delay passed first")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    String scrape = withBasic("/metrics", "prometheus:scrape-secret-123").body();
+    assertThat(scrape).contains("testline_access_login_failures_total{listener=\"metrics\"} 3.0")
+        .contains("testline_access_login_lockouts_total{listener=\"metrics\",scope=\"user\"} 1.0")
+        .containsPattern("testline_access_login_throttled_total\\{listener=\"metrics\"} [1-9]");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.testline.access;
 
 import io.testline.config.ConfigException;
 import io.testline.config.ConfigSource;
+import io.testline.login.LoginLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

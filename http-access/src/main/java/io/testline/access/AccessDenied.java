@@ -1,6 +1,8 @@
 package io.testline.access;
 
 import io.javalin.http.Context;
+import io.testline.login.LoginThrottle;
+import io.testline.login.LoginThrottled;
 import java.time.Duration;
 
 /**
@@ -31,6 +33,13 @@ public final class AccessDenied extends RuntimeException {
     return new AccessDenied(429, message, null, retryAfter);
   }
 
+  /** 429 for a {@link LoginThrottle} refusal, with its message and delay. */
+  static AccessDenied throttled(LoginThrottled refused) {
+    AccessDenied denied = throttled(refused.getMessage(), refused.retryAfter());
+    denied.initCause(refused);
+    return denied;
+  }
+
   public int status() {
     return status;
   }
@@ -52,7 +61,7 @@ public final class AccessDenied extends RuntimeException {
       ctx.header("WWW-Authenticate", challenge);
     }
     if (retryAfter != null) {
-      ctx.header("Retry-After", Long.toString(LoginThrottle.seconds(retryAfter)));
+      ctx.header("Retry-After", Long.toString(LoginThrottle.retryAfterSeconds(retryAfter)));
     }
   }
 }

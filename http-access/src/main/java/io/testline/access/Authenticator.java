@@ -3,6 +3,8 @@ package io.testline.access;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.testline.login.LoginThrottle;
+import io.testline.login.LoginThrottled;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -83,7 +85,7 @@ public final class Authenticator {
     if (user == null || password == null) {
       return Optional.empty();
     }
-    throttle.check(user, address);
+    throttle(user, address);
     Optional<Principal> who = check(user, password);
     if (who.isPresent()) {
       throttle.succeeded(user, address);
@@ -126,7 +128,7 @@ public final class Authenticator {
    * @throws AccessDenied 429 while the address is locked out
    */
   public Optional<Principal> token(String given, String address) {
-    throttle.check(null, address);
+    throttle(null, address);
     Optional<Principal> who = checkToken(given);
     if (who.isPresent()) {
       throttle.succeeded(null, address);
@@ -207,6 +209,14 @@ public final class Authenticator {
           .orElseGet(() -> new Refused("invalid user name or password"));
     }
     return new Refused("unsupported authorization scheme (use Bearer or Basic)");
+  }
+
+  private void throttle(String user, String address) {
+    try {
+      throttle.check(user, address);
+    } catch (LoginThrottled refused) {
+      throw AccessDenied.throttled(refused);
+    }
   }
 
   private static byte[] sha256(String text) {

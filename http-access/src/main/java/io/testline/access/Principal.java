@@ -1,5 +1,6 @@
 package io.testline.access;
 
+import io.testline.login.LoginThrottle;
 import java.util.Objects;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Objects;
  * any authentication configured, the local operator ({@link #LOCAL_NAME}).
  */
 public record Principal(String name, Role role) {
-  public static final String TOKEN_NAME = "api-token";
+  public static final String TOKEN_NAME = LoginThrottle.TOKEN_NAME;
   public static final String LOCAL_NAME = "local";
 
   public Principal {

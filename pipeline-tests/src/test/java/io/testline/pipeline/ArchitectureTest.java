@@ -71,7 +71,7 @@ class ArchitectureTest {
     void common_depends_on_no_service() {
         ArchRule rule = noClasses().that().resideInAnyPackage(
                 "io.testline.config..", "io.testline.errors..", "io.testline.retry..", "io.testline.tls..",
-                "io.testline.metrics..", "io.testline.kafka..", "io.testline.text..")
+                "io.testline.metrics..", "io.testline.kafka..", "io.testline.text..", "io.testline.login..")
             .should().dependOnClassesThat().resideInAnyPackage(
                 AGENT, BRIDGE, CONSUMER, SHOPFLOOR, "io.testline.cli..", "io.testline.brokers..")
             .because("common is below every service");

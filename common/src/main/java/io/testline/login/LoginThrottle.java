@@ -1,4 +1,4 @@
-package io.testline.access;
+package io.testline.login;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The brute-force limit of one listener's password checks ({@link LoginLimits}): failures are counted per user name
+ * The brute-force limit of one listener's password checks (the query API's and the web's through http-access, every
+ * service's {@code /metrics} through {@code MetricsEndpoint}) ({@link LoginLimits}): failures are counted per user name
  * and per client address; past the limit every attempt of that name or from that address is refused, the right
  * password too, until the delay has passed, and each further failure doubles the delay. A success clears both
  * counts. Failures are logged (the name, never the password) and counted in {@code testline.access.login.failures};
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginThrottle {
   private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
+  /** How a check without a user name (a bearer token) is named in log lines. */
+  public static final String TOKEN_NAME = "api-token";
 
   private final LoginLimits limits;
   private final Clock clock;
@@ -33,7 +36,7 @@ public final class LoginThrottle {
 
   /**
    * @param listener names the listener in log lines and the {@code listener} tag of the meters ({@code http},
-   *                 {@code web})
+   *                 {@code web}, {@code metrics})
    */
   public LoginThrottle(LoginLimits limits, Clock clock, MeterRegistry registry, String listener) {
     this.limits = limits;
@@ -62,10 +65,10 @@ public final class LoginThrottle {
   }
 
   /**
-   * Throws {@link AccessDenied} 429 (with its {@code Retry-After}) while {@code user} or {@code address} is locked
-   * out; call before checking the password.
+   * Throws {@link LoginThrottled} (answered with 429 and its {@code Retry-After}) while {@code user} or
+   * {@code address} is locked out; call before checking the password.
    *
-   * @param user the user name tried; null for a token
+   * @param user the user name tried; null for a token (logged as {@value #TOKEN_NAME})
    * @param address the client's address; null when unknown
    */
   public void check(String user, String address) {
@@ -76,7 +79,7 @@ public final class LoginThrottle {
     }
     if (!wait.isZero()) {
       throttled.increment();
-      throw AccessDenied.throttled("Too many failed logins: try again in " + seconds(wait) + " s", wait);
+      throw new LoginThrottled("Too many failed logins: try again in " + retryAfterSeconds(wait) + " s", wait);
     }
   }
 
@@ -84,7 +87,7 @@ public final class LoginThrottle {
   public void failed(String user, String address) {
     failed.increment();
     Instant now = clock.instant();
-    String name = user == null ? Principal.TOKEN_NAME : printable(user);
+    String name = user == null ? TOKEN_NAME : printable(user);
     String from = address == null ? "an unknown address" : printable(address);
     Optional<Duration> userLock;
     Optional<Duration> addressLock;
@@ -96,11 +99,12 @@ public final class LoginThrottle {
     userLock.ifPresent(d -> {
       userLockouts.increment();
       log.warn("{}: user \"{}\" locked out for {} s after repeated failed logins (the last from {})", listener, name,
-          seconds(d), from);
+          retryAfterSeconds(d), from);
     });
     addressLock.ifPresent(d -> {
       addressLockouts.increment();
-      log.warn("{}: address {} locked out for {} s after repeated failed logins", listener, from, seconds(d));
+      log.warn("{}: address {} locked out for {} s after repeated failed logins", listener, from,
+          retryAfterSeconds(d));
     });
   }
 
@@ -177,7 +181,7 @@ public final class LoginThrottle {
   }
 
   /** Whole seconds, rounded up, at least 1: the value of a {@code Retry-After} header. */
-  static long seconds(Duration d) {
+  public static long retryAfterSeconds(Duration d) {
     long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
     return Math.max(1, s);
   }

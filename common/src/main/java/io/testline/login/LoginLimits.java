@@ -1,4 +1,4 @@
-package io.testline.access;
+package io.testline.login;
 
 import io.testline.config.ConfigSource;
 import java.time.Duration;
