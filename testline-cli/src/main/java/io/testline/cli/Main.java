@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
     subcommands = {Main.StandaloneCommand.class, Main.DemoCommand.class, Main.AuditCommand.class,
         io.testline.cli.replay.ReplayCommand.class, io.testline.cli.tail.TailCommand.class,
         io.testline.cli.monitor.MonitorCommand.class, io.testline.cli.export.ExportCommand.class,
-        io.testline.cli.access.HashPasswordCommand.class},
+        io.testline.cli.access.HashPasswordCommand.class, io.testline.cli.access.MqttPasswdCommand.class},
     footer = {"", "Services (their own --help tells more):",
         "  bridge run|topics create     the MQTT-Kafka bridge",
         "  result-consumer run|rebuild  Kafka to PostgreSQL, and the query API",

@@ -195,8 +195,9 @@ class ComposeSecretsIT {
   }
 
   private static String makeSecrets(Path secrets, Path launcher) throws IOException, InterruptedException {
+    // the password file beside the secrets, never the checkout's deploy/mosquitto/passwd (MosquittoPasswdIT tests it)
     ProcessBuilder pb = new ProcessBuilder("sh", ComposeFileIT.root().resolve("deploy/make-secrets.sh").toString(),
-        secrets.toString()).redirectErrorStream(true);
+        secrets.toString(), secrets.resolveSibling("passwd").toString()).redirectErrorStream(true);
     pb.environment().put("TESTLINE", launcher.toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

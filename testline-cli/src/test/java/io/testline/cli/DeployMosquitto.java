@@ -98,6 +98,15 @@ final class DeployMosquitto implements AutoCloseable {
       run(List.of(RequiredTools.require("mosquitto_passwd").toString(), "-b", passwd.toString(), user.getKey(),
           user.getValue()), Map.of());
     }
+    return start(dir, passwd, passwords, certs, replaced);
+  }
+
+  /**
+   * As {@link #start(Path, Map, Path, Map)} with a password file made elsewhere (e.g. by make-secrets.sh);
+   * {@code passwords} are those {@link #login(String)} uses.
+   */
+  static DeployMosquitto start(Path dir, Path passwd, Map<String, String> passwords, Path certs,
+      Map<String, String> replaced) throws Exception {
     int port = freePort();
     int tlsPort = freePort();
     Map<String, String> lines = new LinkedHashMap<>();

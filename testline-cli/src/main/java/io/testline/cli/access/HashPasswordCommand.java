@@ -1,11 +1,7 @@
 package io.testline.cli.access;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +39,7 @@ public final class HashPasswordCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("--cost: " + cost + " is not between 10 and 16");
       return 2;
     }
-    char[] password = read();
+    char[] password = PasswordPrompt.read(name, spec.commandLine().getErr());
     if (password == null || password.length < MIN_LENGTH) {
       spec.commandLine().getErr().println("the password must have at least " + MIN_LENGTH + " characters");
       return 2;
@@ -56,20 +52,5 @@ public final class HashPasswordCommand implements Callable<Integer> {
       Arrays.fill(password, '\0');
     }
     return 0;
-  }
-
-  private char[] read() throws IOException {
-    Console console = System.console();
-    if (console != null) {
-      char[] first = console.readPassword("password for %s: ", name);
-      char[] again = console.readPassword("again: ");
-      if (first == null || !Arrays.equals(first, again)) {
-        spec.commandLine().getErr().println("the two passwords differ");
-        return null;
-      }
-      return first;
-    }
-    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    return line == null ? null : line.toCharArray();
   }
 }
