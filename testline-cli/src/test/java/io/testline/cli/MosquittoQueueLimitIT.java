@@ -32,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The queue limits of the compose deployment's own {@code deploy/mosquitto/mosquitto.conf} take effect in Debian's
  * mosquitto as its README documents: a persistent session whose client is away (the bridge crashed or restarts) keeps
  * the OLDEST {@code max_queued_messages} QoS 1 messages, in order; every later one is dropped (logged as "Outgoing
- * messages are being dropped for client ...") while the broker stays up with bounded memory.
+ * messages are being dropped for client ...") while the broker stays up with bounded memory. A bridge that is
+ * connected but never sends PUBACK (hung, or holding acknowledgements during a Kafka outage) gets the oldest
+ * {@code max_inflight_messages} and no more; the next {@code max_queued_messages} wait in its session and every later
+ * one is dropped; once it acknowledges, the queued ones follow in order ({@link UnackingSubscriber}, a raw MQTT 5
+ * client, so no client library acknowledges or limits anything on its own).
  *
  * <p>Filling the real 1,000,000-message queue takes minutes and ~400 MB of broker memory, so by default the copy has
  * that one line scaled to {@code max_queued_messages 1000} (every other line, limits included, as in the file);
@@ -44,6 +48,8 @@ class MosquittoQueueLimitIT {
       "testline-bridge", "bridge-secret-" + UUID.randomUUID());
   private static final String TOPIC = "testline/v1/FCT-01/events";
   private static final String QUEUE_LINE = "max_queued_messages 1000000";
+  /** The file's max_inflight_messages, never scaled. */
+  private static final int INFLIGHT = 1_000;
   private static final boolean FULL = "full".equals(System.getProperty("testline.mosquitto.queue"));
   /** Messages the session keeps: the file's limit, or the scaled one. */
   private static final int KEPT = FULL ? 1_000_000 : 1_000;
@@ -99,6 +105,48 @@ class MosquittoQueueLimitIT {
       back.disconnect();
       back.close();
     }
+  }
+
+  @Test
+  void a_connected_bridge_that_never_acks_holds_max_inflight_then_queues_max_queued_and_drops_the_rest()
+      throws Exception {
+    Map<String, String> limits = ComposeFileIT.mosquittoOptions(DeployMosquitto.CONF);
+    assertThat(limits).containsEntry("max_inflight_messages", Integer.toString(INFLIGHT))
+        .containsEntry("max_queued_messages", "1000000");
+    Path certs = tmp.resolve("certs");
+    DeployMosquitto.makeCerts(certs);
+    Map<String, String> scaled = FULL ? Map.of() : Map.of(QUEUE_LINE, "max_queued_messages " + KEPT);
+    String bridgeId = "testline-bridge-" + UUID.randomUUID();
+
+    try (DeployMosquitto broker = DeployMosquitto.start(tmp, PASSWORDS, certs, scaled);
+        UnackingSubscriber bridge = UnackingSubscriber.connect(broker.port, bridgeId, "testline-bridge",
+            PASSWORDS.get("testline-bridge"), "$share/testline-bridge/testline/v1/+/+")) {
+      publish(broker, 0, INFLIGHT + KEPT + DROPPED);
+      await().atMost(Duration.ofSeconds(60)).until(() -> bridge.received().size() >= INFLIGHT);
+      bridge.sync();
+      assertThat(bridge.received()).as("sent and unacknowledged while connected: the oldest max_inflight_messages")
+          .containsExactlyElementsOf(numbers(0, INFLIGHT));
+      assertThat(broker.alive()).as(broker.log()).isTrue();
+      assertThat(broker.log()).contains("Outgoing messages are being dropped for client " + bridgeId);
+
+      bridge.ackAll();
+      await().atMost(Duration.ofSeconds(FULL ? 900 : 60))
+          .until(() -> bridge.received().size() >= INFLIGHT + KEPT);
+      bridge.sync();
+      assertThat(bridge.received()).as("once acknowledged: the %d in flight, then the %d queued, in order; nothing of "
+          + "the %d past both", INFLIGHT, KEPT, DROPPED).containsExactlyElementsOf(numbers(0, INFLIGHT + KEPT));
+
+      publish(broker, -1, 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> bridge.received().contains("-1"));
+      bridge.sync();
+      assertThat(bridge.received()).as("then a message sent after the drops").hasSize(INFLIGHT + KEPT + 1);
+      System.out.printf("connected, unacknowledging subscriber: %d sent, %d in flight, %d queued, %d dropped%n",
+          INFLIGHT + KEPT + DROPPED, INFLIGHT, KEPT, DROPPED);
+    }
+  }
+
+  private static List<String> numbers(int from, int to) {
+    return IntStream.range(from, to).mapToObj(Integer::toString).toList();
   }
 
   /** Every non-comment line of the deploy file that holds neither a path nor a port, nor the scaled limit. */
