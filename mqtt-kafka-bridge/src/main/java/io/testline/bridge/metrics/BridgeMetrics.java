@@ -21,6 +21,7 @@ public final class BridgeMetrics {
   private final Counter produceRetries;
   private final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
   private final Timer ackLatency;
+  private final AckLatencyRecorder ackLatencies = new AckLatencyRecorder();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
   private final MeterRegistry registry;
@@ -76,6 +77,11 @@ public final class BridgeMetrics {
     produceRetries.increment();
   }
 
+  /** Every MQTT receipt to acknowledgement latency, for readers that need exact intervals (the benchmark). */
+  public AckLatencyRecorder ackLatencies() {
+    return ackLatencies;
+  }
+
   /** Messages received and not yet acknowledged. */
   public int inFlight() {
     return inFlight.get();
@@ -99,5 +105,6 @@ public final class BridgeMetrics {
     inFlight.decrementAndGet();
     lastAckNanos.set(now);
     ackLatency.record(now - receivedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    ackLatencies.record(now - receivedNanos);
   }
 }
