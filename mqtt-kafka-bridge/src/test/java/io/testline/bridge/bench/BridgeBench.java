@@ -6,15 +6,13 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.reactivex.schedulers.Schedulers;
 import io.testline.bridge.Bridge;
+import io.testline.bridge.config.KafkaClientProps;
 import io.testline.bridge.support.BridgeFixture;
 import io.testline.bridge.support.TestPublisher;
 import io.testline.brokers.Brokers;
 import io.testline.brokers.KafkaBroker;
 import io.testline.brokers.MqttBroker;
 import io.testline.schemas.Topics;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,52 +40,102 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Measures, in one run on the same brokers (mosquitto child process, in-JVM Kafka, everything on this machine):
- * (a) raw MQTT QoS 1 publish to subscribe with the HiveMQ client and manual acks, (b) raw Kafka produce with acks=all,
- * (c) the bridge end to end, MQTT publish to Kafka consumer, checking zero loss, with p50/p99 latency, and (d) an
- * Apache Camel route {@code paho-mqtt5 (manualAcksEnabled) -> kafka} doing the same job. Prints a table with c/a and
- * c/d. Run: {@code mvn -pl mqtt-kafka-bridge test-compile exec:java} is not wired; use the class path, e.g.
- * {@code java -cp "$(cat cp.txt):target/classes:target/test-classes" io.testline.bridge.bench.BridgeBench [n]}.
+ * (a) a bare HiveMQ-client subscriber with manual acks, as the bridge's, (b) a bare idempotent producer with the
+ * bridge's settings sending records like the bridge's, (c) the bridge end to end, MQTT publish to Kafka consumer,
+ * checking zero loss, with p50/p99 latency, then the same bridge at a fixed rate (a fraction of (c)'s rate) with its
+ * MQTT receipt to PUBACK p50/p99/max, and (d) an Apache Camel route {@code paho-mqtt5 (manualAcksEnabled) -> kafka}
+ * doing the same job. Each part is warmed up first with a tenth of the messages (at most 10,000), not measured.
+ *
+ * <p>Besides rates it prints the CPU per message of each part's own threads (thread CPU time, by thread name): the
+ * floor is (a) + (b), what the libraries the bridge cannot avoid cost; the bridge's own threads are its MQTT client,
+ * forward workers and producer I/O; Camel's are Paho's, Camel's and its producer's. The publisher runs on a Netty
+ * thread of its own, the broker, the verifying consumer, JIT and GC are nobody's.
+ *
+ * <p>Run (see the module README): {@code java -cp <test class path> io.testline.bridge.bench.BridgeBench [n] [camelN]};
+ * {@code -Dbench.fixed.seconds=20} (0 skips the fixed-rate phase), {@code -Dbench.fixed.fraction=0.5},
+ * {@code -Dbench.bridge.<key>=<value>} sets a bridge config key.
  */
 public final class BridgeBench {
   private static final int PAYLOAD_TARGET = 1024;
+  private static final String CPU_MQTT_CLIENT = "com.hivemq.client.mqtt";
+  private static final Predicate<String> MQTT_CLIENT_THREADS = g -> g.startsWith(CPU_MQTT_CLIENT);
+  private static final Predicate<String> PRODUCER_FLOOR_THREADS =
+      g -> g.equals("bench-floor-send") || g.endsWith("| bench-floor-producer");
+  private static final Predicate<String> BRIDGE_THREADS = g -> g.startsWith(CPU_MQTT_CLIENT)
+      || g.startsWith("bridge-") || g.startsWith("kafka-producer-network-thread | testline-bridge-");
+  private static final Predicate<String> CAMEL_THREADS = g -> g.startsWith("MQTT ") || g.startsWith("Camel")
+      || g.startsWith("kafka-producer-network-thread | ");
 
   private BridgeBench() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int camelN = args.length > 1 ? Integer.parseInt(args[1]) : n;
+    int warm = Math.min(10_000, n / 10);
+    int fixedSeconds = Integer.getInteger("bench.fixed.seconds", 20);
+    double fixedFraction = Double.parseDouble(System.getProperty("bench.fixed.fraction", "0.5"));
     Brokers brokers = Brokers.fromEnvironment();
     try (MqttBroker mqtt = brokers.mqtt(); KafkaBroker kafka = brokers.kafka()) {
       System.out.println("MQTT broker: " + mqtt.description());
       List<String[]> rows = new ArrayList<>();
-      Result a = rawMqtt(mqtt, n);
-      rows.add(a.row("(a) raw MQTT QoS1 pub->sub (HiveMQ client, manual ack)"));
-      Result b = rawKafka(kafka, n);
-      rows.add(b.row("(b) raw Kafka produce, acks=all, idempotent"));
-      Result c = bridge(kafka, mqtt, n);
+      rawMqtt(mqtt, warm, 0);
+      Result a = rawMqtt(mqtt, n, 0);
+      rows.add(a.row("(a) floor MQTT: HiveMQ subscriber, manual ack"));
+      BridgeFixture floorTopics = new BridgeFixture(kafka, mqtt, "bench-floor");
+      rawKafka(floorTopics, warm, 0);
+      Result b = rawKafka(floorTopics, n, 0);
+      rows.add(b.row("(b) floor Kafka: idempotent producer, bridge's records"));
+      Result[] bridge = bridge(kafka, mqtt, n, warm, fixedSeconds, fixedFraction);
+      Result c = bridge[0];
       rows.add(c.row("(c) bridge e2e: MQTT pub -> bridge -> Kafka consumer"));
-      Result d = camel(kafka, mqtt, camelN);
-      rows.add(d.row("(d) Camel paho-mqtt5(manualAcks) -> kafka e2e"));
-      System.out.printf("%n%-58s %9s %10s %9s %9s %8s%n", "measurement", "messages", "msg/s", "p50 ms", "p99 ms",
-          "lost");
-      for (String[] row : rows) {
-        System.out.printf("%-58s %9s %10s %9s %9s %8s%n", (Object[]) row);
+      if (bridge[1] != null) {
+        rows.add(bridge[1].row(String.format("(c') bridge at %.0f msg/s for %d s", bridge[1].rate, fixedSeconds)));
       }
-      System.out.printf("%nc/a = %.2f   c/d = %.2f   (payload ~%d bytes, 2 cores, all co-located)%n",
-          c.rate / a.rate, c.rate / d.rate, PAYLOAD_TARGET);
+      // the floor again at the bridge's own rate: batches, wake-ups and reads per message depend on the rate
+      Result aPaced = rawMqtt(mqtt, n, c.rate);
+      rows.add(aPaced.row("(a@c) floor MQTT at (c)'s rate"));
+      Result bPaced = rawKafka(floorTopics, n, c.rate);
+      rows.add(bPaced.row("(b@c) floor Kafka at (c)'s rate"));
+      Result d = camel(kafka, mqtt, camelN, warm);
+      rows.add(d.row("(d) Camel paho-mqtt5(manualAcks) -> kafka e2e"));
+      System.out.printf("%n%-58s %9s %10s %9s %9s %8s %11s%n", "measurement", "messages", "msg/s", "p50 ms", "p99 ms",
+          "lost", "own us/msg");
+      for (String[] row : rows) {
+        System.out.printf("%-58s %9s %10s %9s %9s %8s %11s%n", (Object[]) row);
+      }
+      double floor = a.ownUs + b.ownUs;
+      double pacedFloor = aPaced.ownUs + bPaced.ownUs;
+      System.out.printf("%nfloor (a+b) %.1f us/msg   bridge own %.1f   Camel own %.1f   bridge/floor %.2f"
+              + "   bridge/Camel %.2f   c/d %.2f   c/a %.2f   (payload ~%d bytes)%n", floor, c.ownUs, d.ownUs,
+          c.ownUs / floor, c.ownUs / d.ownUs, c.rate / d.rate, c.rate / a.rate, PAYLOAD_TARGET);
+      System.out.printf("floor at (c)'s rate (a@c + b@c) %.1f us/msg   bridge/that floor %.2f%n", pacedFloor,
+          c.ownUs / pacedFloor);
+      if (bridge[1] != null) {
+        System.out.printf("fixed rate %.0f msg/s: MQTT receipt -> PUBACK %s; bridge own %.1f us/msg%n",
+            bridge[1].rate, bridge[1].ack, bridge[1].ownUs);
+      }
     }
   }
 
-  record Result(int messages, double rate, double p50Ms, double p99Ms, long lost) {
+  record Result(int messages, double rate, double p50Ms, double p99Ms, long lost, double ownUs, String ack) {
+    Result(int messages, double rate, double p50Ms, double p99Ms, long lost, double ownUs) {
+      this(messages, rate, p50Ms, p99Ms, lost, ownUs, "");
+    }
+
+    Result withAck(String ackLatency) {
+      return new Result(messages, rate, p50Ms, p99Ms, lost, ownUs, ackLatency);
+    }
+
     String[] row(String name) {
       return new String[] {name, Integer.toString(messages), String.format("%,.0f", rate),
           Double.isNaN(p50Ms) ? "-" : String.format("%.1f", p50Ms),
-          Double.isNaN(p99Ms) ? "-" : String.format("%.1f", p99Ms), Long.toString(lost)};
+          Double.isNaN(p99Ms) ? "-" : String.format("%.1f", p99Ms), Long.toString(lost),
+          String.format("%.1f", ownUs)};
     }
   }
 
@@ -100,64 +150,98 @@ public final class BridgeBench {
     return (head + "x".repeat(pad) + tail).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Result rawMqtt(MqttBroker mqtt, int n) throws Exception {
+  /** (a): the bridge's MQTT client set up as the bridge sets it up, doing nothing but acknowledge. */
+  private static Result rawMqtt(MqttBroker mqtt, int n, double ratePerSecond) throws Exception {
     CountDownLatch done = new CountDownLatch(n);
-    Mqtt5AsyncClient sub = Mqtt5Client.builder().identifier("bench-raw-sub").serverHost(mqtt.host())
+    Mqtt5AsyncClient sub = Mqtt5Client.builder().identifier("bench-floor-sub").serverHost(mqtt.host())
         .serverPort(mqtt.port())
-        // as the bridge: callbacks on the event loop, so raw stays the client's best case
         .executorConfig().applicationScheduler(Schedulers.trampoline()).applyExecutorConfig()
         .buildAsync();
     sub.publishes(MqttGlobalPublishFilter.ALL, p -> {
       p.acknowledge();
       done.countDown();
     }, true);
-    sub.connectWith().cleanStart(true).send().get();
-    sub.subscribeWith().topicFilter("bench/raw/#").qos(MqttQos.AT_LEAST_ONCE).send().get();
+    sub.connectWith().cleanStart(true).restrictions().receiveMaximum(65_535).applyRestrictions().send().get();
+    sub.subscribeWith().topicFilter("$share/bench-floor/testline/v1/+/+").qos(MqttQos.AT_LEAST_ONCE).send().get();
     byte[] payload = event("RAW", UUID.randomUUID(), 0, UUID.randomUUID());
-    try (TestPublisher pub = new TestPublisher(mqtt.host(), mqtt.port(), "bench-raw-pub", 1000)) {
+    try (TestPublisher pub = new TestPublisher(mqtt.host(), mqtt.port(), "bench-floor-pub", 1000)) {
+      ThreadCpu cpu = ThreadCpu.start();
       long start = System.nanoTime();
+      Pacer pacer = new Pacer(ratePerSecond);
       for (int i = 0; i < n; i++) {
-        pub.publish("bench/raw/" + (i % 20), payload);
+        pacer.awaitSlot(i);
+        pub.publish(Topics.mqttTopic("RAW-" + (i % 20), Topics.Kind.EVENTS), payload);
       }
       boolean complete = done.await(5, TimeUnit.MINUTES);
       double secs = (System.nanoTime() - start) / 1e9;
+      cpu.stop();
+      System.out.println(cpu.describe(label("(a)", n, ratePerSecond), MQTT_CLIENT_THREADS, n));
       sub.disconnect().get();
-      return new Result(n, n / secs, Double.NaN, Double.NaN, complete ? 0 : done.getCount());
+      return new Result(n, n / secs, Double.NaN, Double.NaN, complete ? 0 : done.getCount(),
+          cpu.usPerMessage(MQTT_CLIENT_THREADS, n));
     }
   }
 
-  private static Result rawKafka(KafkaBroker kafka, int n) throws Exception {
-    String topic = kafka.newTopic("bench-raw", 3);
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+  /**
+   * (b): a producer with the bridge's own properties sending, from one thread, records like the bridge's (key, the
+   * four headers, the station's bytes), built before the clock starts.
+   */
+  private static Result rawKafka(BridgeFixture fixture, int n, double ratePerSecond) throws Exception {
+    String topic = fixture.topics().events();
+    Map<String, Object> props = new HashMap<>(KafkaClientProps.producer(fixture.config("floor"), "floor"));
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-floor-producer");
     byte[] payload = event("RAW", UUID.randomUUID(), 0, UUID.randomUUID());
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(Topics.HEADER_MQTT_TOPIC, Topics.mqttTopic("RAW-" + (i % 20), Topics.Kind.EVENTS)
+          .getBytes(StandardCharsets.UTF_8));
+      headers.add(Topics.HEADER_RECEIVED_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+      headers.add(Topics.HEADER_BRIDGE, "bench-floor".getBytes(StandardCharsets.UTF_8));
+      headers.add(Topics.HEADER_SCHEMA, "testline.run.step/1".getBytes(StandardCharsets.UTF_8));
+      records.add(new ProducerRecord<>(topic, null, ("SN-" + (i % 1000)).getBytes(StandardCharsets.UTF_8), payload,
+          headers));
+    }
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       producer.partitionsFor(topic);
       CountDownLatch done = new CountDownLatch(n);
       AtomicLong failed = new AtomicLong();
+      CountDownLatch measured = new CountDownLatch(1);
+      Pacer pacer = new Pacer(ratePerSecond);
+      Thread sender = new Thread(() -> {
+        for (int i = 0; i < n; i++) {
+          pacer.awaitSlot(i);
+          producer.send(records.get(i), (m, e) -> {
+            if (e != null) {
+              failed.incrementAndGet();
+            }
+            done.countDown();
+          });
+        }
+        try {
+          // a thread's CPU time is gone once it ends
+          measured.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bench-floor-send");
+      ThreadCpu cpu = ThreadCpu.start();
       long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(topic, ("k" + (i % 500)).getBytes(StandardCharsets.UTF_8), payload),
-            (m, e) -> {
-              if (e != null) {
-                failed.incrementAndGet();
-              }
-              done.countDown();
-            });
-      }
+      sender.start();
       done.await(5, TimeUnit.MINUTES);
       double secs = (System.nanoTime() - start) / 1e9;
-      return new Result(n, n / secs, Double.NaN, Double.NaN, failed.get());
+      cpu.stop();
+      measured.countDown();
+      sender.join();
+      System.out.println(cpu.describe(label("(b)", n, ratePerSecond), PRODUCER_FLOOR_THREADS, n));
+      return new Result(n, n / secs, Double.NaN, Double.NaN, failed.get() + done.getCount(),
+          cpu.usPerMessage(PRODUCER_FLOOR_THREADS, n));
     }
   }
 
-  private static Result bridge(KafkaBroker kafka, MqttBroker mqtt, int n) throws Exception {
+  /** (c) at full speed and, unless {@code fixedSeconds} is 0, (c') at a fixed rate on the same, warm bridge. */
+  private static Result[] bridge(KafkaBroker kafka, MqttBroker mqtt, int n, int warm, int fixedSeconds,
+      double fixedFraction) throws Exception {
     BridgeFixture fixture = new BridgeFixture(kafka, mqtt, "bench");
     Map<String, String> overrides = new HashMap<>(Map.of("gaps.enabled", "false", "downlink.enabled", "false",
         "mqtt.sessionExpiry", "1s"));
@@ -166,6 +250,8 @@ public final class BridgeBench {
         .forEach(k -> overrides.put(k.substring("bench.bridge.".length()), System.getProperty(k)));
     try (Bridge bridge = new Bridge(fixture.config("bench", overrides))) {
       bridge.start();
+      String topic = fixture.topics().events();
+      endToEnd(kafka, mqtt, topic, warm, "BR", 0, BRIDGE_THREADS);
       AtomicLong maxInFlight = new AtomicLong();
       AtomicLong sumInFlight = new AtomicLong();
       AtomicLong samples = new AtomicLong();
@@ -176,16 +262,35 @@ public final class BridgeBench {
         sumInFlight.addAndGet(now);
         samples.incrementAndGet();
       }, 0, 50, TimeUnit.MILLISECONDS);
-      Result result = endToEnd(kafka, mqtt, fixture.topics().events(), n, "BR");
+      bridge.metrics().ackLatencies().interval();
+      Result full = endToEnd(kafka, mqtt, topic, n, "BR", 0, BRIDGE_THREADS);
       sampler.shutdownNow();
-      var ack = bridge.metrics().registry().get("testline.bridge.ack.latency").timer().takeSnapshot();
       System.out.printf("bridge: in flight mean %d max %d; MQTT receipt -> PUBACK %s%n",
-          sumInFlight.get() / Math.max(1, samples.get()), maxInFlight.get(), Arrays.toString(ack.percentileValues()));
-      return result;
+          sumInFlight.get() / Math.max(1, samples.get()), maxInFlight.get(),
+          describe(bridge.metrics().ackLatencies().interval()));
+      Result fixed = null;
+      if (fixedSeconds > 0) {
+        double rate = full.rate * fixedFraction;
+        int messages = (int) (rate * fixedSeconds);
+        fixed = endToEnd(kafka, mqtt, topic, messages, "BR", rate, BRIDGE_THREADS);
+        fixed = fixed.withAck(describe(bridge.metrics().ackLatencies().interval()));
+        System.out.printf("bridge at %.0f msg/s: MQTT receipt -> PUBACK %s%n", rate, fixed.ack);
+      }
+      return new Result[] {full, fixed};
     }
   }
 
-  private static Result camel(KafkaBroker kafka, MqttBroker mqtt, int n) throws Exception {
+  private static String label(String part, int n, double ratePerSecond) {
+    return ratePerSecond > 0 ? String.format("%s n=%d at %.0f msg/s", part, n, ratePerSecond) : part + " n=" + n;
+  }
+
+  private static String describe(Histogram latencies) {
+    return String.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d messages)",
+        latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6,
+        latencies.getMaxValue() / 1e6, latencies.getTotalCount());
+  }
+
+  private static Result camel(KafkaBroker kafka, MqttBroker mqtt, int n, int warm) throws Exception {
     String topic = kafka.newTopic("bench-camel", 3);
     DefaultCamelContext camel = new DefaultCamelContext();
     camel.addRoutes(new RouteBuilder() {
@@ -202,15 +307,19 @@ public final class BridgeBench {
     });
     camel.start();
     try {
-      return endToEnd(kafka, mqtt, topic, n, "CA");
+      endToEnd(kafka, mqtt, topic, warm, "CA", 0, CAMEL_THREADS);
+      return endToEnd(kafka, mqtt, topic, n, "CA", 0, CAMEL_THREADS);
     } finally {
       camel.stop();
     }
   }
 
-  /** Publishes n events and reads them back from {@code topic}: rate from first publish to last read, latencies. */
-  private static Result endToEnd(KafkaBroker kafka, MqttBroker mqtt, String topic, int n, String stationPrefix)
-      throws Exception {
+  /**
+   * Publishes n events, as fast as the publisher's window allows or, if {@code ratePerSecond} is above 0, on a
+   * fixed schedule, and reads them back from {@code topic}: rate from first publish to last read, latencies.
+   */
+  private static Result endToEnd(KafkaBroker kafka, MqttBroker mqtt, String topic, int n, String stationPrefix,
+      double ratePerSecond, Predicate<String> own) throws Exception {
     Map<String, Long> publishedAt = new ConcurrentHashMap<>();
     long[] latencies = new long[n];
     int received = 0;
@@ -240,9 +349,11 @@ public final class BridgeBench {
         ids[i] = id.toString();
         payloads[i] = event(station, session, i / 20, id);
       }
+      Pacer pacer = new Pacer(ratePerSecond);
       Thread publisher = new Thread(() -> {
         try {
           for (int i = 0; i < n; i++) {
+            pacer.awaitSlot(i);
             publishedAt.put(ids[i], System.nanoTime());
             pub.publish(topics[i], payloads[i]);
           }
@@ -250,7 +361,7 @@ public final class BridgeBench {
           Thread.currentThread().interrupt();
         }
       }, "bench-publisher");
-      Map<String, Long> cpuBefore = threadCpuByGroup();
+      ThreadCpu cpu = ThreadCpu.start();
       long brokerCpuBefore = childProcessCpuNanos();
       long start = System.nanoTime();
       publisher.start();
@@ -267,7 +378,8 @@ public final class BridgeBench {
         }
       }
       publisher.join();
-      printCpuPerMessage(stationPrefix, cpuBefore, threadCpuByGroup(), received);
+      cpu.stop();
+      System.out.println(cpu.describe(stationPrefix + " n=" + n, own, Math.max(1, received)));
       System.out.printf("%s: child processes (mosquitto) CPU %.1f us/msg%n", stationPrefix,
           (childProcessCpuNanos() - brokerCpuBefore) / 1e3 / Math.max(1, received));
       double secs = (last - start) / 1e9;
@@ -275,7 +387,7 @@ public final class BridgeBench {
       Arrays.sort(seen);
       double p50 = seen.length == 0 ? Double.NaN : seen[(int) (seen.length * 0.50)] / 1e6;
       double p99 = seen.length == 0 ? Double.NaN : seen[Math.min(seen.length - 1, (int) (seen.length * 0.99))] / 1e6;
-      return new Result(n, received / secs, p50, p99, n - received);
+      return new Result(n, received / secs, p50, p99, n - received, cpu.usPerMessage(own, Math.max(1, received)));
     }
   }
 
@@ -295,45 +407,9 @@ public final class BridgeBench {
     return "";
   }
 
-  /**
-   * CPU time of this JVM's threads, summed by thread name with digits blanked: what each part costs per message
-   * does not depend on how busy the rest of the machine is, unlike a rate.
-   */
-  private static Map<String, Long> threadCpuByGroup() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Map<String, Long> byGroup = new HashMap<>();
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info == null) {
-        continue;
-      }
-      long cpu = threads.getThreadCpuTime(info.getThreadId());
-      if (cpu > 0) {
-        byGroup.merge(info.getThreadName().replaceAll("[0-9a-f]{8,}|[0-9]+", "#"), cpu, Long::sum);
-      }
-    }
-    return byGroup;
-  }
-
   /** CPU time of this JVM's child processes, i.e. the mosquitto broker when it runs as one. */
   private static long childProcessCpuNanos() {
     return ProcessHandle.current().children()
         .mapToLong(child -> child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
-  }
-
-  private static void printCpuPerMessage(String label, Map<String, Long> before, Map<String, Long> after,
-      int messages) {
-    Map<String, Long> spent = new HashMap<>();
-    after.forEach((group, cpu) -> {
-      long delta = cpu - before.getOrDefault(group, 0L);
-      if (delta > 0) {
-        spent.put(group, delta);
-      }
-    });
-    long total = spent.values().stream().mapToLong(Long::longValue).sum();
-    StringBuilder line = new StringBuilder(String.format("%s: JVM CPU %.1f us/msg (threads alive at the end):",
-        label, total / 1e3 / Math.max(1, messages)));
-    spent.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-        .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() / 1e3 / Math.max(1, messages))));
-    System.out.println(line);
   }
 }
