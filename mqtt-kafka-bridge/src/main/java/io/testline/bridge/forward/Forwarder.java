@@ -59,6 +59,7 @@ public final class Forwarder implements AutoCloseable {
   private final DeadLetterRecords deadLetters;
   private final BridgeMetrics metrics;
   private final byte[] bridgeId;
+  private final IsoInstantBytes receivedAtFormat = new IsoInstantBytes();
   private final List<BlockingQueue<InboundMessage>> queues = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
   private final ScheduledExecutorService resender;
@@ -144,7 +145,7 @@ public final class Forwarder implements AutoCloseable {
   private ProducerRecord<byte[], byte[]> forwardRecord(InboundMessage message, Route.Forward forward) {
     Headers headers = new RecordHeaders();
     headers.add(Topics.HEADER_MQTT_TOPIC, message.mqttTopic().getBytes(StandardCharsets.UTF_8));
-    headers.add(Topics.HEADER_RECEIVED_AT, message.receivedAt().toString().getBytes(StandardCharsets.UTF_8));
+    headers.add(Topics.HEADER_RECEIVED_AT, receivedAtFormat.format(message.receivedAt()));
     headers.add(Topics.HEADER_BRIDGE, bridgeId);
     headers.add(Topics.HEADER_SCHEMA, SCHEMA_HEADERS.get(forward.type()));
     byte[] key = forward.key() == null ? null : forward.key().getBytes(StandardCharsets.UTF_8);
