@@ -48,17 +48,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * (a) a bare HiveMQ-client subscriber with manual acks, as the bridge's, (b) a bare idempotent producer with the
  * bridge's settings sending records like the bridge's, (c) the bridge end to end, MQTT publish to Kafka consumer,
  * checking zero loss, with p50/p99 latency, then the same bridge at a fixed rate (a fraction of (c)'s rate) with its
- * MQTT receipt to PUBACK p50/p99/max, and (d) an Apache Camel route {@code paho-mqtt5 (manualAcksEnabled) -> kafka}
- * doing the same job. Each part is warmed up first with a tenth of the messages (at most 10,000), not measured.
+ * MQTT receipt to PUBACK p50/p99/max, (a) and (b) again at (c)'s rate (the per-message costs of batching and thread
+ * wake-ups depend on the rate), and (d) an Apache Camel route {@code paho-mqtt5 (manualAcksEnabled) -> kafka} doing
+ * the same job. Each part is warmed up first with a tenth of the messages (at most 10,000), not measured.
  *
  * <p>Besides rates it prints the CPU per message of each part's own threads (thread CPU time, by thread name): the
  * floor is (a) + (b), what the libraries the bridge cannot avoid cost; the bridge's own threads are its MQTT client,
  * forward workers and producer I/O; Camel's are Paho's, Camel's and its producer's. The publisher runs on a Netty
  * thread of its own, the broker, the verifying consumer, JIT and GC are nobody's.
  *
- * <p>Run (see the module README): {@code java -cp <test class path> io.testline.bridge.bench.BridgeBench [n] [camelN]};
- * {@code -Dbench.fixed.seconds=20} (0 skips the fixed-rate phase), {@code -Dbench.fixed.fraction=0.5},
- * {@code -Dbench.bridge.<key>=<value>} sets a bridge config key.
+ * <p>Run (the module README has the command): {@code java -cp <test class path>
+ * io.testline.bridge.bench.BridgeBench [n] [camelN]}; {@code -Dbench.fixed.seconds=20} (0 skips the fixed-rate
+ * phase), {@code -Dbench.fixed.fraction=0.5}, {@code -Dbench.bridge.<key>=<value>} sets a bridge config key.
  */
 public final class BridgeBench {
   private static final int PAYLOAD_TARGET = 1024;
