@@ -1,5 +1,7 @@
 package io.testline.schemas;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,15 +15,21 @@ import java.util.Objects;
  * @param reason    why no (or only partial) evidence was kept, e.g. no core because of {@code core_pattern}
  * @param traceback the traceback or backtrace text, at most {@link #MAX_TRACEBACK_CHARS} characters
  * @param coreFile  the core file's name in the run directory, when one was kept
+ * @param minidumpFile the Windows minidump's name in the run directory, when one was kept
+ * @param uploaded  the names of the files the agent uploads as {@link RunAttachment}s (the core, the minidump);
+ *                  null when none is; {@code reason} says why a kept file is not uploaded
  */
-public record Crash(CrashKind kind, CrashSite site, String reason, String traceback, String coreFile) {
+public record Crash(CrashKind kind, CrashSite site, String reason, String traceback, String coreFile,
+    String minidumpFile, List<String> uploaded) {
   /** The schema's bound on {@code traceback}. */
   public static final int MAX_TRACEBACK_CHARS = 65536;
   /** The schema's bound on {@code reason}. */
   public static final int MAX_REASON_CHARS = 8192;
 
+  @JsonCreator
   public Crash {
     Objects.requireNonNull(kind, "kind");
+    uploaded = Lists.copyOrNull(uploaded);
     if (traceback != null && traceback.length() > MAX_TRACEBACK_CHARS) {
       throw new IllegalArgumentException("traceback: longer than " + MAX_TRACEBACK_CHARS + " characters");
     }
@@ -30,8 +38,24 @@ public record Crash(CrashKind kind, CrashSite site, String reason, String traceb
     }
   }
 
+  /** A crash section without a minidump or uploads. */
+  public Crash(CrashKind kind, CrashSite site, String reason, String traceback, String coreFile) {
+    this(kind, site, reason, traceback, coreFile, null, null);
+  }
+
   /** No evidence, and why. */
   public static Crash none(String reason) {
     return new Crash(CrashKind.NONE, null, reason, null, null);
+  }
+
+  /** This section with a kept minidump. */
+  public Crash withMinidump(String minidumpFile) {
+    return new Crash(kind, site, reason, traceback, coreFile, minidumpFile, uploaded);
+  }
+
+  /** This section with the files uploaded and the reason replaced (it may now say why one was not). */
+  public Crash withUploads(List<String> uploaded, String reason) {
+    return new Crash(kind, site, reason, traceback, coreFile, minidumpFile,
+        uploaded == null || uploaded.isEmpty() ? null : uploaded);
   }
 }

@@ -14,6 +14,7 @@ public enum MessageType {
   RUN_STARTED("run.started", 1, RunStarted.class),
   RUN_STEP("run.step", 1, RunStep.class),
   RUN_LOG("run.log", 1, RunLog.class),
+  RUN_ATTACHMENT("run.attachment", 1, RunAttachment.class),
   RUN_FINISHED("run.finished", 1, RunFinished.class),
   SHOPFLOOR_VERDICT("shopfloor.verdict", 1, ShopfloorVerdict.class);
 

@@ -12,12 +12,12 @@ import java.util.Optional;
  *       testline/v1/&lt;stationId&gt;/death      station.death      the agent's Will, or its goodbye
  *       testline/v1/&lt;stationId&gt;/heartbeat  station.heartbeat
  *       testline/v1/&lt;stationId&gt;/events     run.started, run.step, run.finished
- *       testline/v1/&lt;stationId&gt;/logs       run.log
+ *       testline/v1/&lt;stationId&gt;/logs       run.log, run.attachment
  *       testline/v1/&lt;stationId&gt;/verdict    shopfloor.verdict  downlink to the station
  *       testline/v1/&lt;stationId&gt;/resend     seq gap record     downlink: the bridge asks for missing seqs again
  *
- * Kafka testline.events         run.*, except run.log  key: serial number (all runs of a unit in order)
- *       testline.logs           run.log                key: runId
+ * Kafka testline.events         run.*, except run.log and run.attachment  key: serial number (a unit's runs in order)
+ *       testline.logs           run.log, run.attachment  key: runId
  *       testline.station-state  station.*              key: stationId, compacted
  *       testline.verdicts       shopfloor.verdict      key: serial number
  *       testline.seq-gaps       sequence gap records   key: stationId
@@ -126,7 +126,7 @@ public final class Topics {
       case STATION_DEATH -> Kind.DEATH;
       case STATION_HEARTBEAT -> Kind.HEARTBEAT;
       case RUN_STARTED, RUN_STEP, RUN_FINISHED -> Kind.EVENTS;
-      case RUN_LOG -> Kind.LOGS;
+      case RUN_LOG, RUN_ATTACHMENT -> Kind.LOGS;
       case SHOPFLOOR_VERDICT -> Kind.VERDICT;
     };
   }
@@ -136,16 +136,16 @@ public final class Topics {
     return switch (type) {
       case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> KAFKA_STATION_STATE;
       case RUN_STARTED, RUN_STEP, RUN_FINISHED -> KAFKA_EVENTS;
-      case RUN_LOG -> KAFKA_LOGS;
+      case RUN_LOG, RUN_ATTACHMENT -> KAFKA_LOGS;
       case SHOPFLOOR_VERDICT -> KAFKA_VERDICTS;
     };
   }
 
-  /** The Kafka key of a valid message: serial number for run events and verdicts, runId for logs, else station. */
+  /** The Kafka key of a valid message: serial number for run events and verdicts, runId for logs and attachments, else station. */
   public static String kafkaKeyOf(Validation.Valid message) {
     return switch (message.type()) {
       case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> message.stationId();
-      case RUN_LOG -> message.document().path("data").path("runId").asText();
+      case RUN_LOG, RUN_ATTACHMENT -> message.document().path("data").path("runId").asText();
       case RUN_STARTED, RUN_STEP, RUN_FINISHED, SHOPFLOOR_VERDICT -> message.serialNumber();
     };
   }

@@ -41,7 +41,7 @@ public final class RecordDecoder {
   private String expectedTopic(MessageType type) {
     return switch (type) {
       case RUN_STARTED, RUN_STEP, RUN_FINISHED -> topicByType.get("events");
-      case RUN_LOG -> topicByType.get("logs");
+      case RUN_LOG, RUN_ATTACHMENT -> topicByType.get("logs");
       case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> topicByType.get("state");
       case SHOPFLOOR_VERDICT -> topicByType.get("verdicts");
     };

@@ -78,6 +78,7 @@ public final class Env {
     String key = switch (event.type()) {
       case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> event.stationId();
       case RUN_LOG -> ((io.testline.schemas.RunLog) event.data()).runId().toString();
+      case RUN_ATTACHMENT -> ((io.testline.schemas.RunAttachment) event.data()).runId().toString();
       case RUN_STARTED -> ((io.testline.schemas.RunStarted) event.data()).serialNumber();
       case RUN_STEP -> ((io.testline.schemas.RunStep) event.data()).serialNumber();
       case RUN_FINISHED -> ((io.testline.schemas.RunFinished) event.data()).serialNumber();

@@ -169,6 +169,7 @@ public final class Pipeline implements BrowserTest.Line {
     String key = switch (event.type()) {
       case STATION_BIRTH, STATION_DEATH, STATION_HEARTBEAT -> event.stationId();
       case RUN_LOG -> ((RunLog) event.data()).runId().toString();
+      case RUN_ATTACHMENT -> ((io.testline.schemas.RunAttachment) event.data()).runId().toString();
       case RUN_STARTED -> ((RunStarted) event.data()).serialNumber();
       case RUN_STEP -> ((RunStep) event.data()).serialNumber();
       case RUN_FINISHED -> ((RunFinished) event.data()).serialNumber();
