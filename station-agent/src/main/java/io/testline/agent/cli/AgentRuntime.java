@@ -77,6 +77,8 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       bindJournalMetrics(metrics, journal, clock);
       List<RunFinished> recovered = new RunRecovery(journal, config.stationId(), clock).closeInterruptedRuns();
+      // uploads a kill left between a run.finished and its attachment chunks, before retention may delete a core
+      journal.journalUploads();
       new CoreRetention(config.runsDir(), config.forensics().keepCoresFor(), clock).deleteExpired();
       Optional<PublisherLock> lock = PublisherLock.tryAcquire(config.dataDir().resolve("publisher.lock"));
       if (lock.isEmpty()) {

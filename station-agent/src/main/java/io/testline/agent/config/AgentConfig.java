@@ -68,6 +68,8 @@ public record AgentConfig(
   public static final Duration DEFAULT_GDB_TIMEOUT = Duration.ofSeconds(20);
   public static final int DEFAULT_TRACEBACK_MAX_CHARS = 16384;
   public static final Duration DEFAULT_KEEP_CORES_FOR = Duration.ofDays(14);
+  /** {@code forensics.uploadMaxBytes}: the largest core or minidump uploaded; larger ones stay on the station. */
+  public static final long DEFAULT_UPLOAD_MAX_BYTES = 64L << 20;
   /** {@code metrics.port}: 0 serves no metrics endpoint. */
   public static final int DEFAULT_METRICS_PORT = 0;
   /** {@code metrics.host}: closed by default, only this PC can read the endpoint unless configured. */
@@ -165,7 +167,27 @@ public record AgentConfig(
    *                           start (the rest of the run directory stays)
    */
   public record Forensics(boolean pythonFaultHandler, Duration hangGrace, boolean coreDumps, long coreMaxBytes,
-      String gdb, Duration gdbTimeout, int tracebackMaxChars, Duration keepCoresFor) {
+      String gdb, Duration gdbTimeout, int tracebackMaxChars, Duration keepCoresFor, boolean uploadCores,
+      long uploadMaxBytes, Path minidumpDir) {
+
+    /** No uploads, no minidump folder. */
+    public Forensics(boolean pythonFaultHandler, Duration hangGrace, boolean coreDumps, long coreMaxBytes,
+        String gdb, Duration gdbTimeout, int tracebackMaxChars, Duration keepCoresFor) {
+      this(pythonFaultHandler, hangGrace, coreDumps, coreMaxBytes, gdb, gdbTimeout, tracebackMaxChars, keepCoresFor,
+          false, DEFAULT_UPLOAD_MAX_BYTES, null);
+    }
+
+    /** This config with uploads on or off, under {@code uploadMaxBytes}. */
+    public Forensics withUploads(boolean uploadCores, long uploadMaxBytes) {
+      return new Forensics(pythonFaultHandler, hangGrace, coreDumps, coreMaxBytes, gdb, gdbTimeout,
+          tracebackMaxChars, keepCoresFor, uploadCores, uploadMaxBytes, minidumpDir);
+    }
+
+    /** This config with a WER LocalDumps folder to look in after each run. */
+    public Forensics withMinidumpDir(Path minidumpDir) {
+      return new Forensics(pythonFaultHandler, hangGrace, coreDumps, coreMaxBytes, gdb, gdbTimeout,
+          tracebackMaxChars, keepCoresFor, uploadCores, uploadMaxBytes, minidumpDir);
+    }
 
     /** Cores kept for {@link #DEFAULT_KEEP_CORES_FOR}. */
     public Forensics(boolean pythonFaultHandler, Duration hangGrace, boolean coreDumps, long coreMaxBytes,
@@ -244,7 +266,10 @@ public record AgentConfig(
         source.duration("forensics.gdbTimeout", DEFAULT_GDB_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
         source.integer("forensics.tracebackMaxChars", DEFAULT_TRACEBACK_MAX_CHARS, 1024, 65536),
         source.duration("forensics.keepCoresFor", DEFAULT_KEEP_CORES_FOR, Duration.ofMinutes(1),
-            Duration.ofDays(3650)));
+            Duration.ofDays(3650)),
+        source.bool("forensics.uploadCores", false),
+        source.bytes("forensics.uploadMaxBytes", DEFAULT_UPLOAD_MAX_BYTES, 0, 1L << 30),
+        source.path("forensics.minidumpDir", null));
 
     Duration heartbeat = source.duration("heartbeat.interval", DEFAULT_HEARTBEAT_INTERVAL, Duration.ofMillis(100),
         Duration.ofHours(1));

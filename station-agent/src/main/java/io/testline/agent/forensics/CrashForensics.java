@@ -2,6 +2,7 @@ package io.testline.agent.forensics;
 
 import io.testline.agent.capture.Termination;
 import io.testline.agent.config.AgentConfig;
+import io.testline.agent.journal.PendingUpload;
 import io.testline.schemas.Crash;
 import io.testline.schemas.CrashKind;
 import io.testline.schemas.CrashSite;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code PYTHONFAULTHANDLER=1} to the environment and raises the child's core size limit; at a timeout, before the
  * tree is killed, it sends SIGABRT to Python processes (faulthandler prints their stacks) or takes the stacks of
  * native ones with {@code gdb -p}; after the child ended it reads faulthandler's block from stderr, keeps the core
- * and backtraces it with gdb.
+ * and backtraces it with gdb, takes a Windows minidump from {@code forensics.minidumpDir}, and picks the kept files
+ * that are uploaded with the run ({@code forensics.uploadCores}, under {@code forensics.uploadMaxBytes}).
  */
 public final class CrashForensics {
   private static final Logger log = LoggerFactory.getLogger(CrashForensics.class);
@@ -160,6 +164,45 @@ public final class CrashForensics {
       return new Crash(CrashKind.NONE, null, reason(reasons), bt.text(), coreFile);
     }
     return Crash.none(reasons.isEmpty() ? "no evidence found" : reason(reasons));
+  }
+
+  /**
+   * With {@code forensics.minidumpDir} set: the minidump WER wrote for the program (its pid, or that of a process of
+   * its tree in {@code pids}, written after the run started) copied into the run directory and named in the crash
+   * section, whose kind becomes {@link CrashKind#MINIDUMP} when it had no other evidence. A run without a crash
+   * section gets one when a minidump is found (a Windows crash ends with an exit code, not a signal). Returns
+   * {@code crash} unchanged when there is no folder or no minidump.
+   */
+  public Crash withMinidump(Crash crash, Path runDir, Subject subject, Set<Long> pids) {
+    if (config.minidumpDir() == null || subject == null) {
+      return crash;
+    }
+    Minidumps.Kept kept = new Minidumps(config.minidumpDir(), config.coreMaxBytes())
+        .keep(pids, subject.startedAt(), runDir);
+    if (kept.name() == null) {
+      return kept.reason() == null || crash == null ? crash : crash.withUploads(crash.uploaded(),
+          reason(crash.reason() == null ? List.of(kept.reason()) : List.of(crash.reason(), kept.reason())));
+    }
+    if (crash == null) {
+      return new Crash(CrashKind.MINIDUMP, null, null, null, null).withMinidump(kept.name());
+    }
+    Crash withDump = crash.withMinidump(kept.name());
+    return crash.kind() != CrashKind.NONE ? withDump : new Crash(CrashKind.MINIDUMP, null, crash.reason(),
+        crash.traceback(), crash.coreFile(), kept.name(), crash.uploaded());
+  }
+
+  /** The files uploaded with the run, and the crash section that names them (or says why one is not). */
+  public record Uploads(List<PendingUpload> files, Crash crash) {}
+
+  /**
+   * The kept core and minidump to upload: none unless {@code forensics.uploadCores}; a file over
+   * {@code forensics.uploadMaxBytes}, or that the journal has no room for ({@code journalRoom} bytes), stays in the
+   * run directory with the reason added to the crash section.
+   */
+  public Uploads uploads(Crash crash, Path runDir, UUID runId, String serialNumber, long journalRoom) {
+    CrashUploads.Plan plan = new CrashUploads(config.uploadCores(), config.uploadMaxBytes())
+        .plan(crash, runDir, runId, serialNumber, journalRoom);
+    return new Uploads(plan.files(), plan.crash());
   }
 
   static int maxChars(AgentConfig.Forensics config) {

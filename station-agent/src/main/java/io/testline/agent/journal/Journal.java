@@ -36,7 +36,8 @@ import java.util.UUID;
  *   <li>{@link Backlog}: the bound ({@code maxBytes}), its alarm at {@code alarmPercent}, the disk floor
  *       ({@code minFreeDisk}), and whether a new run may start ({@link #admission()});
  *   <li>{@link RunRegistry}: the runs, their owner and child processes and progress;
- *   <li>{@link WatchedFiles}: the watched result files already journaled.
+ *   <li>{@link WatchedFiles}: the watched result files already journaled;
+ *   <li>{@link Uploads}: files recorded with a run.finished whose run.attachment chunks are still to journal.
  * </ul>
  */
 public final class Journal implements AutoCloseable {
@@ -49,6 +50,7 @@ public final class Journal implements AutoCloseable {
   private final Retention retention;
   private final RunRegistry runs;
   private final WatchedFiles watchedFiles;
+  private final Uploads uploads;
 
   Journal(JournalBuilder b) throws SQLException, IOException {
     this.stationId = b.stationId;
@@ -69,6 +71,7 @@ public final class Journal implements AutoCloseable {
     this.retention = new Retention(store, outbox, backlog, clock, b.keepRunsUntilConfirmed);
     this.runs = new RunRegistry(store);
     this.watchedFiles = new WatchedFiles(store);
+    this.uploads = new Uploads(store, outbox, clock);
     store.onChange(backlog::checkAlarm);
     store.start(List.of(outbox, backlog));
     backlog.checkAlarm();
@@ -226,6 +229,35 @@ public final class Journal implements AutoCloseable {
       RunRegistry.markFinished(connection, runId);
       return event;
     });
+  }
+
+  /**
+   * As {@link #appendFinal(UUID, Payload, Instant)}, recording in the same transaction the files to upload with the
+   * run; their chunks are journaled after it by {@link #journalUploads()}, so run.finished is published first.
+   */
+  public Event<?> appendFinal(UUID runId, Payload runFinished, Instant occurredAt, List<PendingUpload> files) {
+    return store.write(connection -> {
+      Event<?> event = outbox.add(connection, runFinished, occurredAt);
+      RunRegistry.markFinished(connection, runId);
+      for (PendingUpload file : files) {
+        Uploads.register(connection, file, clock.millis());
+      }
+      return event;
+    });
+  }
+
+  /**
+   * Journals the run.attachment chunks of every recorded upload, each file in one transaction, reading it a chunk
+   * at a time; a file gone or changed since is dropped (logged). Returns how many chunks were journaled. Called
+   * after each run and at start, for uploads a kill left.
+   */
+  public int journalUploads() {
+    return uploads.journal();
+  }
+
+  /** The uploads whose chunks are not journaled yet. */
+  public List<PendingUpload> pendingUploads() {
+    return uploads.pending();
   }
 
   /**

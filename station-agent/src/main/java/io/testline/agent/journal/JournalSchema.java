@@ -45,6 +45,9 @@ final class JournalSchema {
       addColumnIfMissing(st, "events", "resends", "INTEGER NOT NULL DEFAULT 0");
       st.execute("CREATE INDEX IF NOT EXISTS events_run ON events(run_id)");
       st.execute("CREATE INDEX IF NOT EXISTS events_session_seq ON events(session, seq)");
+      st.execute("CREATE TABLE IF NOT EXISTS uploads (run_id TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,"
+          + " serial_number TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL,"
+          + " created_ms INTEGER NOT NULL, PRIMARY KEY (run_id, name))");
       st.execute("CREATE TABLE IF NOT EXISTS watched_files (file_key TEXT PRIMARY KEY, processed_ms INTEGER NOT NULL)");
     }
   }

@@ -4,6 +4,7 @@ import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import io.testline.schemas.Payload;
+import io.testline.schemas.RunAttachment;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunLog;
 import io.testline.schemas.RunStarted;
@@ -168,6 +169,8 @@ final class Outbox implements JournalStore.BatchState {
     } else if (payload instanceof RunLog p) {
       return p.runId();
     } else if (payload instanceof RunFinished p) {
+      return p.runId();
+    } else if (payload instanceof RunAttachment p) {
       return p.runId();
     }
     return null;

@@ -7,6 +7,7 @@ import io.testline.agent.config.AgentConfig;
 import io.testline.agent.forensics.CrashForensics;
 import io.testline.agent.journal.Admission;
 import io.testline.agent.journal.Journal;
+import io.testline.agent.journal.PendingUpload;
 import io.testline.agent.journal.RunProgress;
 import io.testline.agent.results.ResultParser;
 import io.testline.agent.results.ResultRecord;
@@ -33,9 +34,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -102,6 +105,8 @@ public final class RunExecutor {
     CrashForensics.Subject subject = null;
     CrashForensics.Hang hang = null;
     Crash crash = null;
+    List<PendingUpload> uploads = List.of();
+    Set<Long> knownPids = new HashSet<>();
     try (RunOutput output = new RunOutput(journal, chunker, dir.merged(), config.run().logFlushInterval(), clock)) {
       ResultsTailer tailer = new ResultsTailer(dir.results(), new ResultParser(dir.dir()),
           record -> onResult(record, started, steps, programVerdict, output), Duration.ofMillis(50), clock);
@@ -112,6 +117,7 @@ public final class RunExecutor {
         child = ChildProcess.start(forensics.command(request.command(), request.workDir()), request.workDir(),
             environment(started, dir), dir.stdout(), dir.stderr(), output, config.run().killGrace(), clock);
         journal.recordChild(runId, child.handle());
+        knownPids.add(child.handle().pid());
         subject = new CrashForensics.Subject(child.handle().pid(),
             forensics.executable(request.command(), request.workDir()), request.workDir(), startedAt);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -120,7 +126,7 @@ public final class RunExecutor {
             abortReason = abort.reason();
             output.agentNote("aborted: " + abortReason + "; stopping the process tree");
             log.warn("run {} aborted: {}; stopping the process tree", runId, abortReason);
-            child.killTree();
+            knownPids.addAll(child.killTree());
             break;
           }
           if (System.nanoTime() - deadline > 0) {
@@ -129,6 +135,7 @@ public final class RunExecutor {
             log.warn("run {} timed out after {}; killing the process tree", runId, timeout);
             hang = forensics.beforeTimeoutKill(child.handle(), output::agentNote);
             List<Long> killed = child.killTree(hang.processes());
+            knownPids.addAll(killed);
             output.agentNote("killed processes " + killed);
             break;
           }
@@ -157,7 +164,19 @@ public final class RunExecutor {
         imported.notes().forEach(output::agentNote);
         imported.records().forEach(r -> onResult(r, started, steps, programVerdict, output));
       }
-      crash = collectCrash(termination, timedOut != null, abortReason, dir, subject, hang, output);
+      crash = collectCrash(termination, timedOut != null, abortReason, dir, subject, hang, knownPids, output);
+      if (crash != null) {
+        CrashForensics.Uploads planned = forensics.uploads(crash, dir.dir(), runId, started.serialNumber(),
+            journalRoom());
+        if (!java.util.Objects.equals(planned.crash().reason(), crash.reason())) {
+          output.agentNote("crash forensics: " + planned.crash().reason());
+        }
+        crash = planned.crash();
+        uploads = planned.files();
+        if (!uploads.isEmpty()) {
+          output.agentNote("crash forensics: uploading " + String.join(", ", crash.uploaded()));
+        }
+      }
       output.close();
       if (output.writeFailure() != null) {
         log.error("run {}: some log chunks could not be journaled; the full output is in {}", runId, dir.dir());
@@ -169,31 +188,65 @@ public final class RunExecutor {
       Instant endedAt = clock.instant();
       RunFinished finished = RunFinishedFactory.build(started, startedAt, endedAt, decision, termination,
           List.copyOf(steps), summary).withCrash(crash);
-      journal.appendFinal(runId, finished, endedAt);
+      journal.appendFinal(runId, finished, endedAt, uploads);
       dir.writeFinished(finished, config.stationId());
+      journalUploads(runId, uploads);
       log.info("run {} finished: {} {}", runId, finished.outcome(), finished.errorMessage() == null ? ""
           : finished.errorMessage());
       return new RunReport(finished, dir.dir());
     }
   }
 
-  /** Where it crashed or hung (null for other runs); collection failing is a reason, never the run's failure. */
+  /**
+   * Journals the chunks of the files recorded with run.finished; a failure leaves them recorded for the next agent
+   * start, never fails the run.
+   */
+  private void journalUploads(UUID runId, List<PendingUpload> uploads) {
+    if (uploads.isEmpty()) {
+      return;
+    }
+    try {
+      journal.journalUploads();
+    } catch (RuntimeException e) {
+      log.error("run {}: journaling its uploads failed, they are retried at the next start: {}", runId,
+          e.getMessage(), e);
+    }
+  }
+
+  /** Bytes the journal can take before its bound. */
+  private long journalRoom() {
+    var stats = journal.stats();
+    return stats.capacityBytes() - stats.bytes();
+  }
+
+  /**
+   * Where it crashed or hung (null for other runs, unless WER left a minidump); collection failing is a reason,
+   * never the run's failure.
+   */
   private Crash collectCrash(Termination termination, boolean timedOut, String abortReason, RunDirectory dir,
-      CrashForensics.Subject subject, CrashForensics.Hang hang, RunOutput output) throws InterruptedException {
+      CrashForensics.Subject subject, CrashForensics.Hang hang, Set<Long> pids, RunOutput output)
+      throws InterruptedException {
     boolean crashed = !timedOut && abortReason == null && termination != null && termination.bySignal()
         && !Signals.isStopRequest(termination.signal());
-    if (subject == null || (!crashed && !timedOut)) {
+    if (subject == null) {
       return null;
     }
-    Crash crash;
+    Crash crash = null;
     try {
-      crash = forensics.collect(termination, timedOut, crashed, dir.dir(), dir.stderr(), subject, hang);
+      if (crashed || timedOut) {
+        crash = forensics.collect(termination, timedOut, crashed, dir.dir(), dir.stderr(), subject, hang);
+      }
+      crash = forensics.withMinidump(crash, dir.dir(), subject, pids);
     } catch (RuntimeException e) {
       log.error("run {}: crash forensics failed: {}", dir.dir().getFileName(), e.getMessage(), e);
       crash = Crash.none("crash forensics failed: " + e);
     }
+    if (crash == null) {
+      return null;
+    }
     output.agentNote("crash forensics: " + crash.kind() + (crash.site() == null ? "" : " at " + crash.site().key())
         + (crash.coreFile() == null ? "" : ", core kept as " + crash.coreFile())
+        + (crash.minidumpFile() == null ? "" : ", minidump kept as " + crash.minidumpFile())
         + (crash.reason() == null ? "" : " (" + crash.reason() + ")"));
     return crash;
   }

@@ -26,6 +26,21 @@ class AgentConfigTest {
   }
 
   @Test
+  void core_upload_is_off_by_default_and_its_limit_and_the_minidump_folder_are_keys() {
+    AgentConfig defaults = AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1")));
+    assertThat(defaults.forensics().uploadCores()).isFalse();
+    assertThat(defaults.forensics().uploadMaxBytes()).isEqualTo(64L << 20);
+    assertThat(defaults.forensics().minidumpDir()).isNull();
+    AgentConfig on = AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1", "forensics.uploadCores", "true",
+        "forensics.uploadMaxBytes", "8MiB", "forensics.minidumpDir", "dumps")));
+    assertThat(on.forensics().uploadCores()).isTrue();
+    assertThat(on.forensics().uploadMaxBytes()).isEqualTo(8L << 20);
+    assertThat(on.forensics().minidumpDir()).isEqualTo(Path.of("dumps"));
+    assertThatThrownBy(() -> AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1",
+        "forensics.uploadMaxBytes", "2GiB")))).hasMessageContaining("forensics.uploadMaxBytes");
+  }
+
+  @Test
   void forensics_are_on_by_default_and_can_be_turned_off_key_by_key() {
     AgentConfig defaults = AgentConfig.load(ConfigSource.of(Map.of("station.id", "S1")));
     assertThat(defaults.forensics()).isEqualTo(new AgentConfig.Forensics(true, AgentConfig.DEFAULT_HANG_GRACE, true,

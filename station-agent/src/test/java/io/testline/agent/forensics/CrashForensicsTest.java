@@ -51,4 +51,25 @@ class CrashForensicsTest {
     assertThat(forensics(config(true, true), bin).command(List.of("no-such-program"), bin))
         .containsExactly("no-such-program");
   }
+
+  @Test
+  void a_minidump_gives_a_run_without_a_crash_section_one_and_a_section_without_evidence_its_kind(
+      @TempDir Path dumps, @TempDir Path run) throws Exception {
+    java.nio.file.Files.writeString(dumps.resolve("probe.exe.4242.dmp"), "MDMP");
+    CrashForensics forensics = forensics(config(true, true).withMinidumpDir(dumps), run);
+    CrashForensics.Subject subject = new CrashForensics.Subject(4242, null, run,
+        java.time.Instant.now().minusSeconds(5));
+
+    io.testline.schemas.Crash exitedNonZero = forensics.withMinidump(null, run, subject, java.util.Set.of(4242L));
+    io.testline.schemas.Crash noEvidence = forensics.withMinidump(
+        io.testline.schemas.Crash.none("SIGABRT writes no core"), run, subject, java.util.Set.of(4242L));
+
+    assertThat(exitedNonZero.kind()).isEqualTo(io.testline.schemas.CrashKind.MINIDUMP);
+    assertThat(exitedNonZero.minidumpFile()).isEqualTo("probe.exe.4242.dmp");
+    assertThat(noEvidence.kind()).isEqualTo(io.testline.schemas.CrashKind.MINIDUMP);
+    assertThat(noEvidence.reason()).isEqualTo("SIGABRT writes no core");
+    assertThat(run.resolve("probe.exe.4242.dmp")).hasContent("MDMP");
+    assertThat(forensics(config(true, true), run).withMinidump(null, run, subject, java.util.Set.of(4242L)))
+        .isNull();
+  }
 }
