@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * GET /api/runs/{runId}                                    one run: steps, measurements, verdict, log size
  * GET /api/runs/{runId}/log?stream=&amp;offset=&amp;limit=          its log as text/plain, merged or one stream
  * GET /api/runs/{runId}/export?format=openhtf|junit|cfx|json  the run in that format ({@link ExportRoute})
+ * GET /api/runs/{runId}/attachments                        files uploaded with the run (a core, a minidump)
+ * GET /api/runs/{runId}/attachments/{name}                 one of them, its bytes; 409 until complete and verified
  * GET /api/stations                                        stations with their last state and latest run
  * GET /api/yield?from=&amp;to=&amp;station=&amp;program=&amp;top=            first-pass yield and top failing steps
  * GET /api/crashes?from=&amp;to=&amp;station=&amp;program=&amp;top=          crashed and hung runs counted by crash site
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * Errors are JSON {@code {"error": "...", "field": "..."}}: 400 for invalid input, 401 without valid credentials when
  * access is configured ({@link AccessConfig}: {@code Authorization: Bearer <http.authToken>} or {@code Basic} with a
  * user of {@code http.users}; it guards {@code /api/*}), 403 when the role does not allow the action, 404 for an
- * unknown run or path, 503 while the database is unreachable, 500 otherwise (logged with its cause). Metrics and
+ * unknown run or path, 409 for an attachment not complete yet (or whose bytes do not hash to its sha256), 503 while the database is unreachable, 500 otherwise (logged with its cause). Metrics and
  * health are served by the service's metrics endpoint, not here. With {@link HttpsConfig} it speaks only HTTPS.
  *
  * <p>Client input never causes a 5xx and a filter is never dropped: every {@code /api/*} parameter is read from the
@@ -66,6 +68,7 @@ public final class QueryApi implements AutoCloseable {
   private final Javalin app;
   private final RunQueries runs;
   private final LogQueries logs;
+  private final AttachmentQueries attachments;
   private final StationQueries stations;
   private final YieldQueries yields;
   private final String scheme;
@@ -101,6 +104,7 @@ public final class QueryApi implements AutoCloseable {
     this.runs = new RunQueries(dataSource, rows,
         cursorKey == null ? Cursors.withRandomKey() : Cursors.withSecret(cursorKey));
     this.logs = new LogQueries(dataSource);
+    this.attachments = new AttachmentQueries(dataSource);
     this.stations = new StationQueries(dataSource, rows);
     this.yields = new YieldQueries(dataSource);
     this.crashes = new CrashSites(dataSource);
@@ -117,6 +121,8 @@ public final class QueryApi implements AutoCloseable {
       config.routes.get("/api/runs/{runId}", this::getRun);
       config.routes.get("/api/runs/{runId}/log", this::getLog);
       config.routes.get("/api/runs/{runId}/export", new ExportRoute(dataSource));
+      config.routes.get("/api/runs/{runId}/attachments", this::listAttachments);
+      config.routes.get("/api/runs/{runId}/attachments/{name}", this::getAttachment);
       config.routes.get("/api/stations", this::listStations);
       config.routes.get("/api/yield", this::getYield);
       config.routes.get("/api/crashes", this::getCrashes);
@@ -126,6 +132,7 @@ public final class QueryApi implements AutoCloseable {
         error(ctx, e.status(), e.getMessage(), null);
       });
       config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage(), null));
+      config.routes.exception(ConflictException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
       config.routes.exception(Exception.class, this::failure);
       config.routes.error(404, "*", ctx -> {
         // an unknown path; a 404 of ours (unknown run) already carries its JSON body
@@ -186,6 +193,28 @@ public final class QueryApi implements AutoCloseable {
       ctx.header("X-Next-Offset", String.valueOf(page.nextOffset()));
     }
     ctx.contentType("text/plain; charset=utf-8").result(page.text());
+  }
+
+  private void listAttachments(Context ctx) throws SQLException {
+    UUID runId = Params.uuidPath(ctx, "runId");
+    query(ctx, Set.of());
+    ctx.json(Map.of("attachments", attachments.list(runId)));
+  }
+
+  /** The file's bytes, streamed a chunk at a time once every chunk is stored and they hash to its sha256. */
+  private void getAttachment(Context ctx) throws SQLException {
+    UUID runId = Params.uuidPath(ctx, "runId");
+    query(ctx, Set.of());
+    String name = ctx.pathParam("name");
+    if (!io.testline.schemas.RunAttachment.NAME.matcher(name).matches()) {
+      throw new BadRequestException("name", "name: not the name of an uploaded file");
+    }
+    AttachmentQueries.Attachment a = attachments.complete(runId, name);
+    ctx.contentType(a.mediaType());
+    ctx.header("Content-Length", Long.toString(a.sizeBytes()));
+    ctx.header("Content-Disposition", "attachment; filename=\"" + a.name() + "\"");
+    ctx.header("X-Sha256", a.sha256());
+    attachments.write(runId, a, ctx.outputStream());
   }
 
   private void listStations(Context ctx) throws SQLException {

@@ -13,7 +13,7 @@ import java.util.Set;
  * redelivered batch is a no-op. Beyond that, every row is an upsert on its natural key, and the statements are
  * guarded so that arrival order does not matter: run.finished replaces a run's description, steps and
  * measurements; a run.started or run.step arriving after it changes nothing; a station's state and a run's verdict
- * only move forward in (occurredAt, seq, eventId) order; log chunks need no run row.
+ * only move forward in (occurredAt, seq, eventId) order; log and attachment chunks need no run row.
  *
  * <p>The bulk of a batch (finished runs with their steps and measurements, log chunks, verdicts) is written as one
  * {@code unnest} statement per table ({@link Columns}): one round trip and one parse per table and batch. The rarer
@@ -51,6 +51,7 @@ public final class EventWriter {
     RunWriter.writeFinished(connection, plan, stats);
     LiveStepWriter.writeLiveSteps(connection, plan, stats);
     LogWriter.writeLogs(connection, plan, stats);
+    AttachmentWriter.writeAttachments(connection, plan, stats);
     VerdictWriter.writeVerdicts(connection, plan, stats);
     StationWriter.writeStations(connection, plan, stats);
     // the web's derived tables, from the rows just written

@@ -1,6 +1,7 @@
 package io.testline.consumer.store;
 
 import io.testline.schemas.Event;
+import io.testline.schemas.RunAttachment;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunLog;
 import io.testline.schemas.RunStarted;
@@ -80,6 +81,8 @@ final class ProcessedEvents {
     } else if (data instanceof RunStep d) {
       return d.runId();
     } else if (data instanceof RunLog d) {
+      return d.runId();
+    } else if (data instanceof RunAttachment d) {
       return d.runId();
     } else if (data instanceof RunFinished d) {
       return d.runId();

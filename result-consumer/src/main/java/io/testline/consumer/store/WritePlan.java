@@ -1,6 +1,7 @@
 package io.testline.consumer.store;
 
 import io.testline.schemas.Event;
+import io.testline.schemas.RunAttachment;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunLog;
 import io.testline.schemas.RunStarted;
@@ -24,12 +25,13 @@ import java.util.UUID;
  *   <li>run.finished: the last (the authoritative record; it replaces the run's steps and measurements);</li>
  *   <li>run.step: the last per (run, step index);</li>
  *   <li>run.log: the first per (run, chunk), as the table keeps the first stored;</li>
+ *   <li>run.attachment: the first per (run, name, chunk), likewise;</li>
  *   <li>verdict: the newest by (occurredAt, eventId), as the table keeps the newest;</li>
  *   <li>station events: all of them, in order; the station statement is not rewritten and moves forward only.</li>
  * </ul>
  * A run.started or run.step whose run.finished is in the same batch is dropped: the finished record supersedes it.
- * Statements run in the order started, finished, steps, logs, verdicts, stations. That is safe because each is
- * guarded: a started or step never overwrites a finished run, whatever order they come in.
+ * Statements run in the order started, finished, steps, logs, attachments, verdicts, stations. That is safe because
+ * each is guarded: a started or step never overwrites a finished run, whatever order they come in.
  */
 public final class WritePlan {
   final List<Event<?>> stationEvents = new ArrayList<>();
@@ -37,6 +39,7 @@ public final class WritePlan {
   final Map<UUID, Event<RunFinished>> finished = new LinkedHashMap<>();
   final Map<StepKey, Event<RunStep>> steps = new LinkedHashMap<>();
   final Map<ChunkKey, Event<RunLog>> logs = new LinkedHashMap<>();
+  final Map<AttachmentKey, Event<RunAttachment>> attachments = new LinkedHashMap<>();
   final Map<UUID, Event<ShopfloorVerdict>> verdicts = new LinkedHashMap<>();
 
   record StepKey(UUID runId, int index) {
@@ -50,6 +53,13 @@ public final class WritePlan {
     @Override
     public int hashCode() {
       return 31 * spread(runId) + Long.hashCode(chunk);
+    }
+  }
+
+  record AttachmentKey(UUID runId, String name, int chunk) {
+    @Override
+    public int hashCode() {
+      return 31 * (31 * spread(runId) + name.hashCode()) + chunk;
     }
   }
 
@@ -109,6 +119,11 @@ public final class WritePlan {
           RunLog l = (RunLog) event.data();
           plan.logs.putIfAbsent(new ChunkKey(l.runId(), l.chunk()), (Event<RunLog>) event);
         }
+        case RUN_ATTACHMENT -> {
+          RunAttachment a = (RunAttachment) event.data();
+          plan.attachments.putIfAbsent(new AttachmentKey(a.runId(), a.name(), a.chunk()),
+              (Event<RunAttachment>) event);
+        }
         case SHOPFLOOR_VERDICT -> {
           ShopfloorVerdict v = (ShopfloorVerdict) event.data();
           plan.verdicts.merge(v.runId(), (Event<ShopfloorVerdict>) event,
@@ -124,6 +139,7 @@ public final class WritePlan {
   }
 
   public int size() {
-    return stationEvents.size() + started.size() + finished.size() + steps.size() + logs.size() + verdicts.size();
+    return stationEvents.size() + started.size() + finished.size() + steps.size() + logs.size() + attachments.size()
+        + verdicts.size();
   }
 }
