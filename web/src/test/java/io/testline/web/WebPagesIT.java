@@ -276,7 +276,7 @@ class WebPagesIT extends BrowserTest<Pipeline> {
 
   @Test
   @Order(7)
-  void a_crashed_run_shows_its_signal_crash_site_and_traceback() {
+  void a_crashed_run_shows_its_signal_crash_site_traceback_and_a_link_to_its_uploaded_core() {
     Events st = new Events("RUN-C");
     Events.Run run = st.run("SN-CRASH", "FCT", 1, Instant.parse("2026-01-04T11:00:00Z"));
     Event<?> finished = run.finished(RunOutcome.CRASHED, null, "SIGSEGV");
@@ -285,9 +285,12 @@ class WebPagesIT extends BrowserTest<Pipeline> {
     Crash crash = new Crash(CrashKind.PYTHON_TRACEBACK, new CrashSite("/opt/fct/psu.py", 4, "read_rail"), null,
         traceback, "core");
     RunFinished withCrash = ((RunFinished) finished.data()).withCrash(crash);
-    line.send(run.started(), run.step("Boot", StepOutcome.PASS), Event.of(finished.stationId(),
-        finished.agentSession(), finished.seq(), finished.occurredAt(), withCrash));
+    line.send(run.started(), run.step("Boot", StepOutcome.PASS), run.attachment("core", new byte[] {0x7f, 'E'}),
+        Event.of(finished.stationId(), finished.agentSession(), finished.seq(), finished.occurredAt(),
+            withCrash.withCrash(crash.withUploads(java.util.List.of("core"), null))));
     openWhenStored("/runs/" + run.runId(), "CRASHED");
+    assertThat(browser.findElement(By.cssSelector(".crash a.attachment")).getAttribute("href"))
+        .endsWith("/api/runs/" + run.runId() + "/attachments/core");
     assertThat(browser.findElement(By.cssSelector(".signal")).getText()).isEqualTo("SIGSEGV");
     assertThat(browser.findElement(By.cssSelector(".crash h2")).getText()).isEqualTo("Where it crashed");
     assertThat(browser.findElement(By.cssSelector(".crash-site")).getText())

@@ -25,15 +25,39 @@ import javax.sql.DataSource;
  */
 public final class RunDetails {
   private final RunLoader loader;
+  private final DataSource dataSource;
 
   /** @param logLines the log lines (as stored, before split lines are joined) a page shows at most */
   public RunDetails(DataSource dataSource, int logLines) {
     this.loader = new RunLoader(dataSource, logLines);
+    this.dataSource = dataSource;
   }
 
   /** The run, or empty when it is not known. */
   public Optional<RunDetail> get(UUID runId) throws SQLException {
-    return loader.loadStored(runId).map(RunDetails::detail);
+    Optional<RunDetail> detail = loader.loadStored(runId).map(RunDetails::detail);
+    if (detail.isEmpty() || detail.get().crash() == null) {
+      return detail;
+    }
+    List<String> uploaded = uploaded(runId);
+    return uploaded.isEmpty() ? detail : Optional.of(detail.get().withCrash(detail.get().crash()
+        .withUploaded(uploaded)));
+  }
+
+  /** The files uploaded with the run whose every chunk is stored ({@code attachment_chunks}). */
+  private List<String> uploaded(UUID runId) throws SQLException {
+    try (java.sql.Connection c = dataSource.getConnection();
+         java.sql.PreparedStatement ps = c.prepareStatement("select name from attachment_chunks where run_id = ?"
+             + " group by name having count(*) = max(chunks) order by name")) {
+      ps.setObject(1, runId);
+      List<String> out = new ArrayList<>();
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
   }
 
   static RunDetail detail(StoredRun stored) {
@@ -51,7 +75,7 @@ public final class RunDetails {
   private static CrashView crash(Columns run) {
     String kind = run.text("crash_kind");
     return kind == null ? null : new CrashView(kind, run.text("crash_site"), run.text("crash_reason"),
-        run.text("crash_traceback"), run.text("crash_core_file"));
+        run.text("crash_traceback"), run.text("crash_core_file"), List.of());
   }
 
   /** The run names its failing step by path (or name); without one, the first step that failed is it. */

@@ -15,6 +15,14 @@ public record RunDetail(UUID runId, String serial, String stationId, String oper
     String verdict, String verdictCode, String verdictMessage, Integer verdictAttempts, List<StepView> steps,
     List<LogLineView> log, long logTotal, CrashView crash) {
 
+  /** This run with another crash section. */
+  public RunDetail withCrash(CrashView crash) {
+    return new RunDetail(runId, serial, stationId, operation, partNumber, partRevision, program, programVersion,
+        operator, workOrder, attempt, testMethod, startedAt, endedAt, durationMs, finished, outcome, exitCode, signal,
+        coreDumped, errorCode, errorMessage, failingStep, verdict, verdictCode, verdictMessage, verdictAttempts, steps,
+        log, logTotal, crash);
+  }
+
   public String shownOutcome() {
     return finished ? (outcome == null ? "UNKNOWN" : outcome) : "RUNNING";
   }

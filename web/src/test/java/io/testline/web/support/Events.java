@@ -155,6 +155,19 @@ public final class Events {
           first, out, String.join("\n", lines).length()));
     }
 
+    /** A file uploaded with the run, whole in one run.attachment chunk. */
+    public Event<?> attachment(String name, byte[] bytes) {
+      try {
+        String sha256 = java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        return Event.of(station, session, seq++, startedAt.plusMillis(70), new io.testline.schemas.RunAttachment(
+            runId, serial, name, "application/x-coredump", bytes.length, sha256, 0, 1,
+            java.util.Base64.getEncoder().encodeToString(bytes)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     public Event<?> finished(RunOutcome outcome, Integer exitCode, String signal) {
       Instant ended = startedAt.plusMillis(100L * (steps.size() + 2));
       String failing = steps.stream().filter(s -> s.outcome() == StepOutcome.FAIL)
