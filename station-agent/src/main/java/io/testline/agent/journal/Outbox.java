@@ -4,7 +4,6 @@ import io.testline.schemas.Event;
 import io.testline.schemas.EventJson;
 import io.testline.schemas.MessageType;
 import io.testline.schemas.Payload;
-import io.testline.schemas.RunAttachment;
 import io.testline.schemas.RunFinished;
 import io.testline.schemas.RunLog;
 import io.testline.schemas.RunStarted;
@@ -160,7 +159,7 @@ final class Outbox implements JournalStore.BatchState {
     backlog.added(payload.length);
   }
 
-  /** The run an event belongs to; null for station events. */
+  /** The run an event belongs to, whose confirmation it waits for; null for station events and attachments. */
   static UUID runIdOf(Payload payload) {
     if (payload instanceof RunStarted p) {
       return p.runId();
@@ -170,9 +169,9 @@ final class Outbox implements JournalStore.BatchState {
       return p.runId();
     } else if (payload instanceof RunFinished p) {
       return p.runId();
-    } else if (payload instanceof RunAttachment p) {
-      return p.runId();
     }
+    // a run.attachment chunk is journaled after run.finished, often after the run's verdict confirmed it: kept with
+    // the run it would wait for a confirmation that already came; it is kept and pruned like a station event instead
     return null;
   }
 }

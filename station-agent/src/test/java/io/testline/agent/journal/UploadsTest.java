@@ -75,6 +75,25 @@ class UploadsTest {
     }
   }
 
+  @Test
+  void chunks_journaled_after_the_runs_verdict_do_not_wait_for_a_confirmation_that_already_came() throws Exception {
+    Path core = Files.writeString(tmp.resolve("core"), "core bytes");
+    UUID runId = Ids.newId();
+    try (Journal journal = Journal.builder(tmp.resolve("j.db"), "ST-1", Ids.newId()).keepRunsUntilConfirmed(true)
+        .open()) {
+      journal.appendFinal(runId, finished(runId), Instant.now(),
+          List.of(new PendingUpload(runId, "SN-1", "core", core, "application/x-coredump", 10)));
+      journal.acknowledge(journal.readAfter(0, 10).stream().map(JournalEntry::id).toList());
+      journal.confirm(runId);
+      journal.journalUploads();
+
+      journal.acknowledge(journal.readAfter(0, 10).stream().map(JournalEntry::id).toList());
+
+      assertThat(journal.stats().depth()).isZero();
+      assertThat(journal.stats().awaitingConfirmation()).isZero();
+    }
+  }
+
   private static RunFinished finished(UUID runId) {
     Instant t = Instant.parse("2026-12-04T10:00:00Z");
     return new RunFinished(runId, "SN-1", List.of(UnitUnderTest.of("SN-1")), null, null, new Program("p", "1", null),
