@@ -50,15 +50,20 @@ public final class BenchStations {
       echo "bench unit $1: power on"
       i=0
       while [ $i -lt 20 ]; do echo "trace line $i of the bench program"; i=$((i+1)); done
-      for s in 3V3 5V0 IDLE; do
-        printf '{"type":"step","name":"%s","measurements":[{"name":"v","value":1.0,"unit":"V","low":0.5,"high":1.5}]}\\n' $s >> "$TESTLINE_RESULTS_FILE"
+      s=0
+      while [ $s -lt $2 ]; do
+        printf '{"type":"step","name":"S%s","measurements":[{"name":"v","value":1.0,"unit":"V","low":0.5,"high":1.5}]}\\n' $s >> "$TESTLINE_RESULTS_FILE"
+        s=$((s+1))
       done
       echo "done"
       """;
 
   private BenchStations() {}
 
-  /** Args: mqttUri jdbcUrl dbUser dbPassword stations periodMs warmupMs measureMs workDir. */
+  /**
+   * Args: mqttUri jdbcUrl dbUser dbPassword stations periodMs warmupMs measureMs workDir kafkaBootstrap eventsTopic
+   * verdictsTopic stepsPerRun.
+   */
   public static void main(String[] args) throws Exception {
     String mqtt = args[0];
     String jdbc = args[1];
@@ -69,6 +74,10 @@ public final class BenchStations {
     long warmupMs = Long.parseLong(args[6]);
     long measureMs = Long.parseLong(args[7]);
     Path dir = Files.createDirectories(Path.of(args[8]));
+    String kafka = args[9];
+    String eventsTopic = args[10];
+    String verdictsTopic = args[11];
+    int steps = Integer.parseInt(args[12]);
     Path program = dir.resolve("bench-program.sh");
     Files.writeString(program, PROGRAM);
     program.toFile().setExecutable(true);
@@ -96,6 +105,7 @@ public final class BenchStations {
       configs.add(cfg);
       runtimes.add(AgentRuntime.start(cfg, FreeSpaceProbe.FILE_SYSTEM, Clock.systemUTC()));
     }
+    KafkaStamps kafkaStamps = KafkaStamps.start(kafka, eventsTopic, verdictsTopic);
     System.out.println("stations up: " + n);
 
     long start = System.nanoTime();
@@ -108,6 +118,7 @@ public final class BenchStations {
     AtomicInteger verdictTimeouts = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
     AtomicLong stored = new AtomicLong();
+    Map<UUID, long[]> wallTimes = new ConcurrentHashMap<>(); // measured run → {ended, verdict at the station} epoch ms
     List<Thread> operators = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       AgentRuntime runtime = runtimes.get(i);
@@ -122,10 +133,12 @@ public final class BenchStations {
           String serial = cfg.stationId() + "-SN" + (unit++);
           try {
             RunRequest request = new RunRequest(List.of(serial), null, null, null, null, 1, null, "FCT",
-                "bench-program", "1", List.of("sh", program.toString(), serial), dir, Duration.ofSeconds(30));
+                "bench-program", "1", List.of("sh", program.toString(), serial, String.valueOf(steps)), dir,
+                Duration.ofSeconds(30));
             RunReport report = new RunExecutor(cfg, runtime.journal(), Clock.systemUTC())
                 .execute(request, new AbortSignal());
             long ended = System.nanoTime();
+            long endedMs = System.currentTimeMillis();
             UUID runId = report.finished().runId();
             boolean measured = ended >= measureFrom && ended < measureTo;
             if (measured) {
@@ -137,6 +150,7 @@ public final class BenchStations {
             if (measured) {
               if (verdict.isPresent()) {
                 verdictLatencies.add(System.nanoTime() - ended);
+                wallTimes.put(runId, new long[] {endedMs, System.currentTimeMillis()});
               } else {
                 verdictTimeouts.incrementAndGet();
               }
@@ -158,12 +172,21 @@ public final class BenchStations {
     ConcurrentLinkedQueue<Long> polledLatencies = new ConcurrentLinkedQueue<>();
     AtomicInteger notNotified = new AtomicInteger();
     Map<UUID, Long> polledAt = new HashMap<>();
-    try (StoredListener listener = StoredListener.start(jdbc, user, password);
+    long eventsAtStart = -1;
+    long eventsAtEnd = -1;
+    StoredListener listener = StoredListener.start(jdbc, user, password);
+    try (listener;
          Connection c = DriverManager.getConnection(jdbc, user, password);
          PreparedStatement ps = c.prepareStatement(
              "SELECT run_id FROM runs WHERE finished AND run_id = ANY(?)")) {
       long pollUntil = measureTo + 60_000_000_000L;
       while (System.nanoTime() < pollUntil && (System.nanoTime() < measureTo || !awaitingStore.isEmpty())) {
+        if (eventsAtStart < 0 && System.nanoTime() >= measureFrom) {
+          eventsAtStart = kafkaStamps.events();
+        }
+        if (eventsAtEnd < 0 && System.nanoTime() >= measureTo) {
+          eventsAtEnd = kafkaStamps.events();
+        }
         if (!awaitingStore.isEmpty()) {
           UUID[] ids = awaitingStore.keySet().toArray(UUID[]::new);
           Array array = c.createArrayOf("uuid", ids);
@@ -197,20 +220,26 @@ public final class BenchStations {
         Thread.sleep(100);
       }
     }
+    if (eventsAtEnd < 0) {
+      eventsAtEnd = kafkaStamps.events();
+    }
     for (Thread t : operators) {
       t.join(90_000);
     }
     for (AgentRuntime r : runtimes) {
       r.close();
     }
+    kafkaStamps.close();
+    Hops hops = Hops.of(wallTimes, kafkaStamps, listener);
     long[] store = sortedMillis(storeLatencies);
     long[] polled = sortedMillis(polledLatencies);
     long[] verdict = sortedMillis(verdictLatencies);
     System.out.printf("RESULT stations=%d runs=%d stored=%d notStored=%d notNotified=%d verdicts=%d verdictTimeouts=%d"
-            + " failures=%d storeP50=%d storeP99=%d polledP50=%d polledP99=%d verdictP50=%d verdictP99=%d%n",
+            + " failures=%d storeP50=%d storeP99=%d polledP50=%d polledP99=%d verdictP50=%d verdictP99=%d"
+            + " eventsPerSecond=%.0f %s%n",
         n, runsMeasured.get(), stored.get(), awaitingStore.size(), notNotified.get(), verdict.length,
         verdictTimeouts.get(), failures.get(), pct(store, 50), pct(store, 99), pct(polled, 50), pct(polled, 99),
-        pct(verdict, 50), pct(verdict, 99));
+        pct(verdict, 50), pct(verdict, 99), (eventsAtEnd - eventsAtStart) / (measureMs / 1000.0), hops.result());
     System.exit(0);
   }
 
@@ -226,13 +255,13 @@ public final class BenchStations {
     }
   }
 
-  private static long[] sortedMillis(ConcurrentLinkedQueue<Long> nanos) {
+  static long[] sortedMillis(ConcurrentLinkedQueue<Long> nanos) {
     long[] out = nanos.stream().mapToLong(v -> v / 1_000_000).toArray();
     Arrays.sort(out);
     return out;
   }
 
-  private static long pct(long[] sorted, int p) {
+  static long pct(long[] sorted, int p) {
     if (sorted.length == 0) {
       return -1;
     }

@@ -29,16 +29,20 @@ public final class PipelineBench {
   private PipelineBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<Integer> scales = Stream.of((args.length > 0 ? args[0] : "10,100,500").split(","))
-        .map(String::trim).map(Integer::parseInt).toList();
+    List<String> scales = Stream.of((args.length > 0 ? args[0] : "10,100,500").split(","))
+        .map(String::trim).toList();
     long period = millis(System.getProperty("bench.period", "10s"));
     long warmup = millis(System.getProperty("bench.warmup", "20s"));
     long measure = millis(System.getProperty("bench.measure", "60s"));
     Path dir = Files.createTempDirectory("testline-bench-");
     StringBuilder report = new StringBuilder();
     try (Pipeline pipeline = new Pipeline(dir.resolve("pipeline"), Pipeline.Options.defaults())) {
-      for (int n : scales) {
-        report.append(runScale(pipeline, dir, n, period, warmup, measure)).append('\n');
+      for (String scale : scales) {
+        // "N" stations, or "N:S" stations whose program reports S steps a run (default 3)
+        String[] ns = scale.split(":");
+        int n = Integer.parseInt(ns[0]);
+        int steps = ns.length > 1 ? Integer.parseInt(ns[1]) : 3;
+        report.append(runScale(pipeline, dir, n, steps, period, warmup, measure)).append('\n');
         System.out.println(report);
       }
     }
@@ -47,14 +51,15 @@ public final class PipelineBench {
     System.exit(0);
   }
 
-  private static String runScale(Pipeline pipeline, Path dir, int n, long period, long warmup, long measure)
-      throws Exception {
+  private static String runScale(Pipeline pipeline, Path dir, int n, int steps, long period, long warmup,
+      long measure) throws Exception {
     Path log = dir.resolve("stations-" + n + ".log");
     Process stations = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-cp", System.getProperty("java.class.path"), BenchStations.class.getName(), pipeline.mqttUri(),
         pipeline.jdbcUrl(), pipeline.postgres().user(), pipeline.postgres().password(), String.valueOf(n),
         String.valueOf(period), String.valueOf(warmup), String.valueOf(measure), dir.resolve("stations-" + n)
-        .toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        .toString(), String.valueOf(pipeline.kafkaProps().get("bootstrap.servers")), pipeline.topics().events(),
+        pipeline.topics().verdicts(), String.valueOf(steps)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     while (!Files.readString(log).contains("stations up")) {
       if (!stations.isAlive()) {
         throw new IllegalStateException("the stations JVM ended: " + Files.readString(log));
@@ -84,13 +89,25 @@ public final class PipelineBench {
     }
     double runsPerSecond = Integer.parseInt(r.get("runs")) / (measure / 1000.0);
     StringBuilder md = new StringBuilder();
-    md.append(String.format("### %d stations%n%n", n));
+    md.append(String.format("### %d stations, %d steps a run (uptime: %s)%n%n", n, steps, uptime()));
     md.append(String.format("- runs measured %s (%.2f runs/s offered %.2f), stored %s, not stored %s, verdicts %s,"
             + " verdict timeouts %s, station errors %s%n", r.get("runs"), runsPerSecond, n * 1000.0 / period,
         r.get("stored"), r.get("notStored"), r.get("verdicts"), r.get("verdictTimeouts"), r.get("failures")));
     md.append(String.format("- program end → stored row (committed, by NOTIFY): p50 %s ms, p99 %s ms; → verdict at the"
             + " station: p50 %s ms, p99 %s ms%n", r.get("storeP50"), r.get("storeP99"), r.get("verdictP50"),
         r.get("verdictP99")));
+    md.append(String.format("- events/s on the events topic in the window: %s%n", r.get("eventsPerSecond")));
+    md.append(String.format("- per hop, p50/p99 ms over the %s measured runs with every timestamp (epoch ms, one"
+            + " clock):%n%n", r.get("hopRuns")));
+    md.append("| end (journaled) → bridge's MQTT receipt | receipt → Kafka record (CreateTime) | record → consumer's"
+        + " trigger | trigger → commit | record → stored (commit) | record → verdict record | verdict record →"
+        + " station | end → stored | end → verdict at station | end → execute() returned |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n| ");
+    for (String hop : List.of("endedReceived", "receivedProduced", "producedTrigger", "triggerCommit",
+        "producedStored", "producedVerdict", "verdictStation", "endedStored", "endedStation", "endedJournaled")) {
+      md.append(r.get(hop)).append(" | ");
+    }
+    md.append("\n\n");
     md.append(String.format("- the same stored rows found by a 100 ms poll (the earlier notes' method): p50 %s ms,"
         + " p99 %s ms; stored rows without a notification: %s%n%n", r.get("polledP50"), r.get("polledP99"),
         r.get("notNotified")));
@@ -100,6 +117,14 @@ public final class PipelineBench {
       md.append("| ").append(name).append(" | ").append(parts[0]).append(" | ").append(parts[1]).append(" |\n");
     });
     return md.toString();
+  }
+
+  private static String uptime() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   /** The processes measured: name → pid with its descendants, or → -pid for the process alone. */

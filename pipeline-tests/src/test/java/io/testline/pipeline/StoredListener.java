@@ -15,14 +15,16 @@ import org.postgresql.PGNotification;
  * result-consumer) notifies channel {@value #CHANNEL} with the run id whenever a run row is stored finished, and a
  * thread listens. PostgreSQL delivers a notification when the storing transaction commits, so the time it arrives is
  * the time the row became visible, with no polling interval in between. The trigger is statement-level over the
- * transition table, like the web's (V10), so a batch costs one trigger call.
+ * transition table, like the web's (V10), so a batch costs one trigger call. The payload also carries the trigger's
+ * {@code clock_timestamp()} (inside the consumer's transaction, before its commit), for the per-hop figures.
  */
 final class StoredListener implements AutoCloseable {
   static final String CHANNEL = "testline_bench_stored";
   private static final String SETUP = """
       create or replace function testline_bench_notify_stored() returns trigger language plpgsql as $$
       begin
-        perform pg_notify('%1$s', run_id::text) from changed where finished;
+        perform pg_notify('%1$s', run_id::text || ' '
+            || (extract(epoch from clock_timestamp()) * 1000000)::bigint) from changed where finished;
         return null;
       end $$;
       drop trigger if exists runs_bench_insert on runs;
@@ -34,7 +36,10 @@ final class StoredListener implements AutoCloseable {
       """.formatted(CHANNEL);
 
   private final Connection connection;
-  private final Map<UUID, Long> storedAt = new ConcurrentHashMap<>();
+  /** The stored times of one run: commit (nanoTime and epoch ms, as the notification arrived), trigger (epoch µs). */
+  record Stored(long committedNanos, long committedMs, long triggerMicros) {}
+
+  private final Map<UUID, Stored> storedAt = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean closed;
   private volatile SQLException failure;
@@ -62,6 +67,12 @@ final class StoredListener implements AutoCloseable {
 
   /** {@link System#nanoTime()} when the run's finished row was committed, or null if not (yet) told. */
   Long storedAt(UUID runId) {
+    Stored s = storedAt.get(runId);
+    return s == null ? null : s.committedNanos();
+  }
+
+  /** All the stored times of the run, or null if not (yet) told. */
+  Stored stored(UUID runId) {
     return storedAt.get(runId);
   }
 
@@ -72,9 +83,11 @@ final class StoredListener implements AutoCloseable {
       while (!closed) {
         PGNotification[] notifications = pg.getNotifications(200);
         long now = System.nanoTime();
+        long nowMs = System.currentTimeMillis();
         if (notifications != null) {
           for (PGNotification n : notifications) {
-            storedAt.putIfAbsent(UUID.fromString(n.getParameter()), now);
+            String[] p = n.getParameter().split(" ");
+            storedAt.putIfAbsent(UUID.fromString(p[0]), new Stored(now, nowMs, Long.parseLong(p[1])));
           }
         }
       }
