@@ -88,6 +88,11 @@ public final class LogChunker {
     return !ready.isEmpty();
   }
 
+  /** How many full chunks wait to be taken. */
+  public synchronized int readyChunks() {
+    return ready.size();
+  }
+
   /** Takes the full chunks, and with {@code all} also the partly filled ones. */
   public synchronized List<Chunk> cut(boolean all) {
     if (all) {

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * Where a run's captured lines go: the merged log (both streams and the agent's notes, in the order the agent read
  * them, each line stamped), its running SHA-256, and the chunker whose chunks a writer thread journals every
  * {@code flushInterval} or as soon as one is full. Closing it journals the last chunks.
+ *
+ * <p>Bounded: when {@value #MAX_READY_CHUNKS} full chunks wait for the writer (a slow disk, a starved CPU), the thread
+ * handing over lines waits for it. A capture thread then stops reading, the pipe fills and the program's writes block
+ * until the journal has caught up: the program slows down, no line is lost and the heap stays small (at 50,000 lines/s
+ * on a starved machine an unbounded backlog outgrew the launcher's 64 MiB heap).
  */
 final class RunOutput implements LineSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunOutput.class);
@@ -35,6 +40,8 @@ final class RunOutput implements LineSink, AutoCloseable {
   private static final byte[] ERR_PARTIAL = " ERR~ ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AGT = " AGT  ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AGT_PARTIAL = " AGT~ ".getBytes(StandardCharsets.US_ASCII);
+  /** Full chunks waiting for the writer before a producer of lines waits: about 1 MiB of JSON. */
+  static final int MAX_READY_CHUNKS = 16;
 
   private final Journal journal;
   private final LogChunker chunker;
@@ -115,6 +122,19 @@ final class RunOutput implements LineSink, AutoCloseable {
     if (full) {
       synchronized (wake) {
         wake.notifyAll();
+        awaitWriter();
+      }
+    }
+  }
+
+  /** Holding {@code wake}: waits while the writer is {@value #MAX_READY_CHUNKS} chunks behind and still writing. */
+  private void awaitWriter() {
+    while (chunker.readyChunks() >= MAX_READY_CHUNKS && !closed.get() && writer.isAlive()) {
+      try {
+        wake.wait(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -170,6 +190,9 @@ final class RunOutput implements LineSink, AutoCloseable {
         }
       }
       journalChunks(true);
+      synchronized (wake) {
+        wake.notifyAll(); // producers waiting for the backlog to shrink
+      }
     }
   }
 
