@@ -105,10 +105,12 @@ public final class BenchStations {
       configs.add(cfg);
       runtimes.add(AgentRuntime.start(cfg, FreeSpaceProbe.FILE_SYSTEM, Clock.systemUTC()));
     }
-    KafkaStamps kafkaStamps = KafkaStamps.start(kafka, eventsTopic, verdictsTopic);
+    long start = System.nanoTime();
+    long startMs = System.currentTimeMillis();
+    KafkaStamps kafkaStamps = KafkaStamps.start(kafka, eventsTopic, verdictsTopic, startMs + warmupMs,
+        startMs + warmupMs + measureMs);
     System.out.println("stations up: " + n);
 
-    long start = System.nanoTime();
     long measureFrom = start + warmupMs * 1_000_000;
     long measureTo = measureFrom + measureMs * 1_000_000;
     Map<UUID, Long> awaitingStore = new ConcurrentHashMap<>();
@@ -172,8 +174,6 @@ public final class BenchStations {
     ConcurrentLinkedQueue<Long> polledLatencies = new ConcurrentLinkedQueue<>();
     AtomicInteger notNotified = new AtomicInteger();
     Map<UUID, Long> polledAt = new HashMap<>();
-    long eventsAtStart = -1;
-    long eventsAtEnd = -1;
     StoredListener listener = StoredListener.start(jdbc, user, password);
     try (listener;
          Connection c = DriverManager.getConnection(jdbc, user, password);
@@ -181,12 +181,6 @@ public final class BenchStations {
              "SELECT run_id FROM runs WHERE finished AND run_id = ANY(?)")) {
       long pollUntil = measureTo + 60_000_000_000L;
       while (System.nanoTime() < pollUntil && (System.nanoTime() < measureTo || !awaitingStore.isEmpty())) {
-        if (eventsAtStart < 0 && System.nanoTime() >= measureFrom) {
-          eventsAtStart = kafkaStamps.events();
-        }
-        if (eventsAtEnd < 0 && System.nanoTime() >= measureTo) {
-          eventsAtEnd = kafkaStamps.events();
-        }
         if (!awaitingStore.isEmpty()) {
           UUID[] ids = awaitingStore.keySet().toArray(UUID[]::new);
           Array array = c.createArrayOf("uuid", ids);
@@ -220,9 +214,6 @@ public final class BenchStations {
         Thread.sleep(100);
       }
     }
-    if (eventsAtEnd < 0) {
-      eventsAtEnd = kafkaStamps.events();
-    }
     for (Thread t : operators) {
       t.join(90_000);
     }
@@ -230,6 +221,7 @@ public final class BenchStations {
       r.close();
     }
     kafkaStamps.close();
+    long events = kafkaStamps.eventsInWindow();
     Hops hops = Hops.of(wallTimes, kafkaStamps, listener);
     long[] store = sortedMillis(storeLatencies);
     long[] polled = sortedMillis(polledLatencies);
@@ -239,7 +231,7 @@ public final class BenchStations {
             + " eventsPerSecond=%.0f %s%n",
         n, runsMeasured.get(), stored.get(), awaitingStore.size(), notNotified.get(), verdict.length,
         verdictTimeouts.get(), failures.get(), pct(store, 50), pct(store, 99), pct(polled, 50), pct(polled, 99),
-        pct(verdict, 50), pct(verdict, 99), (eventsAtEnd - eventsAtStart) / (measureMs / 1000.0), hops.result());
+        pct(verdict, 50), pct(verdict, 99), events / (measureMs / 1000.0), hops.result());
     System.exit(0);
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,8 +28,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * run.finished, the agent's end time from the payload ({@code occurredAt}, journaled with it), the bridge's MQTT
  * receipt (its {@value Topics#HEADER_RECEIVED_AT} header) and the record's Kafka timestamp (CreateTime: when the
  * bridge's producer took the record); for each shopfloor verdict, its record's timestamp (when the shopfloor-bridge
- * produced it). Times are epoch milliseconds of this machine's one clock. Tells how many records the events topic
- * holds (its end offsets), for the event rate whatever this reader's lag.
+ * produced it). Times are epoch milliseconds of this machine's one clock. Counts the events records whose timestamp
+ * falls in a window, for the event rate whatever this reader's lag.
  */
 final class KafkaStamps implements AutoCloseable {
   /** The timestamps of one run.finished: agent end ({@code occurredAt}), bridge receipt, Kafka record. */
@@ -37,32 +38,38 @@ final class KafkaStamps implements AutoCloseable {
   private static final byte[] RUN_FINISHED = MessageType.RUN_FINISHED.schemaId().getBytes(StandardCharsets.UTF_8);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaConsumer<byte[], byte[]> offsets;
-  private final List<TopicPartition> eventPartitions;
   private final String eventsTopic;
   private final Map<UUID, Finished> finished = new ConcurrentHashMap<>();
   private final Map<UUID, Long> verdictProduced = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean closed;
 
-  private KafkaStamps(KafkaConsumer<byte[], byte[]> consumer, KafkaConsumer<byte[], byte[]> offsets,
-      String eventsTopic) {
+  private final AtomicLong eventsInWindow = new AtomicLong();
+  private final long windowFromMs;
+  private final long windowToMs;
+
+  private KafkaStamps(KafkaConsumer<byte[], byte[]> consumer, String eventsTopic, long windowFromMs,
+      long windowToMs) {
     this.consumer = consumer;
-    this.offsets = offsets;
-    this.eventPartitions = partitions(offsets, eventsTopic);
+    this.windowFromMs = windowFromMs;
+    this.windowToMs = windowToMs;
     this.eventsTopic = eventsTopic;
     this.thread = new Thread(this::read, "bench-kafka-stamps");
     this.thread.setDaemon(true);
   }
 
-  /** Starts reading {@code eventsTopic} and {@code verdictsTopic} from their current ends. */
-  static KafkaStamps start(String bootstrapServers, String eventsTopic, String verdictsTopic) {
+  /**
+   * Starts reading {@code eventsTopic} and {@code verdictsTopic} from their current ends, counting the events records
+   * stamped in [{@code windowFromMs}, {@code windowToMs}).
+   */
+  static KafkaStamps start(String bootstrapServers, String eventsTopic, String verdictsTopic, long windowFromMs,
+      long windowToMs) {
     KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers);
     List<TopicPartition> partitions = partitions(consumer, eventsTopic, verdictsTopic);
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the ends now, before the runs start
-    KafkaStamps stamps = new KafkaStamps(consumer, consumer(bootstrapServers), eventsTopic);
+    KafkaStamps stamps = new KafkaStamps(consumer, eventsTopic, windowFromMs, windowToMs);
     stamps.thread.start();
     return stamps;
   }
@@ -75,9 +82,9 @@ final class KafkaStamps implements AutoCloseable {
     return verdictProduced.get(runId);
   }
 
-  /** Records the events topic holds: the sum of its partitions' end offsets. */
-  synchronized long events() {
-    return offsets.endOffsets(eventPartitions).values().stream().mapToLong(Long::longValue).sum();
+  /** Events records read so far whose timestamp is in the window. */
+  long eventsInWindow() {
+    return eventsInWindow.get();
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
@@ -92,6 +99,9 @@ final class KafkaStamps implements AutoCloseable {
     try {
       while (!closed) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.topic().equals(eventsTopic) && r.timestamp() >= windowFromMs && r.timestamp() < windowToMs) {
+            eventsInWindow.incrementAndGet();
+          }
           Header schema = r.headers().lastHeader(Topics.HEADER_SCHEMA);
           if (r.topic().equals(eventsTopic) && schema != null && !Arrays.equals(schema.value(), RUN_FINISHED)) {
             continue; // the bridge names each record's schema: parse only the run.finished
@@ -124,9 +134,6 @@ final class KafkaStamps implements AutoCloseable {
     closed = true;
     consumer.wakeup();
     thread.join(5_000);
-    synchronized (this) {
-      offsets.close(Duration.ofSeconds(2));
-    }
   }
 
   /** The partitions of the topics, waiting for their metadata. */

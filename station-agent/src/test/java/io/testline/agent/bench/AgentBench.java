@@ -93,7 +93,7 @@ public final class AgentBench {
         + "max_queued_messages 1000000\n");
     Process broker = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString()).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
-    Thread.sleep(300);
+    awaitPort(port);
     String url = "tcp://127.0.0.1:" + port;
     List<Long> latenciesNs = Collections.synchronizedList(new ArrayList<>());
     AtomicLong finishedLines = new AtomicLong(-1);
@@ -195,6 +195,21 @@ public final class AgentBench {
   private static long distinct(BitSet received) {
     synchronized (received) {
       return received.cardinality();
+    }
+  }
+
+  /** Waits up to 30 s for the broker to accept connections (a loaded machine starts it slowly). */
+  private static void awaitPort(int port) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException notYet) {
+        if (System.nanoTime() > until) {
+          throw new IllegalStateException("mosquitto did not listen on " + port + " within 30 s", notYet);
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
