@@ -19,8 +19,9 @@ import java.util.Set;
  * {@code unnest} statement per table ({@link Columns}): one round trip and one parse per table and batch. The rarer
  * live statements stay batched row by row.
  *
- * <p>Then the web's derived tables are brought up to date from what is stored ({@code unit_yield} for the units of
- * finished runs, {@code measurement_points} for every run touched), in the same transaction.
+ * <p>Then the web's derived tables are brought up to date from what is stored ({@code unit_yield} and its hourly
+ * sums for the units of finished runs, {@code run_failures} for finished runs, {@code measurement_points} for every
+ * run touched), in the same transaction.
  *
  * <p>Stateless and thread-safe; the caller owns the connection and its transaction.
  */
@@ -56,6 +57,7 @@ public final class EventWriter {
     StationWriter.writeStations(connection, plan, stats);
     // the web's derived tables, from the rows just written
     UnitYield.refresh(connection, unitsBefore, plan.finished.keySet(), stats);
+    RunFailures.refresh(connection, plan.finished.keySet(), stats);
     MeasurementPoints.refresh(connection, plan.runsWithMeasurements(), stats);
     return stats;
   }

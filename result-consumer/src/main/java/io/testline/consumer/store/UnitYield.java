@@ -15,11 +15,14 @@ import java.util.UUID;
  * Keeps {@code unit_yield} (migration V25), one row per unit and operation over its finished runs, equal to what
  * {@code runs} holds: the units of the runs a batch finished are recomputed from all their finished runs, in the
  * same transaction. Recomputed rather than incremented, so a redelivered, re-emitted or late (older) run converges
- * to the same row; a run that a run.finished moved to another serial or operation recomputes both units.
+ * to the same row; a run that a run.finished moved to another serial or operation recomputes both units. The same
+ * statement keeps {@code unit_yield_hourly} (V26), the rows summed per hour, station and operation, by adding each
+ * unit's new row and subtracting its old one.
  *
  * <p>A unit's runs may be stored by two consumers at once (its ICT and FCT stations on different partitions): each
  * takes a transaction-scoped advisory lock per unit first, in one order, so the second recomputes only after the
- * first has committed and sees its run.
+ * first has committed and sees its run. The hourly rows, shared between units, are updated in key order by one
+ * statement per transaction, so two writers wait for each other there but never deadlock.
  */
 final class UnitYield {
 
@@ -34,19 +37,60 @@ final class UnitYield {
   private static final String LOCK = "select pg_advisory_xact_lock(h) from (select distinct"
       + " hashtextextended(k.s || '/' || k.op, 25) as h from (" + KEYS + ") k order by h offset 0) l";
 
-  private static final String DELETE = "delete from unit_yield y using (" + KEYS + ") k"
-      + " where y.serial_number = k.s and y.operation = k.op";
-
-  private static final String INSERT = """
-      insert into unit_yield (serial_number, operation, first_run_id, first_started_at, first_station_id,
-                              first_outcome, last_outcome, runs)
-      select r.serial_number, k.op, (array_agg(r.run_id order by r.started_at, r.run_id))[1], min(r.started_at),
-             (array_agg(r.station_id order by r.started_at, r.run_id))[1],
-             (array_agg(r.outcome order by r.started_at, r.run_id))[1],
-             (array_agg(r.outcome order by r.started_at desc, r.run_id desc))[1], count(*)
-      from (%s) k join runs r on r.serial_number = k.s and coalesce(r.operation, '') = k.op
-      where r.finished
-      group by r.serial_number, k.op""".formatted(KEYS);
+  /**
+   * One statement: the units' rows recomputed from their finished runs ({@code fresh}) replace their stored rows
+   * ({@code stored}, read in the statement's snapshot, before either change), and the difference, fresh minus
+   * stored, is added to {@code unit_yield_hourly} (V26) in key order, so that concurrent writers lock its rows in
+   * one order. A unit whose row did not change (a redelivered batch) adds nothing.
+   */
+  private static final String REWRITE = """
+      with k as (%s),
+      fresh as (
+        select r.serial_number, k.op as operation,
+               (array_agg(r.run_id order by r.started_at, r.run_id))[1] as first_run_id,
+               min(r.started_at) as first_started_at,
+               (array_agg(r.station_id order by r.started_at, r.run_id))[1] as first_station_id,
+               (array_agg(r.outcome order by r.started_at, r.run_id))[1] as first_outcome,
+               (array_agg(r.outcome order by r.started_at desc, r.run_id desc))[1] as last_outcome, count(*)::int as runs
+        from k join runs r on r.serial_number = k.s and coalesce(r.operation, '') = k.op
+        where r.finished
+        group by r.serial_number, k.op),
+      stored as (
+        select y.serial_number, y.operation, y.first_run_id, y.first_started_at, y.first_station_id, y.first_outcome,
+               y.last_outcome, y.runs
+        from unit_yield y join k on y.serial_number = k.s and y.operation = k.op),
+      written as (
+        insert into unit_yield (serial_number, operation, first_run_id, first_started_at, first_station_id,
+                                first_outcome, last_outcome, runs)
+        select * from fresh
+        on conflict (serial_number, operation) do update set first_run_id = excluded.first_run_id,
+          first_started_at = excluded.first_started_at, first_station_id = excluded.first_station_id,
+          first_outcome = excluded.first_outcome, last_outcome = excluded.last_outcome, runs = excluded.runs
+        returning 1),
+      gone as (
+        delete from unit_yield y using k
+        where y.serial_number = k.s and y.operation = k.op
+          and not exists (select 1 from fresh f where f.serial_number = k.s and f.operation = k.op)
+        returning 1),
+      delta as (
+        select date_trunc('hour', first_started_at, 'UTC') as hour, first_station_id as station_id, operation,
+               sum(sign)::int as units, sum(sign * (first_outcome = 'PASS')::int)::int as first_pass,
+               sum(sign * (last_outcome = 'PASS')::int)::int as final_pass,
+               sum(sign * (runs > 1)::int)::int as retested, sum(sign * runs)::int as runs
+        from (select *, 1 as sign from fresh union all select *, -1 from stored) d
+        group by 1, 2, 3),
+      hourly as (
+        insert into unit_yield_hourly as h (hour, station_id, operation, units, first_pass, final_pass, retested,
+                                            runs)
+        select * from delta
+        where (units, first_pass, final_pass, retested, runs) <> (0, 0, 0, 0, 0)
+        order by hour, station_id, operation
+        on conflict (hour, station_id, operation) do update set units = h.units + excluded.units,
+          first_pass = h.first_pass + excluded.first_pass, final_pass = h.final_pass + excluded.final_pass,
+          retested = h.retested + excluded.retested, runs = h.runs + excluded.runs
+        returning 1)
+      select (select count(*) from written), (select count(*) from gone), (select count(*) from hourly)"""
+      .formatted(KEYS);
 
   private UnitYield() {}
 
@@ -82,15 +126,17 @@ final class UnitYield {
     Array serials = c.createArrayOf("text", list.stream().map(Unit::serial).toArray());
     Array operations = c.createArrayOf("text", list.stream().map(Unit::operation).toArray());
     try (PreparedStatement lock = c.prepareStatement(LOCK);
-         PreparedStatement delete = c.prepareStatement(DELETE);
-         PreparedStatement insert = c.prepareStatement(INSERT)) {
-      for (PreparedStatement ps : List.of(lock, delete, insert)) {
+         PreparedStatement rewrite = c.prepareStatement(REWRITE)) {
+      for (PreparedStatement ps : List.of(lock, rewrite)) {
         ps.setArray(1, serials);
         ps.setArray(2, operations);
       }
       lock.executeQuery().close();
-      delete.executeUpdate();
-      stats.rows("unit_yield", insert.executeUpdate());
+      try (ResultSet rs = rewrite.executeQuery()) {
+        rs.next();
+        stats.rows("unit_yield", rs.getInt(1));
+        stats.rows("unit_yield_hourly", rs.getInt(3));
+      }
     }
   }
 }
