@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +30,13 @@ import javax.sql.DataSource;
  *   <li>runs not finished yet count nowhere;</li>
  *   <li>the Pareto counts every failed run started in the window once, by its first failing step.</li>
  * </ul>
+ *
+ * <p>The yield is summed from {@code unit_yield_hourly} (result-consumer's V26) for the window's whole hours, and
+ * from {@code unit_yield} (V25, one row per unit) for the minutes before the first and after the last whole hour, so
+ * its cost grows with hours, stations and operations, not with units. An hour's units all fall into one day or shift
+ * only when the zone's offset and the shift starts are whole hours; otherwise (e.g. UTC+05:30, a shift at 06:30) a
+ * day or shift grouping reads {@code unit_yield} for the whole window. The Pareto reads {@code run_failures} (V26),
+ * one row per failed run with its first failing step.
  */
 public final class YieldPageQueries {
   /** The Pareto's bars; the rest are summed into the last one's cumulative share. */
@@ -38,7 +48,15 @@ public final class YieldPageQueries {
   private final ZoneId zone;
   private final List<LocalTime> shiftStarts;
 
+  private final boolean rollup;
+
   public YieldPageQueries(DataSource dataSource, ZoneId zone, List<LocalTime> shiftStarts) {
+    this(dataSource, zone, shiftStarts, true);
+  }
+
+  /** {@code rollup} false reads {@code unit_yield} for every window (the benchmark's baseline). */
+  YieldPageQueries(DataSource dataSource, ZoneId zone, List<LocalTime> shiftStarts, boolean rollup) {
+    this.rollup = rollup;
     this.dataSource = dataSource;
     this.zone = zone;
     this.shiftStarts = shiftStarts.stream().sorted(Comparator.reverseOrder()).toList();
@@ -47,9 +65,8 @@ public final class YieldPageQueries {
   /**
    * The yield per group of {@code f.by()}, ordered by group, and the total as the last row (its key null).
    *
-   * <p>Read from {@code unit_yield} (result-consumer's V25), one row per unit and operation over its finished runs
-   * kept as they finish: the window's units are those whose first run started in it, a range of
-   * {@code unit_yield_first_idx}.
+   * <p>Read from {@code unit_yield_hourly} for the window's whole hours and {@code unit_yield} for the rest (see the
+   * class's comment): the window's units are those whose first run started in it.
    */
   public List<YieldRow> yields(YieldFilter f) throws SQLException {
     List<Object> all = new ArrayList<>();
@@ -92,6 +109,49 @@ public final class YieldPageQueries {
 
   /** The yield statement for {@code f}; adds its arguments to {@code all}. */
   String yieldSql(YieldFilter f, List<Object> all) {
+    Instant hoursFrom = f.from().truncatedTo(ChronoUnit.HOURS);
+    if (hoursFrom.isBefore(f.from())) {
+      hoursFrom = hoursFrom.plus(1, ChronoUnit.HOURS);
+    }
+    Instant hoursTo = f.to().truncatedTo(ChronoUnit.HOURS);
+    if (!rollup || !hoursFrom.isBefore(hoursTo) || !hoursFallIntoOneGroup(f)) {
+      return unitsSql(f, all);
+    }
+    StringBuilder sql = new StringBuilder("""
+        with f as (
+          select operation as op, hour as started_at, station_id, units, first_pass, final_pass, retested, runs as n
+          from unit_yield_hourly where hour >= ? and hour < ?""");
+    all.add(Sql.time(hoursFrom));
+    all.add(Sql.time(hoursTo));
+    filters(f, "station_id", sql, all);
+    for (Instant[] edge : List.of(new Instant[] {f.from(), hoursFrom}, new Instant[] {hoursTo, f.to()})) {
+      if (edge[0].isBefore(edge[1])) {
+        sql.append("""
+
+            union all
+            select operation, first_started_at, first_station_id, 1, (first_outcome = 'PASS')::int,
+                   (last_outcome = 'PASS')::int, (runs > 1)::int, runs
+            from unit_yield where first_started_at >= ? and first_started_at < ?""");
+        all.add(Sql.time(edge[0]));
+        all.add(Sql.time(edge[1]));
+        filters(f, "first_station_id", sql, all);
+      }
+    }
+    sql.append("""
+
+        ), units as (
+          select""");
+    sql.append(' ').append(groupKey(f.by(), all)).append("""
+         as k, units, first_pass, final_pass, retested, n
+          from f
+        )
+        select k, sum(units), sum(first_pass), sum(final_pass), sum(retested), sum(n), grouping(k) = 1 as total
+        from units group by grouping sets ((k), ()) having sum(units) > 0 order by grouping(k), k""");
+    return sql.toString();
+  }
+
+  /** The yield statement that reads one {@code unit_yield} row per unit in the window. */
+  private String unitsSql(YieldFilter f, List<Object> all) {
     StringBuilder sql = new StringBuilder("""
         with f as (
           select operation as op, first_started_at as started_at, first_station_id as station_id, first_outcome,
@@ -99,14 +159,7 @@ public final class YieldPageQueries {
           from unit_yield where first_started_at >= ? and first_started_at < ?""");
     all.add(Sql.time(f.from()));
     all.add(Sql.time(f.to()));
-    if (f.operation() != null) {
-      sql.append(" and operation = ?");
-      all.add(f.operation());
-    }
-    if (f.station() != null) {
-      sql.append(" and first_station_id = ?");
-      all.add(f.station());
-    }
+    filters(f, "first_station_id", sql, all);
     sql.append("""
 
         ), units as (
@@ -121,22 +174,59 @@ public final class YieldPageQueries {
     return sql.toString();
   }
 
-  /** The failed runs started in the window, by (operation, first failing step), most first; at most {@code bars}. */
+  private static void filters(YieldFilter f, String stationColumn, StringBuilder sql, List<Object> all) {
+    if (f.operation() != null) {
+      sql.append(" and operation = ?");
+      all.add(f.operation());
+    }
+    if (f.station() != null) {
+      sql.append(" and ").append(stationColumn).append(" = ?");
+      all.add(f.station());
+    }
+  }
+
+  /**
+   * Whether every unit of one UTC hour falls into the same group of {@code f.by()}: always for a station or an
+   * operation; for days, when the zone's offset is whole hours throughout the window; for shifts, also when every
+   * shift starts on the hour.
+   */
+  boolean hoursFallIntoOneGroup(YieldFilter f) {
+    if (!f.overTime()) {
+      return true;
+    }
+    if (f.by().equals("shift")
+        && shiftStarts.stream().anyMatch(t -> t.getMinute() != 0 || t.getSecond() != 0 || t.getNano() != 0)) {
+      return false;
+    }
+    ZoneRules rules = zone.getRules();
+    if (rules.getOffset(f.from()).getTotalSeconds() % 3600 != 0) {
+      return false;
+    }
+    for (ZoneOffsetTransition t = rules.nextTransition(f.from()); t != null && t.getInstant().isBefore(f.to());
+         t = rules.nextTransition(t.getInstant())) {
+      if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0 || t.getInstant().getEpochSecond() % 3600 != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The failed runs started in the window, by (operation, first failing step), most first; at most {@code bars}.
+   * Read from {@code run_failures} (V26), a range of its index on the run's start.
+   */
   public Pareto pareto(YieldFilter f, int bars) throws SQLException {
     StringBuilder sql = new StringBuilder("""
-        select coalesce(r.operation, '') as op, fs.step, case when fs.step is null then r.outcome end as outcome,
+        select coalesce(operation, '') as op, step, case when step is null then outcome end as outcome,
                count(*) as failures
-        from runs r left join lateral (
-          select coalesce(s.path, s.name) as step from steps s
-          where s.run_id = r.run_id and s.outcome in ('FAIL', 'ERROR') order by s.step_index limit 1) fs on true
-        where r.finished and r.outcome <> 'PASS' and r.started_at >= ? and r.started_at < ?""");
+        from run_failures where started_at >= ? and started_at < ?""");
     List<Object> args = new ArrayList<>(List.of(Sql.time(f.from()), Sql.time(f.to())));
     if (f.station() != null) {
-      sql.append(" and r.station_id = ?");
+      sql.append(" and station_id = ?");
       args.add(f.station());
     }
     if (f.operation() != null) {
-      sql.append(" and r.operation = ?");
+      sql.append(" and operation = ?");
       args.add(f.operation());
     }
     sql.append(" group by 1, 2, 3 order by 4 desc, 1, 2 nulls last, 3");

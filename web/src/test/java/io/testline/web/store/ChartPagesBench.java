@@ -32,6 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * about a tenth of the units retested, then prints the server time (p50, p95 of 30 requests) of the yield page over
  * the 30 days, of the measurement page and its chart's series (the latest 100,000 points), of the runs page and
  * of a unit's page. It seeds the schema before V24 and times the migrations that backfill the web's derived tables.
+ * Then it times the yield statement and the Pareto against their readings before V26 (one unit_yield row per unit;
+ * every failed run's steps), alternately, and checks that both give the same answer.
  */
 @ExtendWith(RealBrokers.class)
 class ChartPagesBench {
@@ -50,7 +52,8 @@ class ChartPagesBench {
       t0 = System.nanoTime();
       StoreDataSource.migrate(ds);
       vacuum(db);
-      System.out.printf(Locale.ROOT, "bench: migrated (backfilled measurement_points, unit_yield) in %.0f s%n",
+      System.out.printf(Locale.ROOT, "bench: migrated (backfilled measurement_points, unit_yield, unit_yield_hourly,"
+          + " run_failures) in %.0f s%n",
           (System.nanoTime() - t0) / 1e9);
       try (WebServer web = new WebServer(ds, new WebConfig("127.0.0.1", 0, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS,
           null)).start()) {
@@ -62,8 +65,16 @@ class ChartPagesBench {
         time(web.uri(), "measurement page (stats per station)", "/measurements?" + measurement);
         time(web.uri(), "measurement series (latest 100,000 points)", "/measurements/series?" + measurement);
         time(web.uri(), "runs page (newest first)", "/runs");
-        time(web.uri(), "unit page (a retested unit)", "/units/" + retestedSerial(ds));
+        String serial = retestedSerial(ds);
+        for (String filter : List.of("station=ST-007", "serial=" + serial, "operation=FCT", "program=main.py",
+            "outcome=FAIL", "outcome=CRASHED", "verdict=NONE", "verdict=REJECTED",
+            "station=ST-042&operation=FCT&outcome=FAIL", "from=2026-01-15T00:00:00Z&to=2026-01-16T00:00:00Z",
+            "station=ST-007&from=2026-01-15T00:00:00Z&to=2026-01-16T00:00:00Z")) {
+          time(web.uri(), "runs page, " + filter, "/runs?" + filter);
+        }
+        time(web.uri(), "unit page (a retested unit)", "/units/" + serial);
       }
+      compareWithUnitYield(ds);
       explain(ds);
     }
   }
@@ -115,7 +126,80 @@ class ChartPagesBench {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       s.execute("vacuum analyze measurement_points");
       s.execute("vacuum analyze unit_yield");
+      s.execute("vacuum analyze unit_yield_hourly");
+      s.execute("vacuum analyze run_failures");
     }
+  }
+
+  /** The Pareto as it was read before V26: every failed run in the window and a look-up of its steps. */
+  private static final String PARETO_FROM_STEPS = """
+      select coalesce(r.operation, '') as op, fs.step, case when fs.step is null then r.outcome end as outcome,
+             count(*) as failures
+      from runs r left join lateral (
+        select coalesce(s.path, s.name) as step from steps s
+        where s.run_id = r.run_id and s.outcome in ('FAIL', 'ERROR') order by s.step_index limit 1) fs on true
+      where r.finished and r.outcome <> 'PASS' and r.started_at >= ? and r.started_at < ?
+      group by 1, 2, 3 order by 4 desc, 1, 2 nulls last, 3""";
+
+  /**
+   * The yield statement and the Pareto, before (unit_yield, one row per unit; the failed runs' steps) and after
+   * (the hourly rollup; run_failures), alternately in this run, as the page's queries time them (no HTTP, no page).
+   */
+  private static void compareWithUnitYield(HikariDataSource ds) throws Exception {
+    Instant from = Instant.parse("2026-01-01T00:00:00Z");
+    Instant to = Instant.parse("2026-01-31T00:00:00Z");
+    YieldPageQueries before = new YieldPageQueries(ds, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS, false);
+    YieldPageQueries after = new YieldPageQueries(ds, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS, true);
+    for (String by : List.of("day", "station", "shift")) {
+      YieldFilter f = new YieldFilter(from, to, null, null, by, "a", "b");
+      List<Double> b = new ArrayList<>();
+      List<Double> a = new ArrayList<>();
+      for (int i = 0; i < REQUESTS + 3; i++) {
+        long t = System.nanoTime();
+        var expected = before.yields(f);
+        long t1 = System.nanoTime();
+        var actual = after.yields(f);
+        long t2 = System.nanoTime();
+        assertThat(actual).as(by).isEqualTo(expected);
+        if (i >= 3) {
+          b.add((t1 - t) / 1e6);
+          a.add((t2 - t1) / 1e6);
+        }
+      }
+      report("yield statement by " + by + ", unit_yield", b);
+      report("yield statement by " + by + ", hourly rollup", a);
+    }
+    YieldFilter f = new YieldFilter(from, to, null, null, "day", "a", "b");
+    List<Double> b = new ArrayList<>();
+    List<Double> a = new ArrayList<>();
+    for (int i = 0; i < REQUESTS + 3; i++) {
+      long t = System.nanoTime();
+      long failures = 0;
+      try (Connection c = ds.getConnection(); var ps = c.prepareStatement(PARETO_FROM_STEPS)) {
+        Sql.bind(ps, List.<Object>of(Sql.time(from), Sql.time(to)));
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            failures += rs.getLong(4);
+          }
+        }
+      }
+      long t1 = System.nanoTime();
+      YieldPageQueries.Pareto p = after.pareto(f, YieldPageQueries.PARETO_BARS);
+      long t2 = System.nanoTime();
+      assertThat(p.failedRuns()).isEqualTo(failures);
+      if (i >= 3) {
+        b.add((t1 - t) / 1e6);
+        a.add((t2 - t1) / 1e6);
+      }
+    }
+    report("pareto, failed runs' steps", b);
+    report("pareto, run_failures", a);
+  }
+
+  private static void report(String what, List<Double> ms) {
+    Collections.sort(ms);
+    System.out.printf(Locale.ROOT, "bench: %-45s p50 %6.0f ms  p95 %6.0f ms%n", what, ms.get(ms.size() / 2),
+        ms.get((int) Math.ceil(ms.size() * 0.95) - 1));
   }
 
   private static String retestedSerial(HikariDataSource ds) throws Exception {
@@ -134,6 +218,16 @@ class ChartPagesBench {
     String yield = new YieldPageQueries(ds, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS)
         .yieldSql(new YieldFilter(from, to, null, null, "day", "a", "b"), args);
     print(ds, "yield by day", yield, args);
+    args = new ArrayList<>();
+    yield = new YieldPageQueries(ds, ZoneOffset.UTC, WebConfig.DEFAULT_SHIFTS, false)
+        .yieldSql(new YieldFilter(from, to, null, null, "day", "a", "b"), args);
+    print(ds, "yield by day from unit_yield (before)", yield, args);
+    print(ds, "pareto from the failed runs' steps (before)", PARETO_FROM_STEPS,
+        List.<Object>of(Sql.time(from), Sql.time(to)));
+    print(ds, "pareto from run_failures", """
+        select coalesce(operation, '') as op, step, case when step is null then outcome end as outcome, count(*)
+        from run_failures where started_at >= ? and started_at < ? group by 1, 2, 3 order by 4 desc, 1, 2 nulls last, 3""",
+        List.<Object>of(Sql.time(from), Sql.time(to)));
     args = new ArrayList<>();
     String from2 = MeasurementQueries.selection(new MeasurementFilter("FCT", "Group/Step1", "m1_0", from, to, null,
         "a", "b"), args);
