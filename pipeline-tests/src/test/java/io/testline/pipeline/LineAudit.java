@@ -37,6 +37,32 @@ final class LineAudit {
   private LineAudit() {
   }
 
+  /**
+   * The end of a cluster test: the stations stop their runs and stay online ({@code serve}, so a run kept without a
+   * verdict is sent again, as on the line); then every run they started (at least {@code minRunsPerStation} each) is
+   * audited clean (stored, finished, verdicted, no gap, no dead letter), accepted by the shopfloor exactly once and
+   * stored with exactly the steps it counted. Returns how many runs that was.
+   */
+  static int assertLineClean(Pipeline pipeline, List<Station> stations, Instant from, int minRunsPerStation,
+      Duration settle, Duration gapSettle) throws Exception {
+    for (Station s : stations) {
+      s.close();
+    }
+    for (Station s : stations) {
+      s.serve();
+    }
+    Set<String> started = startedRunIds(stations);
+    awaitVerdicts(pipeline, started, settle);
+    AuditReport report = auditOnceGapsSettle(pipeline, from, gapSettle);
+    assertThat(started).as("runs started at the stations").hasSizeGreaterThanOrEqualTo(stations.size()
+        * minRunsPerStation);
+    assertClean(report, started, Map.of());
+    assertEachRunSubmittedOnce(pipeline, stations, started);
+    assertStepsStoredOnce(pipeline, started);
+    log.info("audit clean: {} runs started, stored once, finished, with a verdict, accepted once", started.size());
+    return started.size();
+  }
+
   /** Every run the stations' agents started (their journals' run ids). */
   static Set<String> startedRunIds(List<Station> stations) throws IOException {
     Set<String> started = new TreeSet<>();
@@ -133,6 +159,44 @@ final class LineAudit {
     assertThat(acceptances.entrySet().stream().filter(e -> e.getValue() > 1).toList())
         .as("runs the shopfloor accepted more than once").isEmpty();
     assertThat(started).containsAll(acceptances.keySet());
+  }
+
+  /**
+   * Each run the stations started took effect at the shopfloor exactly once: accepted under its one idempotency key
+   * (repeats of that key are answered, not applied) and never under another. For lines where no run is refused.
+   */
+  static void assertEachRunSubmittedOnce(Pipeline pipeline, List<Station> stations, Set<String> started) {
+    Map<String, Integer> acceptances = new TreeMap<>();
+    for (Station s : stations) {
+      for (Station.Attempt a : s.attempts()) {
+        for (String runId : pipeline.simulator().acceptedRuns(a.serialNumber())) {
+          acceptances.merge(runId, 1, Integer::sum);
+        }
+      }
+    }
+    assertThat(acceptances.keySet()).as("runs the shopfloor accepted").isEqualTo(started);
+    assertThat(acceptances.entrySet().stream().filter(e -> e.getValue() != 1).toList())
+        .as("runs the shopfloor accepted more than once").isEmpty();
+    assertThat(pipeline.simulator().stats().doubleEffects()).as("runs accepted under two keys").isZero();
+  }
+
+  /**
+   * Every finished run of {@code runIds} has exactly the steps its run.finished counted stored, no more (a step
+   * stored twice under another index) and no fewer.
+   */
+  static void assertStepsStoredOnce(Pipeline pipeline, Set<String> runIds) throws SQLException {
+    Map<String, String> mismatched = new TreeMap<>();
+    try (Connection c = connect(pipeline);
+         PreparedStatement ps = c.prepareStatement("SELECT r.run_id, (r.counts->>'steps')::int, count(s.step_index)"
+             + " FROM runs r LEFT JOIN steps s USING (run_id) WHERE r.finished GROUP BY r.run_id, r.counts");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (runIds.contains(rs.getString(1)) && rs.getInt(2) != rs.getInt(3)) {
+          mismatched.put(rs.getString(1), "counted " + rs.getInt(2) + ", stored " + rs.getInt(3));
+        }
+      }
+    }
+    assertThat(mismatched).as("runs whose stored steps differ from their run.finished's count").isEmpty();
   }
 
   static Connection connect(Pipeline pipeline) throws SQLException {

@@ -107,6 +107,9 @@ final class Pipeline implements AutoCloseable {
   }
 
   private final Map<String, String> kafkaClient;
+  private final Map<String, Object> bridgeKeys;
+  private final Map<String, Object> consumerKeys;
+  private final Map<String, Object> shopfloorKeys;
 
   Pipeline(Path dir, Options options) throws IOException, InterruptedException {
     this(dir, options, Topology.SINGLE);
@@ -163,31 +166,17 @@ final class Pipeline implements AutoCloseable {
     shopfloorKeys.put("circuit.openDelay", "1s");
     shopfloorKeys.putAll(options.shopfloor());
 
+    this.bridgeKeys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bridgeKeys));
+    this.consumerKeys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(consumerKeys));
+    this.shopfloorKeys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shopfloorKeys));
     for (int i = 1; i <= topology.bridges(); i++) {
-      Map<String, Object> keys = new LinkedHashMap<>(bridgeKeys);
-      if (i > 1) {
-        keys.put("bridge.instanceId", "pipeline-" + i);
-        keys.put("http.port", freePort());
-        keys.put("gaps.enabled", false); // one detector sees every partition of a station's records (bridge README)
-      }
-      bridgeHttpPorts.add(Integer.parseInt(String.valueOf(keys.get("http.port"))));
-      bridges.add(service("bridge", i, "bridge", keys, "i.t.bridge.Bridge - bridge "));
+      bridges.add(newBridge(i));
     }
     for (int i = 1; i <= topology.consumers(); i++) {
-      Map<String, Object> keys = new LinkedHashMap<>(consumerKeys);
-      if (i > 1) {
-        keys.put("http.port", freePort());
-        keys.put("metrics.port", freePort());
-      }
-      consumers.add(service("result-consumer", i, "result-consumer", keys, "Javalin started"));
+      consumers.add(newConsumer(i));
     }
     for (int i = 1; i <= topology.shopfloorBridges(); i++) {
-      Map<String, Object> keys = new LinkedHashMap<>(shopfloorKeys);
-      if (i > 1) {
-        keys.put("metrics.port", freePort());
-      }
-      shopfloorBridges.add(service("shopfloor-bridge", i, "shopfloor-bridge", keys,
-          "ShopfloorBridge - shopfloor bridge "));
+      shopfloorBridges.add(newShopfloorBridge(i));
     }
     for (ServiceJvm service : services()) {
       service.start();
@@ -195,6 +184,60 @@ final class Pipeline implements AutoCloseable {
     for (ServiceJvm service : services()) {
       service.awaitReady(120_000);
     }
+  }
+
+  private ServiceJvm newBridge(int i) throws IOException {
+    Map<String, Object> keys = new LinkedHashMap<>(bridgeKeys);
+    if (i > 1) {
+      keys.put("bridge.instanceId", "pipeline-" + i);
+      keys.put("http.port", freePort());
+      keys.put("gaps.enabled", false); // one detector sees every partition of a station's records (bridge README)
+    }
+    bridgeHttpPorts.add(Integer.parseInt(String.valueOf(keys.get("http.port"))));
+    return service("bridge", i, "bridge", keys, "i.t.bridge.Bridge - bridge ");
+  }
+
+  private ServiceJvm newConsumer(int i) throws IOException {
+    Map<String, Object> keys = new LinkedHashMap<>(consumerKeys);
+    if (i > 1) {
+      keys.put("http.port", freePort());
+      keys.put("metrics.port", freePort());
+    }
+    return service("result-consumer", i, "result-consumer", keys, "Javalin started");
+  }
+
+  private ServiceJvm newShopfloorBridge(int i) throws IOException {
+    Map<String, Object> keys = new LinkedHashMap<>(shopfloorKeys);
+    if (i > 1) {
+      keys.put("metrics.port", freePort());
+    }
+    return service("shopfloor-bridge", i, "shopfloor-bridge", keys, "ShopfloorBridge - shopfloor bridge ");
+  }
+
+  /**
+   * Starts a fresh bridge instance (a new instance id, so a new member of the MQTT share group) and returns once it
+   * is subscribed; {@link #bridgeMetrics} knows it by its index.
+   */
+  ServiceJvm addBridge() throws IOException, InterruptedException {
+    return started(bridges, newBridge(bridges.size() + 1));
+  }
+
+  /** Starts a fresh result-consumer (a new member of its consumer groups) and returns once it serves. */
+  ServiceJvm addConsumer() throws IOException, InterruptedException {
+    return started(consumers, newConsumer(consumers.size() + 1));
+  }
+
+  /** Starts a fresh shopfloor-bridge (a new member of its consumer group) and returns once it serves. */
+  ServiceJvm addShopfloorBridge() throws IOException, InterruptedException {
+    return started(shopfloorBridges, newShopfloorBridge(shopfloorBridges.size() + 1));
+  }
+
+  private static ServiceJvm started(List<ServiceJvm> instances, ServiceJvm service)
+      throws IOException, InterruptedException {
+    instances.add(service);
+    service.start();
+    service.awaitReady(120_000);
+    return service;
   }
 
   /** The first instance of a service is named as the service ({@code bridge}), further ones {@code bridge-2}... */
