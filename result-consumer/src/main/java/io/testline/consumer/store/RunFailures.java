@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.UUID;
 
 /**
- * Keeps {@code run_failures} (migration V26), one row per finished run that did not pass with its first failing
+ * Keeps {@code run_failures} (migration V27), one row per finished run that did not pass with its first failing
  * step, equal to what runs and steps hold: the rows of the runs a batch finished are rewritten from their stored
  * rows in the same transaction. A run's steps are replaced by its run.finished and never changed after it, so the
  * run.finished is the only event that can change a row; rewriting makes redelivery and re-emission converge.

@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code runs} holds: the units of the runs a batch finished are recomputed from all their finished runs, in the
  * same transaction. Recomputed rather than incremented, so a redelivered, re-emitted or late (older) run converges
  * to the same row; a run that a run.finished moved to another serial or operation recomputes both units. The same
- * statement keeps {@code unit_yield_hourly} (V26), the rows summed per hour, station and operation, by adding each
+ * statement keeps {@code unit_yield_hourly} (V27), the rows summed per hour, station and operation, by adding each
  * unit's new row and subtracting its old one.
  *
  * <p>A unit's runs may be stored by two consumers at once (its ICT and FCT stations on different partitions): each
@@ -40,7 +40,7 @@ final class UnitYield {
   /**
    * One statement: the units' rows recomputed from their finished runs ({@code fresh}) replace their stored rows
    * ({@code stored}, read in the statement's snapshot, before either change), and the difference, fresh minus
-   * stored, is added to {@code unit_yield_hourly} (V26) in key order, so that concurrent writers lock its rows in
+   * stored, is added to {@code unit_yield_hourly} (V27) in key order, so that concurrent writers lock its rows in
    * one order. A unit whose row did not change (a redelivered batch) adds nothing.
    */
   private static final String REWRITE = """

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The yield page's rollups (migration V26) as the writer keeps them: {@code unit_yield_hourly} and
+ * The yield page's rollups (migration V27) as the writer keeps them: {@code unit_yield_hourly} and
  * {@code run_failures} equal to a direct count over the runs and steps stored, with runs over several hours, retests
  * arriving later, a redelivered batch, re-emitted events and an earlier run arriving last.
  */

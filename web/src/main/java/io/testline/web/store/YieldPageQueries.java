@@ -31,11 +31,11 @@ import javax.sql.DataSource;
  *   <li>the Pareto counts every failed run started in the window once, by its first failing step.</li>
  * </ul>
  *
- * <p>The yield is summed from {@code unit_yield_hourly} (result-consumer's V26) for the window's whole hours, and
+ * <p>The yield is summed from {@code unit_yield_hourly} (result-consumer's V27) for the window's whole hours, and
  * from {@code unit_yield} (V25, one row per unit) for the minutes before the first and after the last whole hour, so
  * its cost grows with hours, stations and operations, not with units. An hour's units all fall into one day or shift
  * only when the zone's offset and the shift starts are whole hours; otherwise (e.g. UTC+05:30, a shift at 06:30) a
- * day or shift grouping reads {@code unit_yield} for the whole window. The Pareto reads {@code run_failures} (V26),
+ * day or shift grouping reads {@code unit_yield} for the whole window. The Pareto reads {@code run_failures} (V27),
  * one row per failed run with its first failing step.
  */
 public final class YieldPageQueries {
@@ -213,7 +213,7 @@ public final class YieldPageQueries {
 
   /**
    * The failed runs started in the window, by (operation, first failing step), most first; at most {@code bars}.
-   * Read from {@code run_failures} (V26), a range of its index on the run's start.
+   * Read from {@code run_failures} (V27), a range of its index on the run's start.
    */
   public Pareto pareto(YieldFilter f, int bars) throws SQLException {
     StringBuilder sql = new StringBuilder("""

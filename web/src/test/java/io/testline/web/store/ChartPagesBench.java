@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * about a tenth of the units retested, then prints the server time (p50, p95 of 30 requests) of the yield page over
  * the 30 days, of the measurement page and its chart's series (the latest 100,000 points), of the runs page and
  * of a unit's page. It seeds the schema before V24 and times the migrations that backfill the web's derived tables.
- * Then it times the yield statement and the Pareto against their readings before V26 (one unit_yield row per unit;
+ * Then it times the yield statement and the Pareto against their readings before V27 (one unit_yield row per unit;
  * every failed run's steps), alternately, and checks that both give the same answer.
  */
 @ExtendWith(RealBrokers.class)
@@ -152,7 +152,7 @@ class ChartPagesBench {
     }
   }
 
-  /** The Pareto as it was read before V26: every failed run in the window and a look-up of its steps. */
+  /** The Pareto as it was read before V27: every failed run in the window and a look-up of its steps. */
   private static final String PARETO_FROM_STEPS = """
       select coalesce(r.operation, '') as op, fs.step, case when fs.step is null then r.outcome end as outcome,
              count(*) as failures

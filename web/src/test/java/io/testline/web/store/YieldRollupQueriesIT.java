@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The yield page's numbers read from the hourly rollup (V26) equal those read unit by unit from {@code unit_yield},
+ * The yield page's numbers read from the hourly rollup (V27) equal those read unit by unit from {@code unit_yield},
  * for windows that start and end off the hour, every grouping, zones with whole-hour and half-hour offsets and
  * shifts on and off the hour; the Pareto read from {@code run_failures} equals the failed runs' steps counted
  * directly.
