@@ -46,22 +46,23 @@ final class RunWriter {
                         started_at, finished, ended_at, duration_ms, outcome, exit_code, signal, core_dumped,
                         error_code, error_message, failing_step, counts, log_summary, crash_kind, crash_site,
                         crash_file, crash_line, crash_function, crash_reason, crash_traceback, crash_core_file,
-                        originals)
+                        crash_minidump_file, crash_uploaded, originals)
       select r.run_id, r.serial_number, r.station_id, r.units::jsonb, r.part_number, r.part_revision, r.program_name,
              r.program_version, r.program_hash, r.operator, r.work_order, r.attempt, r.test_method, r.operation,
              r.started_at::timestamptz, true, r.ended_at::timestamptz, r.duration_ms, r.outcome, r.exit_code, r.signal,
              r.core_dumped, r.error_code, r.error_message, r.failing_step, r.counts::jsonb, r.log_summary::jsonb,
              r.crash_kind, r.crash_site, r.crash_file, r.crash_line, r.crash_function, r.crash_reason,
-             r.crash_traceback, r.crash_core_file, r.originals::jsonb
+             r.crash_traceback, r.crash_core_file, r.crash_minidump_file, r.crash_uploaded::jsonb, r.originals::jsonb
       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                   ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],
                   ?::int[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                  ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                  ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[], ?::text[])
         as r(run_id, serial_number, station_id, units, part_number, part_revision, program_name, program_version,
              program_hash, operator, work_order, attempt, test_method, operation, started_at, ended_at, duration_ms,
              outcome, exit_code, signal, core_dumped, error_code, error_message, failing_step, counts, log_summary,
              crash_kind, crash_site, crash_file, crash_line, crash_function, crash_reason, crash_traceback,
-             crash_core_file, originals)
+             crash_core_file, crash_minidump_file, crash_uploaded, originals)
       on conflict (run_id) do update set
         serial_number = excluded.serial_number, station_id = excluded.station_id, units = excluded.units,
         part_number = excluded.part_number, part_revision = excluded.part_revision,
@@ -75,7 +76,8 @@ final class RunWriter {
         log_summary = excluded.log_summary, originals = excluded.originals, crash_kind = excluded.crash_kind,
         crash_site = excluded.crash_site, crash_file = excluded.crash_file, crash_line = excluded.crash_line,
         crash_function = excluded.crash_function, crash_reason = excluded.crash_reason,
-        crash_traceback = excluded.crash_traceback, crash_core_file = excluded.crash_core_file""";
+        crash_traceback = excluded.crash_traceback, crash_core_file = excluded.crash_core_file,
+        crash_minidump_file = excluded.crash_minidump_file, crash_uploaded = excluded.crash_uploaded""";
 
   private static final Columns.Type[] FINISHED_COLUMNS = {
       Columns.Type.UUID, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT,
@@ -86,7 +88,7 @@ final class RunWriter {
       Columns.Type.TEXT,
       // the crash section, then the originals
       Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.INT, Columns.Type.TEXT, Columns.Type.TEXT,
-      Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT};
+      Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT, Columns.Type.TEXT};
 
   private static final String DELETE_STEPS_OF_RUNS = "delete from steps where run_id = any(?::uuid[])";
   private static final String DELETE_MEASUREMENTS_OF_RUNS = "delete from measurements where run_id = any(?::uuid[])";
@@ -193,7 +195,8 @@ final class RunWriter {
           o.text("crash_kind", r.crash() == null ? null : kindName(crash.kind())),
           o.text("crash_site", crash.site() == null ? null : site.key()), o.text("crash_file", site.file()),
           site.line(), o.text("crash_function", site.function()), o.text("crash_reason", crash.reason()),
-          o.text("crash_traceback", crash.traceback()), o.text("crash_core_file", crash.coreFile()), o.toJson());
+          o.text("crash_traceback", crash.traceback()), o.text("crash_core_file", crash.coreFile()),
+          o.text("crash_minidump_file", crash.minidumpFile()), o.json("crash_uploaded", crash.uploaded()), o.toJson());
       List<Step> runSteps = r.steps();
       for (int position = 0; position < runSteps.size(); position++) {
         Step step = runSteps.get(position);

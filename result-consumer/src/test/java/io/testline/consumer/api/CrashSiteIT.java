@@ -25,25 +25,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** run.finished's crash section stored, runs filtered by crash site, crashes counted by site. */
+/**
+ * run.finished's crash section stored (with the kept minidump and the files uploaded), runs filtered by crash site,
+ * crashes counted by site.
+ */
 @ExtendWith(RealBrokers.class)
 class CrashSiteIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final CrashSite READ_RAIL = new CrashSite("/opt/tests/psu.py", 4, "read_rail");
   private static final CrashSite SPIN = new CrashSite("burn_in.c", 5, "wait_forever");
+  private static final String MINIDUMP = "burn_in.exe.4242.dmp";
   private static final String FROM = "2026-11-22T00:00:00Z";
   private static final String TO = "2026-11-23T00:00:00Z";
 
   @Test
-  void crash_sites_are_stored_filtered_by_and_counted(Database db) throws Exception {
+  void crash_sections_with_minidump_and_uploads_are_stored_filtered_by_site_and_counted(Database db) throws Exception {
     List<RunFixture.Run> runs = RunFixture.runs(5, 0);
     List<Crash> crashes = List.of(
         new Crash(CrashKind.PYTHON_TRACEBACK, READ_RAIL, null,
             "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n"
-                + "  File \"/opt/tests/psu.py\", line 4 in read_rail\n", "core"),
+                + "  File \"/opt/tests/psu.py\", line 4 in read_rail\n", "core")
+            .withUploads(List.of("core"), null),
         new Crash(CrashKind.PYTHON_TRACEBACK, READ_RAIL, null, "Fatal Python error: Segmentation fault\n", null),
         new Crash(CrashKind.NATIVE_BACKTRACE, SPIN, null, "Thread 1 (LWP 7):\n#0  wait_forever () at burn_in.c:5\n",
-            null),
+            null).withMinidump(MINIDUMP).withUploads(null, MINIDUMP + ": over forensics.uploadMaxBytes"),
         Crash.none("SIGKILL writes no core"));
     List<Event<?>> events = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
@@ -79,10 +84,17 @@ class CrashSiteIT {
         assertThat(first.path("crashFunction").asText()).isEqualTo("read_rail");
         assertThat(first.path("crashTraceback").asText()).contains("line 4 in read_rail");
         assertThat(first.path("crashCoreFile").asText()).isEqualTo("core");
+        assertThat(first.path("crashUploaded")).extracting(JsonNode::asText).containsExactly("core");
+        assertThat(first.path("crashMinidumpFile").isNull()).isTrue();
+        JsonNode hung = get(client, "/api/runs/" + runs.get(2).runId());
+        assertThat(hung.path("crashMinidumpFile").asText()).isEqualTo(MINIDUMP);
+        assertThat(hung.path("crashUploaded").isNull()).isTrue();
+        assertThat(hung.path("crashReason").asText()).isEqualTo(MINIDUMP + ": over forensics.uploadMaxBytes");
         JsonNode none = get(client, "/api/runs/" + runs.get(3).runId());
         assertThat(none.path("crashKind").asText()).isEqualTo("none");
         assertThat(none.path("crashReason").asText()).isEqualTo("SIGKILL writes no core");
         assertThat(none.path("crashSite").isNull()).isTrue();
+        assertThat(none.path("crashUploaded").isNull()).isTrue();
         assertThat(get(client, "/api/runs/" + runs.get(4).runId()).path("crashKind").isNull()).isTrue();
 
         JsonNode filtered = get(client, "/api/runs?crashSite="
