@@ -1,5 +1,6 @@
 package io.testline.agent.publish;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.testline.agent.journal.Journal;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * unacknowledged event: an event may reach the broker twice (consumers are idempotent on eventId), never zero times,
  * and the order of the station's events is kept.
  *
+ * <p>A PUBACK whose reason code is a failure (0x80 and up: an ACL that denies the topic, a quota)
+ * is not an acknowledgement: Paho reports it as a success, so the forwarder reads the code, keeps the event in the
+ * journal, logs {@code PUBLISH REFUSED} and counts it ({@code testline.agent.publish.refused}). It is not sent again
+ * in a loop; it goes again at the next agent start, or when the bridge asks for its seq.
+ *
  * <p>When the journal keeps runs until the pipeline confirms them ({@code journal.keepUntil: verdict}), the forwarder
  * also sends again, every {@link #REQUEUE_CHECK_MS}, each run whose confirmation is overdue.
  */
@@ -44,6 +50,7 @@ public final class JournalPublisher implements AutoCloseable, MqttLink.Listener 
   private final Duration keepSentFor;
   private final Clock clock;
   private final Timer latency;
+  private final Counter refused;
   private final Thread thread;
   private final Object signal = new Object();
   private final ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
@@ -75,6 +82,9 @@ public final class JournalPublisher implements AutoCloseable, MqttLink.Listener 
     this.latency = Timer.builder("testline.agent.publish.latency")
         .description("from journaling an event to the broker's PUBACK")
         .publishPercentiles(0.5, 0.99)
+        .register(metrics);
+    this.refused = Counter.builder("testline.agent.publish.refused")
+        .description("publishes the broker answered with a failure reason code; they stay in the journal")
         .register(metrics);
     this.thread = new Thread(this::loop, "journal-forwarder");
     thread.setDaemon(true);
@@ -269,7 +279,23 @@ public final class JournalPublisher implements AutoCloseable, MqttLink.Listener 
     wake();
   }
 
-  /** Called on a Paho thread: records the PUBACK and hands the deletion to the forwarder thread. */
+  /** MQTT 5: a PUBACK reason code from here on says the broker did not take the message. */
+  private static final int FIRST_FAILURE_CODE = 0x80;
+
+  private static int reasonCode(IMqttToken token) {
+    int[] codes = token.getReasonCodes();
+    return codes == null || codes.length == 0 ? 0 : codes[0];
+  }
+
+  private static String reasonString(IMqttToken token) {
+    String reason = token.getResponseProperties() == null ? null : token.getResponseProperties().getReasonString();
+    return reason == null ? "" : " (" + reason + ")";
+  }
+
+  /**
+   * Called on a Paho thread: records the PUBACK and hands the deletion to the forwarder thread; a PUBACK with a
+   * failure reason code leaves the event in the journal.
+   */
   private final class Acknowledgement implements MqttActionListener {
     private final long id;
     private final long createdMs;
@@ -283,6 +309,15 @@ public final class JournalPublisher implements AutoCloseable, MqttLink.Listener 
     public void onSuccess(IMqttToken token) {
       synchronized (inflight) {
         inflight.remove(id);
+      }
+      int reasonCode = reasonCode(token);
+      if (reasonCode >= FIRST_FAILURE_CODE) {
+        refused.increment();
+        log.error("PUBLISH REFUSED by the broker: journal entry {}, reason code 0x{}{}; it stays in the journal and "
+            + "is sent again at the next agent start or when the bridge asks for it", id,
+            Integer.toHexString(reasonCode), reasonString(token));
+        wake();
+        return;
       }
       latency.record(Math.max(0, clock.millis() - createdMs), TimeUnit.MILLISECONDS);
       acks.add(id);
