@@ -276,7 +276,7 @@ class WebPagesIT extends BrowserTest<Pipeline> {
 
   @Test
   @Order(7)
-  void a_crashed_run_shows_its_signal_crash_site_traceback_and_a_link_to_its_uploaded_core() {
+  void a_crashed_run_shows_its_signal_crash_site_traceback_its_minidump_and_a_link_to_its_uploaded_core() {
     Events st = new Events("RUN-C");
     Events.Run run = st.run("SN-CRASH", "FCT", 1, Instant.parse("2026-01-04T11:00:00Z"));
     Event<?> finished = run.finished(RunOutcome.CRASHED, null, "SIGSEGV");
@@ -287,10 +287,18 @@ class WebPagesIT extends BrowserTest<Pipeline> {
     RunFinished withCrash = ((RunFinished) finished.data()).withCrash(crash);
     line.send(run.started(), run.step("Boot", StepOutcome.PASS), run.attachment("core", new byte[] {0x7f, 'E'}),
         Event.of(finished.stationId(), finished.agentSession(), finished.seq(), finished.occurredAt(),
-            withCrash.withCrash(crash.withUploads(java.util.List.of("core"), null))));
-    openWhenStored("/runs/" + run.runId(), "CRASHED");
+            // the minidump is said to be uploaded but none of its chunks arrives: shown as not yet stored whole
+            withCrash.withCrash(crash.withMinidump("fct.exe.4242.dmp")
+                .withUploads(java.util.List.of("core", "fct.exe.4242.dmp"), null))));
+    // the core's chunk and run.finished travel apart: wait until both are stored
+    openUntil("/runs/" + run.runId(), () -> browser.findElement(By.tagName("main")).getText().contains("CRASHED")
+        && !browser.findElements(By.cssSelector(".crash a.attachment")).isEmpty());
     assertThat(browser.findElement(By.cssSelector(".crash a.attachment")).getAttribute("href"))
         .endsWith("/api/runs/" + run.runId() + "/attachments/core");
+    assertThat(browser.findElements(By.cssSelector(".crash a.attachment"))).hasSize(1);
+    assertThat(browser.findElement(By.cssSelector(".crash .minidump")).getText()).isEqualTo("fct.exe.4242.dmp");
+    assertThat(browser.findElements(By.cssSelector(".crash .upload-pending"))).extracting(WebElement::getText)
+        .containsExactly("fct.exe.4242.dmp uploading, not yet stored whole");
     assertThat(browser.findElement(By.cssSelector(".signal")).getText()).isEqualTo("SIGSEGV");
     assertThat(browser.findElement(By.cssSelector(".crash h2")).getText()).isEqualTo("Where it crashed");
     assertThat(browser.findElement(By.cssSelector(".crash-site")).getText())

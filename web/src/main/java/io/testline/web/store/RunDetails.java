@@ -24,6 +24,14 @@ import javax.sql.DataSource;
  * every export) and shaped for the page: its failing step marked, split log lines joined, its crash section.
  */
 public final class RunDetails {
+  private static final String UPLOADS = """
+      select u.name, coalesce(a.complete, false)
+      from (select name from attachment_chunks where run_id = ?
+            union select jsonb_array_elements_text(crash_uploaded) from runs where run_id = ?) u (name)
+      left join (select name, count(*) = max(chunks) as complete from attachment_chunks where run_id = ?
+                 group by name) a using (name)
+      order by u.name""";
+
   private final RunLoader loader;
   private final DataSource dataSource;
 
@@ -39,24 +47,28 @@ public final class RunDetails {
     if (detail.isEmpty() || detail.get().crash() == null) {
       return detail;
     }
-    List<String> uploaded = uploaded(runId);
-    return uploaded.isEmpty() ? detail : Optional.of(detail.get().withCrash(detail.get().crash()
-        .withUploaded(uploaded)));
+    List<String> complete = new ArrayList<>();
+    List<String> incomplete = new ArrayList<>();
+    uploads(runId, complete, incomplete);
+    return complete.isEmpty() && incomplete.isEmpty() ? detail
+        : Optional.of(detail.get().withCrash(detail.get().crash().withUploads(complete, incomplete)));
   }
 
-  /** The files uploaded with the run whose every chunk is stored ({@code attachment_chunks}). */
-  private List<String> uploaded(UUID runId) throws SQLException {
+  /**
+   * The files uploaded with the run ({@code attachment_chunks}) and those its crash section says the agent uploads
+   * ({@code runs.crash_uploaded}): into {@code complete} when every chunk is stored, else into {@code incomplete}.
+   */
+  private void uploads(UUID runId, List<String> complete, List<String> incomplete) throws SQLException {
     try (java.sql.Connection c = dataSource.getConnection();
-         java.sql.PreparedStatement ps = c.prepareStatement("select name from attachment_chunks where run_id = ?"
-             + " group by name having count(*) = max(chunks) order by name")) {
+         java.sql.PreparedStatement ps = c.prepareStatement(UPLOADS)) {
       ps.setObject(1, runId);
-      List<String> out = new ArrayList<>();
+      ps.setObject(2, runId);
+      ps.setObject(3, runId);
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          (rs.getBoolean(2) ? complete : incomplete).add(rs.getString(1));
         }
       }
-      return out;
     }
   }
 
@@ -75,7 +87,8 @@ public final class RunDetails {
   private static CrashView crash(Columns run) {
     String kind = run.text("crash_kind");
     return kind == null ? null : new CrashView(kind, run.text("crash_site"), run.text("crash_reason"),
-        run.text("crash_traceback"), run.text("crash_core_file"), List.of());
+        run.text("crash_traceback"), run.text("crash_core_file"), run.text("crash_minidump_file"), List.of(),
+        List.of());
   }
 
   /** The run names its failing step by path (or name); without one, the first step that failed is it. */
