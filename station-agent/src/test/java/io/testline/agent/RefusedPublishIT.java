@@ -9,6 +9,7 @@ import io.testline.agent.run.AgentExitCodes;
 import io.testline.agent.support.EventCollector;
 import io.testline.agent.support.TestStation;
 import io.testline.brokers.MosquittoBroker;
+import io.testline.brokers.junit.RequiredTools;
 import io.testline.schemas.Ids;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * journal, while the events the broker takes go on. Paho reports such a PUBACK as a success, so before the agent read
  * the reason code the event left the journal and was lost.
  */
+@RequiredTools.Needs({"mosquitto"})
 class RefusedPublishIT {
   /** Anonymous clients (the agent, the test's monitor) may read everything and write all but the logs. */
   private static final String ACL = """
