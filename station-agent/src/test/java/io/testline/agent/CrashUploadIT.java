@@ -115,8 +115,9 @@ class CrashUploadIT {
       RunFinished published = monitor.finished(f -> true).get(0).data();
       assertThat(published.outcome()).isEqualTo(RunOutcome.CRASHED);
       assertThat(published.crash().uploaded()).isNull();
-      assertThat(published.crash().reason()).matches(
-          "core not uploaded: \\d+ bytes is over forensics.uploadMaxBytes 1024; kept in the run directory");
+      // the reason may begin with what gdb added (its absence, or a failed backtrace)
+      assertThat(published.crash().reason()).containsPattern(
+          "(^|; )core not uploaded: \\d+ bytes is over forensics.uploadMaxBytes 1024; kept in the run directory$");
       assertThat(station.runDir(published.runId()).resolve("core")).isRegularFile();
       assertThat(monitor.count(MessageType.RUN_ATTACHMENT)).isZero();
     }
