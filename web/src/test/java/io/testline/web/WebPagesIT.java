@@ -305,6 +305,7 @@ class WebPagesIT extends BrowserTest<Pipeline> {
         .isEqualTo("/opt/fct/psu.py:4 in read_rail");
     assertThat(browser.findElement(By.cssSelector(".traceback")).getText())
         .contains("Fatal Python error: Segmentation fault", "line 4 in read_rail", "line 9 in <module>");
+    chromium.screenshot("crashed-run");
   }
 
   @Test
